@@ -1,0 +1,2 @@
+/** Projections: memtype snapshots, zap policies, hazards, audit queries, the CLI and the HTTP API. */
+package org.mtrrledger.projections;
