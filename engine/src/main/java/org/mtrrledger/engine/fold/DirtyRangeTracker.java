@@ -1,0 +1,95 @@
+package org.mtrrledger.engine.fold;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.mtrrledger.engine.mtrr.GfnRange;
+
+/**
+ * The dirty GFN ranges of the per-VM MTRR copy (domain doc 9.1, Yan Zhao's counter-proposal in the seed thread):
+ * spans whose MTRR value changed since the last drain. Kept normalised (sorted ascending, overlapping or adjacent
+ * ranges merged) so that a VM that never drains stays bounded; a drain therefore returns exactly "the dirty ranges
+ * merged and sorted ascending".
+ */
+public final class DirtyRangeTracker {
+    private final List<GfnRange> ranges = new ArrayList<>();
+
+    void mark(GfnRange r) {
+        if (r.degenerate()) {
+            return;
+        }
+        long s = r.start();
+        long e = r.end();
+        List<GfnRange> out = new ArrayList<>(ranges.size() + 1);
+        boolean placed = false;
+        for (GfnRange x : ranges) {
+            if (Long.compareUnsigned(x.end(), s) < 0) {
+                out.add(x);
+            } else if (Long.compareUnsigned(x.start(), e) > 0) {
+                if (!placed) {
+                    out.add(new GfnRange(s, e));
+                    placed = true;
+                }
+                out.add(x);
+            } else {
+                s = Long.compareUnsigned(x.start(), s) < 0 ? x.start() : s;
+                e = Long.compareUnsigned(x.end(), e) > 0 ? x.end() : e;
+            }
+        }
+        if (!placed) {
+            out.add(new GfnRange(s, e));
+        }
+        ranges.clear();
+        ranges.addAll(out);
+    }
+
+    /** The dirty ranges, merged and sorted ascending; the tracker is empty afterwards. */
+    List<GfnRange> drain() {
+        List<GfnRange> out = List.copyOf(ranges);
+        ranges.clear();
+        return out;
+    }
+
+    public List<GfnRange> ranges() {
+        return List.copyOf(ranges);
+    }
+
+    public boolean isEmpty() {
+        return ranges.isEmpty();
+    }
+
+    DirtyRangeTracker copy() {
+        DirtyRangeTracker c = new DirtyRangeTracker();
+        c.ranges.addAll(ranges);
+        return c;
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(ranges.size());
+        for (GfnRange r : ranges) {
+            out.writeLong(r.start());
+            out.writeLong(r.end());
+        }
+    }
+
+    static DirtyRangeTracker readFrom(DataInput in) throws IOException {
+        DirtyRangeTracker t = new DirtyRangeTracker();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            t.ranges.add(new GfnRange(in.readLong(), in.readLong()));
+        }
+        return t;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DirtyRangeTracker t && t.ranges.equals(ranges);
+    }
+
+    @Override
+    public int hashCode() {
+        return ranges.hashCode();
+    }
+}

@@ -1,0 +1,188 @@
+package org.mtrrledger.engine.fold;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.mtrrledger.engine.mtrr.MtrrState;
+
+/**
+ * Everything the fold knows about one VM: its settings, its vCPUs (by index, ascending), the non-coherent DMA count
+ * ({@code kvm->arch.noncoherent_dma_count}), and the per-VM MTRR copy with its dirty-range tracker.
+ *
+ * <p>Mutable; the {@link Fold} is its only writer. {@link #copy()} and {@link #encode()} give the independent
+ * snapshots checkpoints and time travel need.
+ */
+public final class VmState {
+    private static final int FORMAT = 1;
+
+    private final String vm;
+    private VmSettings settings;
+    private final TreeMap<Integer, VcpuState> vcpus;
+    private int noncoherentDmaCount;
+    private final MtrrState perVmCopy;
+    private final DirtyRangeTracker dirty;
+    private long eventCount;
+
+    private VmState(String vm, VmSettings settings, TreeMap<Integer, VcpuState> vcpus, int noncoherentDmaCount,
+            MtrrState perVmCopy, DirtyRangeTracker dirty, long eventCount) {
+        this.vm = Objects.requireNonNull(vm);
+        this.settings = settings;
+        this.vcpus = vcpus;
+        this.noncoherentDmaCount = noncoherentDmaCount;
+        this.perVmCopy = perVmCopy;
+        this.dirty = dirty;
+        this.eventCount = eventCount;
+    }
+
+    /** A VM before its first event: default settings, no vCPUs, no non-coherent DMA. */
+    public static VmState empty(String vm) {
+        return new VmState(vm, VmSettings.DEFAULT, new TreeMap<>(), 0, new MtrrState(), new DirtyRangeTracker(), 0);
+    }
+
+    public String vm() {
+        return vm;
+    }
+
+    public VmSettings settings() {
+        return settings;
+    }
+
+    void settings(VmSettings s) {
+        settings = s;
+    }
+
+    public VcpuState vcpu(int index) {
+        return vcpus.get(index);
+    }
+
+    /** vCPUs in ascending index order. */
+    public Collection<VcpuState> vcpus() {
+        return Collections.unmodifiableCollection(vcpus.values());
+    }
+
+    void addVcpu(VcpuState v) {
+        vcpus.put(v.index(), v);
+    }
+
+    /** {@code kvm_arch_has_noncoherent_dma()}: {@code atomic_read(&noncoherent_dma_count)} as a bool, i.e. != 0. */
+    public boolean hasNoncoherentDma() {
+        return noncoherentDmaCount != 0;
+    }
+
+    public int noncoherentDmaCount() {
+        return noncoherentDmaCount;
+    }
+
+    void noncoherentDmaCount(int c) {
+        noncoherentDmaCount = c;
+    }
+
+    /** HONOR in the domain doc: KVM honors guest MTRRs (EPT on and non-coherent DMA present). */
+    public boolean honorsGuestMtrrs() {
+        return settings.tdpEnabled() && hasNoncoherentDma();
+    }
+
+    public MtrrState perVmCopy() {
+        return perVmCopy;
+    }
+
+    public DirtyRangeTracker dirty() {
+        return dirty;
+    }
+
+    /** Events of this VM folded so far. */
+    public long eventCount() {
+        return eventCount;
+    }
+
+    void countEvent() {
+        eventCount++;
+    }
+
+    /** The lowest-index online vCPU, or null. */
+    public VcpuState lowestOnlineVcpu() {
+        for (VcpuState v : vcpus.values()) {
+            if (v.online()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    public VmState copy() {
+        TreeMap<Integer, VcpuState> c = new TreeMap<>();
+        vcpus.forEach((k, v) -> c.put(k, v.copy()));
+        return new VmState(vm, settings, c, noncoherentDmaCount, perVmCopy.copy(), dirty.copy(), eventCount);
+    }
+
+    /** A self-contained binary form (format version first) for checkpoints and the latest-state column. */
+    public byte[] encode() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + vcpus.size() * 256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(FORMAT);
+            out.writeUTF(vm);
+            out.writeByte(settings.maxPhysAddr());
+            out.writeBoolean(settings.guestHasMtrr());
+            out.writeBoolean(settings.tdpEnabled());
+            out.writeBoolean(settings.quirkCdNwCleared());
+            out.writeInt(noncoherentDmaCount);
+            out.writeLong(eventCount);
+            perVmCopy.writeTo(out);
+            dirty.writeTo(out);
+            out.writeInt(vcpus.size());
+            for (VcpuState v : vcpus.values()) {
+                v.writeTo(out);
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static VmState decode(byte[] data) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+            int format = in.readUnsignedByte();
+            if (format != FORMAT) {
+                throw new IllegalStateException("VM state format " + format + " is not " + FORMAT
+                        + ": rebuild the store (mtrr rebuild)");
+            }
+            String vm = in.readUTF();
+            VmSettings s = new VmSettings(in.readUnsignedByte(), in.readBoolean(), in.readBoolean(), in.readBoolean());
+            int count = in.readInt();
+            long events = in.readLong();
+            MtrrState perVm = MtrrState.readFrom(in);
+            DirtyRangeTracker dirty = DirtyRangeTracker.readFrom(in);
+            int n = in.readInt();
+            TreeMap<Integer, VcpuState> vcpus = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                VcpuState v = VcpuState.readFrom(in);
+                vcpus.put(v.index(), v);
+            }
+            return new VmState(vm, s, vcpus, count, perVm, dirty, events);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt VM state", e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VmState s && s.vm.equals(vm) && s.settings.equals(settings) && s.vcpus.equals(vcpus)
+                && s.noncoherentDmaCount == noncoherentDmaCount && s.perVmCopy.equals(perVmCopy)
+                && s.dirty.equals(dirty) && s.eventCount == eventCount;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(vm, settings, vcpus, noncoherentDmaCount, eventCount);
+    }
+}

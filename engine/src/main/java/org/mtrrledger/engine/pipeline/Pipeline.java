@@ -1,0 +1,38 @@
+package org.mtrrledger.engine.pipeline;
+
+import java.util.List;
+import org.mtrrledger.engine.fold.Fold;
+import org.mtrrledger.engine.fold.FoldStep;
+import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.events.avro.MtrrEvent;
+
+/**
+ * The one algorithm behind live consumption, rebuild and time travel: fold the event, then run the projection on
+ * the result. Callers differ only in where the ledger comes from and where the outputs go.
+ */
+public final class Pipeline {
+    private final Projection projection;
+
+    public Pipeline(Projection projection) {
+        this.projection = projection;
+    }
+
+    public Projection projection() {
+        return projection;
+    }
+
+    public VmLedger newLedger(String vm) {
+        return new VmLedger(VmState.empty(vm), projection.initial(vm), -1);
+    }
+
+    /** The result of one step: the fold's outcome and facts, and the projection's records. */
+    public record Step(FoldStep fold, List<ProjectionRecord> records) {
+    }
+
+    public Step step(VmLedger ledger, EventRef ref, MtrrEvent event) {
+        FoldStep f = Fold.apply(ledger.vm(), event);
+        List<ProjectionRecord> out = projection.project(ledger.projection(), ledger.vm(), ref, event, f);
+        ledger.lastOffset(ref.offset());
+        return new Step(f, out);
+    }
+}

@@ -1,0 +1,59 @@
+package org.mtrrledger.engine.pipeline;
+
+import java.nio.ByteBuffer;
+import org.mtrrledger.engine.fold.VmState;
+
+/**
+ * A VM's complete folded state: the MTRR fold state plus the projection state, and the offset of the last event
+ * folded into it. This is what the latest-state column and the checkpoints hold.
+ */
+public final class VmLedger {
+    private final VmState vm;
+    private final ProjectionState projection;
+    private long lastOffset;
+
+    public VmLedger(VmState vm, ProjectionState projection, long lastOffset) {
+        this.vm = vm;
+        this.projection = projection;
+        this.lastOffset = lastOffset;
+    }
+
+    public VmState vm() {
+        return vm;
+    }
+
+    public ProjectionState projection() {
+        return projection;
+    }
+
+    /** Offset of the last event folded, -1 before the first. */
+    public long lastOffset() {
+        return lastOffset;
+    }
+
+    void lastOffset(long o) {
+        lastOffset = o;
+    }
+
+    public VmLedger copy() {
+        return new VmLedger(vm.copy(), projection.copy(), lastOffset);
+    }
+
+    /** Layout: lastOffset (8 bytes) | fold-state length (4) | fold state | projection state. */
+    public byte[] encode() {
+        byte[] f = vm.encode();
+        byte[] p = projection.encode();
+        return ByteBuffer.allocate(12 + f.length + p.length).putLong(lastOffset).putInt(f.length).put(f).put(p)
+                .array();
+    }
+
+    public static VmLedger decode(byte[] bytes, Projection projection) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        long last = b.getLong();
+        byte[] f = new byte[b.getInt()];
+        b.get(f);
+        byte[] p = new byte[b.remaining()];
+        b.get(p);
+        return new VmLedger(VmState.decode(f), projection.decode(p), last);
+    }
+}

@@ -1,0 +1,64 @@
+package org.mtrrledger.projections.hazard;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.projections.zap.PolicyId;
+
+/**
+ * A stale-memtype hazard found at a check point (domain doc 9.2).
+ *
+ * @param policy      the policy that left it
+ * @param kind        memtype, IPAT, or MTRR disagreement between online vCPUs
+ * @param offset      the check point event (a CR0.CD 1->0 or a DMA transfer)
+ * @param seq         its position among the event's hazards of this policy
+ * @param vcpu        the vCPU whose CD 1->0 is the check point, or the lowest online vCPU at a DMA transfer
+ * @param range       the GFN range affected
+ * @param staleMask   the stale EPT entries (bit {@code type << 1 | ipat}); for a disagreement, the other vCPUs'
+ *                    MTRR types (bit {@code type << 1})
+ * @param demanded    the memtype the guest's MTRRs demand
+ * @param sinceOffset the event after which the oldest stale entry became possible; a zap of {@code range} after it
+ *                    and before the check point would have cleared it (-1 when not applicable)
+ */
+public record Hazard(PolicyId policy, HazardKind kind, long offset, int seq, int vcpu, GfnRange range,
+        int staleMask, int demanded, long sinceOffset) {
+
+    public byte[] encode() {
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+            DataOutputStream out = new DataOutputStream(b);
+            out.writeByte(policy.code);
+            out.writeByte(kind.ordinal());
+            out.writeLong(offset);
+            out.writeShort(seq);
+            out.writeInt(vcpu);
+            out.writeLong(range.start());
+            out.writeLong(range.end());
+            out.writeShort(staleMask);
+            out.writeByte(demanded);
+            out.writeLong(sinceOffset);
+            return b.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Hazard decode(byte[] bytes) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            PolicyId p = PolicyId.ofCode(in.readUnsignedByte());
+            HazardKind k = HazardKind.values()[in.readUnsignedByte()];
+            long offset = in.readLong();
+            int seq = in.readUnsignedShort();
+            int vcpu = in.readInt();
+            GfnRange r = new GfnRange(in.readLong(), in.readLong());
+            return new Hazard(p, k, offset, seq, vcpu, r, in.readUnsignedShort(), in.readUnsignedByte(), in.readLong());
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt hazard record", e);
+        }
+    }
+}

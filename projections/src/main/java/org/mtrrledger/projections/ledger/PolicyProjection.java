@@ -1,0 +1,151 @@
+package org.mtrrledger.projections.ledger;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mtrrledger.engine.fold.FoldStep;
+import org.mtrrledger.engine.fold.VcpuState;
+import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.engine.pipeline.Projection;
+import org.mtrrledger.engine.pipeline.ProjectionRecord;
+import org.mtrrledger.engine.pipeline.ProjectionState;
+import org.mtrrledger.events.avro.DmaOpKind;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.projections.hazard.Hazard;
+import org.mtrrledger.projections.hazard.HazardCheck;
+import org.mtrrledger.projections.hazard.HazardKind;
+import org.mtrrledger.projections.hazard.PossibleSets;
+import org.mtrrledger.projections.memtype.EptView;
+import org.mtrrledger.projections.memtype.KvmMtrrResolver;
+import org.mtrrledger.projections.memtype.MemtypeMap;
+import org.mtrrledger.projections.zap.Zap;
+import org.mtrrledger.projections.zap.ZapPolicy;
+import org.mtrrledger.projections.zap.ZapRecord;
+
+/**
+ * Runs every {@link ZapPolicy} and its hazard tracking inside the fold loop, in the order of domain doc 9.4: (1) the
+ * fold has run; (2) each policy computes its zap list; (3) the zaps clear the possible-sets; (4) the event's check
+ * points are evaluated; (5) every online vCPU's current EPT entry is added to the possible-sets. Check points count
+ * only while KVM honors guest MTRRs (EPT and non-coherent DMA).
+ */
+public final class PolicyProjection implements Projection {
+    private final List<ZapPolicy> policies = ZapPolicy.all();
+
+    @Override
+    public ProjectionState initial(String vm) {
+        return new PoliciesState();
+    }
+
+    @Override
+    public ProjectionState decode(byte[] bytes) {
+        return PoliciesState.decode(bytes);
+    }
+
+    @Override
+    public List<ProjectionRecord> project(ProjectionState state, VmState vm, EventRef ref, MtrrEvent event,
+            FoldStep step) {
+        PoliciesState s = (PoliciesState) state;
+        List<ProjectionRecord> out = new ArrayList<>();
+        long limit = vm.settings().gfnLimit();
+        Map<MtrrState, MemtypeMap> guestMaps = new IdentityHashMap<>();
+        List<Zap> zaps = new ArrayList<>(4);
+        for (ZapPolicy p : policies) {
+            int i = p.id().code;
+            zaps.clear();
+            p.zaps(vm, step, zaps);
+            boolean cleared = false;
+            for (int k = 0; k < zaps.size(); k++) {
+                Zap z = zaps.get(k);
+                out.add(new ProjectionRecord(ProjectionRecord.Kind.ZAP, i, k,
+                        new ZapRecord(p.id(), ref.offset(), k, step.vcpu(), z.range(), z.rule()).encode()));
+                s.counters[i].countZap(z.range(), limit);
+                GfnRange c = z.range().clip(limit);
+                if (c != null) {
+                    s.possible[i].clear(c);
+                    cleared = true;
+                }
+            }
+            if (cleared) {
+                s.added[i].clear();
+            }
+            if (vm.honorsGuestMtrrs()) {
+                for (Hazard h : checkPoints(p, s.possible[i], vm, step, ref.offset(), guestMaps)) {
+                    out.add(new ProjectionRecord(ProjectionRecord.Kind.HAZARD, i, h.seq(), h.encode()));
+                    switch (h.kind()) {
+                        case MEMTYPE -> s.counters[i].memtypeHazards++;
+                        case IPAT -> s.counters[i].ipatHazards++;
+                        case MTRR_DISAGREEMENT -> s.counters[i].disagreementHazards++;
+                    }
+                }
+            }
+            addOnlineVcpus(p, s, vm, ref.offset());
+        }
+        return out;
+    }
+
+    private static MemtypeMap guestMap(VmState vm, MtrrState m, Map<MtrrState, MemtypeMap> memo) {
+        return memo.computeIfAbsent(m, x -> KvmMtrrResolver.INSTANCE.resolve(x, vm.settings()));
+    }
+
+    private static List<Hazard> checkPoints(ZapPolicy p, PossibleSets possible, VmState vm, FoldStep step,
+            long offset, Map<MtrrState, MemtypeMap> memo) {
+        long limit = vm.settings().gfnLimit();
+        var c = step.cr0Write();
+        if (c != null && c.cdCleared()) {
+            VcpuState v = vm.vcpu(step.vcpu());
+            if (!v.mtrr().enabled()) {
+                return List.of();
+            }
+            return HazardCheck.check(p.id(), possible, guestMap(vm, v.mtrr(), memo), new GfnRange(0, limit), offset,
+                    v.index(), 0);
+        }
+        var d = step.dma();
+        if (d != null && d.op() == DmaOpKind.TRANSFER) {
+            GfnRange r = d.transferGfns().clip(limit);
+            VcpuState lowest = vm.lowestOnlineVcpu();
+            if (r == null || lowest == null) {
+                return List.of();
+            }
+            MemtypeMap demanded = guestMap(vm, lowest.mtrr(), memo);
+            List<MemtypeMap> others = new ArrayList<>();
+            for (VcpuState w : vm.vcpus()) {
+                if (w.online() && w != lowest) {
+                    others.add(guestMap(vm, w.mtrr(), memo));
+                }
+            }
+            List<Hazard> out = new ArrayList<>(
+                    HazardCheck.disagreement(p.id(), demanded, others, r, offset, lowest.index(), 0));
+            out.addAll(HazardCheck.check(p.id(), possible, demanded, r, offset, lowest.index(), out.size()));
+            return out;
+        }
+        return List.of();
+    }
+
+    private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, VmState vm, long offset) {
+        int i = p.id().code;
+        for (VcpuState v : vm.vcpus()) {
+            if (!v.online()) {
+                continue;
+            }
+            MtrrState source = p.mtrrSource().of(vm, v);
+            PoliciesState.AddedInput in = new PoliciesState.AddedInput(source, v.cd(), vm.hasNoncoherentDma(),
+                    vm.settings());
+            PoliciesState.AddedInput last = s.added[i].get(v.index());
+            if (in.equals(last)) {
+                continue;
+            }
+            s.possible[i].add(EptView.of(p.era(), vm, v, source), offset);
+            s.added[i].put(v.index(), new PoliciesState.AddedInput(source.copy(), v.cd(), vm.hasNoncoherentDma(),
+                    vm.settings()));
+        }
+    }
+
+    /** Kind names for output. */
+    public static String kindLabel(HazardKind k) {
+        return k.label();
+    }
+}
