@@ -1,0 +1,84 @@
+package org.mtrrledger.projections.memtype;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.mtrrledger.engine.fold.Fold;
+import org.mtrrledger.engine.fold.VmSettings;
+import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.mtrr.MemType;
+import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.testing.Ev;
+
+/** The kvm resolver against {@code kvm_mtrr_get_guest_memory_type()}, the sdm resolver against the SDM. */
+class ResolverTest {
+    private static final String VM = "vm-1";
+    private static final VmSettings S46 = VmSettings.DEFAULT;
+
+    private static MtrrState state(long... msrValuePairs) {
+        VmState s = VmState.empty(VM);
+        Fold.apply(s, Ev.create(VM, 0));
+        for (int i = 0; i < msrValuePairs.length; i += 2) {
+            Fold.apply(s, Ev.msr(VM, 0, msrValuePairs[i], msrValuePairs[i + 1]));
+        }
+        return s.vcpu(0).mtrr();
+    }
+
+    /** WB 0-4 GiB (pair 0) overlapped by UC 3-4 GiB (pair 1): UC has the higher base, so KVM sees it first. */
+    private static final MtrrState WB_WITH_UC_HOLE = state(0x200, 0x6, 0x201, 0x3fff00000800L, 0x202, 0xc0000000L,
+            0x203, 0x3fffc0000800L, 0x2ff, 0x800);
+
+    @Test
+    void shouldReturnWbInsideAUcHoleOverlappedByALowerBasedWbRange() {
+        assertEquals(MemType.WB.code, KvmMtrrResolver.INSTANCE.typeAt(WB_WITH_UC_HOLE, S46, 0xc0000));
+        assertEquals(MemType.UC.code, SdmMtrrResolver.INSTANCE.typeAt(WB_WITH_UC_HOLE, S46, 0xc0000));
+    }
+
+    @Test
+    void shouldResolveTheWholeSpaceAsMergedRanges() {
+        MemtypeMap kvm = KvmMtrrResolver.INSTANCE.resolve(WB_WITH_UC_HOLE, S46);
+        assertEquals(2, kvm.size());
+        assertEquals(MemType.WB.code, kvm.value(0));
+        assertEquals(0x100000, kvm.end(0));
+        assertEquals(MemType.UC.code, kvm.value(1), "default type 0 above 4 GiB");
+        MemtypeMap sdm = SdmMtrrResolver.INSTANCE.resolve(WB_WITH_UC_HOLE, S46);
+        assertEquals(MemType.UC.code, sdm.valueAt(0xc0000));
+        assertEquals(MemType.WB.code, sdm.valueAt(0xbffff));
+    }
+
+    @Test
+    void shouldUseUcWhenDisabledAndWbWithoutCpuidMtrr() {
+        MtrrState off = state(0x2ff, 0x6);
+        assertEquals(MemType.UC.code, KvmMtrrResolver.INSTANCE.typeAt(off, S46, 0));
+        assertEquals(MemType.WB.code,
+                KvmMtrrResolver.INSTANCE.typeAt(off, new VmSettings(46, false, true, true), 0));
+    }
+
+    @Test
+    void shouldUseFixedBytesBelow1MibOnlyWithFe() {
+        MtrrState fe = state(0x259, 0x0101010101010101L, 0x2ff, 0xc06);
+        assertEquals(MemType.WC.code, KvmMtrrResolver.INSTANCE.typeAt(fe, S46, 0xa0));
+        MtrrState noFe = state(0x259, 0x0101010101010101L, 0x2ff, 0x806);
+        assertEquals(MemType.WB.code, KvmMtrrResolver.INSTANCE.typeAt(noFe, S46, 0xa0));
+    }
+
+    @Test
+    void shouldCombineWtAndWbToWtAndOtherConflictsToWb() {
+        MtrrState wtwb = state(0x200, 0x4, 0x201, 0x3fff00000800L, 0x202, 0x6, 0x203, 0x3fff00000800L, 0x2ff, 0x800);
+        assertEquals(MemType.WT.code, KvmMtrrResolver.INSTANCE.typeAt(wtwb, S46, 0x10));
+        MtrrState wcwp = state(0x200, 0x1, 0x201, 0x3fff00000800L, 0x202, 0x5, 0x203, 0x3fff00000800L, 0x2ff, 0x800);
+        assertEquals(MemType.WB.code, KvmMtrrResolver.INSTANCE.typeAt(wcwp, S46, 0x10));
+        assertEquals(GuestMtrrResolver.UNDEFINED, SdmMtrrResolver.INSTANCE.typeAt(wcwp, S46, 0x10));
+    }
+
+    @Test
+    void shouldGiveEptTypesPerKernelEra() {
+        assertEquals(EptEntry.pack(6, true), KernelEra.V6_4.ept(false, false, true, 0));
+        assertEquals(EptEntry.pack(6, true), KernelEra.V6_4.ept(true, true, true, 0));
+        assertEquals(EptEntry.pack(6, false), KernelEra.V6_7.ept(true, true, true, 0));
+        assertEquals(EptEntry.pack(0, true), KernelEra.V6_7.ept(true, true, false, 6));
+        assertEquals(EptEntry.pack(0, false), KernelEra.V6_7.ept(true, false, true, 0));
+        assertEquals(EptEntry.pack(6, false), KernelEra.V6_11.ept(true, false, true, 0));
+        assertEquals(EptEntry.pack(6, true), KernelEra.V6_11.ept(false, false, true, 0));
+    }
+}
