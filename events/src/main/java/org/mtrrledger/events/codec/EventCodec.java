@@ -1,0 +1,116 @@
+package org.mtrrledger.events.codec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.mtrrledger.events.avro.MtrrEvent;
+
+/**
+ * Avro single-object encoding of {@link MtrrEvent}: {@code C3 01}, the 8-byte little-endian CRC-64-AVRO fingerprint
+ * of the writer schema's parsing canonical form, then the binary body (Avro spec, "Single-object encoding").
+ * Confluent's registry is not available; the fingerprint plus {@link ReleasedSchemas} play its part.
+ *
+ * <p>Decoding checks the 10-byte header by hand and reuses one {@link BinaryDecoder} and one reader per writer
+ * schema (faster than {@code BinaryMessageDecoder} in a consumer loop). Not thread-safe: one codec per thread.
+ */
+public final class EventCodec {
+    static {
+        // Avro 1.12 only instantiates generated classes from trusted packages.
+        String key = "org.apache.avro.SERIALIZABLE_PACKAGES";
+        String pkg = "org.mtrrledger.events.avro";
+        String cur = System.getProperty(key);
+        if (cur == null || !cur.contains(pkg)) {
+            System.setProperty(key, cur == null || cur.isBlank() ? pkg : cur + "," + pkg);
+        }
+    }
+
+    private static final byte MAGIC0 = (byte) 0xC3;
+    private static final byte MAGIC1 = 0x01;
+    public static final int HEADER = 10;
+
+    private final Schema current = MtrrEvent.getClassSchema();
+    private final long currentFingerprint = SchemaNormalization.parsingFingerprint64(current);
+    private final Map<Long, SpecificDatumReader<MtrrEvent>> readers = new HashMap<>();
+    private final Map<Long, Integer> versions = new HashMap<>();
+    private final SpecificDatumWriter<MtrrEvent> writer = new SpecificDatumWriter<>(current);
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+    private BinaryEncoder encoder;
+    private BinaryDecoder decoder;
+
+    public EventCodec() {
+        for (ReleasedSchemas.Released r : ReleasedSchemas.all()) {
+            readers.put(r.fingerprint(), new SpecificDatumReader<>(r.schema(), current));
+            versions.put(r.fingerprint(), r.version());
+        }
+        if (!readers.containsKey(currentFingerprint)) {
+            throw new IllegalStateException("the compiled MtrrEvent schema is not released: add mtrr-event-v"
+                    + (versions.size() + 1) + ".avsc (fingerprint " + Long.toHexString(currentFingerprint) + ")");
+        }
+        readers.put(currentFingerprint, new SpecificDatumReader<>(current));
+    }
+
+    public long currentFingerprint() {
+        return currentFingerprint;
+    }
+
+    public byte[] encode(MtrrEvent e) {
+        try {
+            buffer.reset();
+            buffer.write(MAGIC0);
+            buffer.write(MAGIC1);
+            long fp = currentFingerprint;
+            for (int i = 0; i < 8; i++) {
+                buffer.write((int) (fp >>> (8 * i)));
+            }
+            encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
+            writer.write(e, encoder);
+            encoder.flush();
+            return buffer.toByteArray();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** The writer schema fingerprint of an encoded payload. */
+    public static long fingerprint(byte[] payload) {
+        if (payload == null || payload.length < HEADER || payload[0] != MAGIC0 || payload[1] != MAGIC1) {
+            throw new UnknownSchemaException("not an Avro single-object encoded payload (bad or missing C3 01 header, "
+                    + (payload == null ? "null" : payload.length + " bytes") + ")");
+        }
+        long fp = 0;
+        for (int i = 7; i >= 0; i--) {
+            fp = (fp << 8) | (payload[2 + i] & 0xFF);
+        }
+        return fp;
+    }
+
+    /**
+     * Decodes a payload written with any released schema into the current one.
+     *
+     * @throws UnknownSchemaException for an unknown fingerprint or a payload that is not single-object encoded
+     */
+    public MtrrEvent decode(byte[] payload) {
+        long fp = fingerprint(payload);
+        SpecificDatumReader<MtrrEvent> reader = readers.get(fp);
+        if (reader == null) {
+            throw new UnknownSchemaException("unknown writer schema fingerprint 0x" + Long.toHexString(fp)
+                    + " (known: " + versions.size() + " released versions); was it written by a newer mtrr-ledger?");
+        }
+        try {
+            decoder = DecoderFactory.get().binaryDecoder(payload, HEADER, payload.length - HEADER, decoder);
+            return reader.read(null, decoder);
+        } catch (IOException | RuntimeException ex) {
+            throw new UnknownSchemaException("corrupt Avro body (schema v" + versions.get(fp) + "): " + ex);
+        }
+    }
+}

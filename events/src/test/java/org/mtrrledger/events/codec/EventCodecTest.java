@@ -1,0 +1,126 @@
+package org.mtrrledger.events.codec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.Test;
+import org.mtrrledger.events.avro.FilePosition;
+import org.mtrrledger.events.avro.MsrWrite;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.testing.Ev;
+
+class EventCodecTest {
+    private final EventCodec codec = new EventCodec();
+
+    @Test
+    void shouldWriteTheSingleObjectHeader() {
+        byte[] b = codec.encode(Ev.msr("vm-1", 0, 0x2ff, 0xc06));
+        assertEquals((byte) 0xC3, b[0]);
+        assertEquals(0x01, b[1]);
+        assertEquals(codec.currentFingerprint(), EventCodec.fingerprint(b));
+    }
+
+    @Test
+    void shouldHaveReleasedTheCompiledSchemaAsTheNewestVersion() {
+        List<ReleasedSchemas.Released> all = ReleasedSchemas.all();
+        assertEquals(SchemaNormalization.parsingFingerprint64(MtrrEvent.getClassSchema()),
+                all.get(all.size() - 1).fingerprint(), "a schema change needs a new mtrr-event-vN.avsc");
+    }
+
+    @Test
+    void shouldDecodeARecordWrittenWithTheV1SchemaIntoTheCurrentOne() throws Exception {
+        Schema v1 = ReleasedSchemas.all().get(0).schema();
+        GenericRecord msr = new GenericData.Record(v1.getField("payload").schema().getTypes().get(2));
+        msr.put("msr", 0x2ffL);
+        msr.put("value", 0xc06L);
+        msr.put("hostInitiated", false);
+        msr.put("faulted", false);
+        GenericRecord pos = new GenericData.Record(v1.getField("source").schema().getTypes().get(1));
+        pos.put("file", "boot.trace");
+        pos.put("line", 77L);
+        GenericRecord ev = new GenericData.Record(v1);
+        ev.put("vm", "vm-1");
+        ev.put("vcpu", 0);
+        ev.put("timestampNs", null);
+        ev.put("source", pos);
+        ev.put("payload", msr);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0xC3);
+        out.write(0x01);
+        long fp = SchemaNormalization.parsingFingerprint64(v1);
+        for (int i = 0; i < 8; i++) {
+            out.write((int) (fp >>> (8 * i)));
+        }
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(v1).write(ev, enc);
+        enc.flush();
+        MtrrEvent decoded = codec.decode(out.toByteArray());
+        assertEquals("vm-1", decoded.getVm());
+        assertEquals(new MsrWrite(0x2ffL, 0xc06L, false, false), decoded.getPayload());
+        assertEquals(new FilePosition("boot.trace", 77L), decoded.getSource());
+        assertNull(decoded.getIngest(), "a field added in v2 takes its default");
+    }
+
+    @Test
+    void shouldRejectAnUnknownFingerprintWithAClearError() {
+        byte[] b = codec.encode(Ev.msr("vm-1", 0, 0x2ff, 0xc06));
+        b[5] ^= 0x55;
+        UnknownSchemaException e = assertThrows(UnknownSchemaException.class, () -> codec.decode(b));
+        assertTrue(e.getMessage().contains("unknown writer schema fingerprint"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectAPayloadWithoutTheHeader() {
+        assertThrows(UnknownSchemaException.class, () -> codec.decode(new byte[] {1, 2, 3}));
+        assertThrows(UnknownSchemaException.class, () -> codec.decode(new byte[0]));
+    }
+
+    @Test
+    void shouldRejectATruncatedBody() {
+        byte[] b = codec.encode(Ev.msr("vm-1", 0, 0x2ff, 0xc06));
+        byte[] cut = java.util.Arrays.copyOf(b, EventCodec.HEADER + 2);
+        assertThrows(UnknownSchemaException.class, () -> codec.decode(cut));
+    }
+
+    @Property(tries = 300)
+    void shouldRoundTripAnyEvent(@ForAll("events") MtrrEvent e) {
+        byte[] b = codec.encode(e);
+        assertEquals(e, codec.decode(b));
+        assertArrayEquals(b, codec.encode(codec.decode(b)));
+    }
+
+    @Provide
+    Arbitrary<MtrrEvent> events() {
+        Arbitrary<String> vm = Arbitraries.strings().alpha().numeric().withChars('-').ofMinLength(1).ofMaxLength(12);
+        Arbitrary<Integer> vcpu = Arbitraries.integers().between(0, 1023);
+        Arbitrary<Long> any = Arbitraries.longs();
+        Arbitrary<MtrrEvent> msr = Combinators.combine(vm, vcpu, Arbitraries.longs().between(0, 0xffffffffL), any,
+                Arbitraries.of(true, false)).as((v, c, m, val, host) ->
+                        MtrrEvent.newBuilder().setVm(v).setVcpu(c).setPayload(new MsrWrite(m, val, host, !host))
+                                .setSource(new FilePosition("f.trace", (long) c)).setTimestampNs(val).build());
+        Arbitrary<MtrrEvent> cr0 = Combinators.combine(vm, vcpu, any).as((v, c, val) -> Ev.cr0(v, c, val));
+        Arbitrary<MtrrEvent> dma = Combinators.combine(vm, any, Arbitraries.longs().between(1, 1L << 40))
+                .as(Ev::dmaTransfer);
+        Arbitrary<MtrrEvent> cfg = Combinators.combine(vm, Arbitraries.integers().between(12, 52),
+                Arbitraries.of(true, false)).as((v, p, b) -> Ev.config(v, p, b, !b, b));
+        return Arbitraries.oneOf(msr, cr0, dma, cfg, vm.map(Ev::dmaRegister));
+    }
+}
