@@ -1,5 +1,12 @@
 package org.mtrrledger.engine.fold;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,5 +31,51 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
 
     public boolean applied() {
         return status == Status.APPLIED;
+    }
+
+    public byte[] encode() {
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+            DataOutputStream out = new DataOutputStream(b);
+            out.writeByte(status.ordinal());
+            out.writeBoolean(reason != null);
+            if (reason != null) {
+                out.writeUTF(reason);
+            }
+            out.writeShort(changes.size());
+            for (Change c : changes) {
+                out.writeUTF(c.what());
+                out.writeLong(c.oldValue());
+                out.writeLong(c.newValue());
+            }
+            out.writeShort(notes.size());
+            for (String n : notes) {
+                out.writeUTF(n);
+            }
+            return b.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Outcome decode(byte[] bytes) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            Status st = Status.values()[in.readUnsignedByte()];
+            String reason = in.readBoolean() ? in.readUTF() : null;
+            int n = in.readUnsignedShort();
+            List<Change> ch = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                ch.add(new Change(in.readUTF(), in.readLong(), in.readLong()));
+            }
+            int m = in.readUnsignedShort();
+            List<String> notes = new ArrayList<>(m);
+            for (int i = 0; i < m; i++) {
+                notes.add(in.readUTF());
+            }
+            return new Outcome(st, reason, ch, notes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt outcome", e);
+        }
     }
 }

@@ -22,7 +22,7 @@ public final class Pipeline {
     }
 
     public VmLedger newLedger(String vm) {
-        return new VmLedger(VmState.empty(vm), projection.initial(vm), -1);
+        return new VmLedger(VmState.empty(vm), projection.initial(vm), -1, -1);
     }
 
     /** The result of one step: the fold's outcome and facts, and the projection's records. */
@@ -33,6 +33,7 @@ public final class Pipeline {
         FoldStep f = Fold.apply(ledger.vm(), event);
         List<ProjectionRecord> out = projection.project(ledger.projection(), ledger.vm(), ref, event, f);
         ledger.lastOffset(ref.offset());
+        ledger.partition(ref.partition());
         return new Step(f, out);
     }
 }

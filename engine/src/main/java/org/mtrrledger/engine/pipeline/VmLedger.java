@@ -10,12 +10,23 @@ import org.mtrrledger.engine.fold.VmState;
 public final class VmLedger {
     private final VmState vm;
     private final ProjectionState projection;
+    private int partition;
     private long lastOffset;
 
-    public VmLedger(VmState vm, ProjectionState projection, long lastOffset) {
+    public VmLedger(VmState vm, ProjectionState projection, int partition, long lastOffset) {
         this.vm = vm;
         this.projection = projection;
+        this.partition = partition;
         this.lastOffset = lastOffset;
+    }
+
+    /** The partition that holds this VM's events (all of them: the Kafka key is the VM id), -1 before the first. */
+    public int partition() {
+        return partition;
+    }
+
+    void partition(int p) {
+        partition = p;
     }
 
     public VmState vm() {
@@ -36,24 +47,25 @@ public final class VmLedger {
     }
 
     public VmLedger copy() {
-        return new VmLedger(vm.copy(), projection.copy(), lastOffset);
+        return new VmLedger(vm.copy(), projection.copy(), partition, lastOffset);
     }
 
-    /** Layout: lastOffset (8 bytes) | fold-state length (4) | fold state | projection state. */
+    /** Layout: partition (4 bytes) | lastOffset (8) | fold-state length (4) | fold state | projection state. */
     public byte[] encode() {
         byte[] f = vm.encode();
         byte[] p = projection.encode();
-        return ByteBuffer.allocate(12 + f.length + p.length).putLong(lastOffset).putInt(f.length).put(f).put(p)
+        return ByteBuffer.allocate(16 + f.length + p.length).putInt(partition).putLong(lastOffset).putInt(f.length).put(f).put(p)
                 .array();
     }
 
     public static VmLedger decode(byte[] bytes, Projection projection) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
+        int partition = b.getInt();
         long last = b.getLong();
         byte[] f = new byte[b.getInt()];
         b.get(f);
         byte[] p = new byte[b.remaining()];
         b.get(p);
-        return new VmLedger(VmState.decode(f), projection.decode(p), last);
+        return new VmLedger(VmState.decode(f), projection.decode(p), partition, last);
     }
 }

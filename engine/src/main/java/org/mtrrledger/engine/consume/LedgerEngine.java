@@ -1,0 +1,181 @@
+package org.mtrrledger.engine.consume;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.store.Column;
+import org.mtrrledger.engine.store.Keys;
+import org.mtrrledger.engine.store.LedgerStore;
+
+/**
+ * The consumer loop. Positions live in the store, written in the same batch as the state ({@link LedgerWriter}):
+ * {@code enable.auto.commit=false}, {@code isolation.level=read_committed} (a half-published ingest is never seen),
+ * and on every assignment each partition is sought to its stored next offset (or the beginning). Offsets are also
+ * committed to Kafka, asynchronously, only so that lag shows in the usual tools.
+ *
+ * <p>Scaling out: run more engine processes with the same group id, each with its own store directory; Kafka
+ * spreads the partitions; a process that gains a partition resumes from its own stored offset for it (0 if it never
+ * owned it: it refolds that partition from the log).
+ */
+public final class LedgerEngine implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final EngineConfig config;
+    private final LedgerStore store;
+    private final LedgerWriter writer;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+    private volatile boolean assignedOnce;
+
+    public LedgerEngine(String bootstrap, EngineConfig config, LedgerStore store, Pipeline pipeline) {
+        this.config = config;
+        this.store = store;
+        this.writer = new LedgerWriter(store, pipeline, config.checkpointEvery(), config.poison());
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "mtrr-engine-" + ProcessHandle.current().pid());
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Summary of one run. */
+    public record RunSummary(long folded, long rejected, Set<Integer> partitions, Map<Integer, Long> nextOffsets) {
+    }
+
+    public RunSummary run(StopCondition until, EngineProgress progress) {
+        try {
+            consumer.subscribe(List.of(config.topic()), new Rebalance());
+            long lastReport = System.nanoTime();
+            long foldedAtReport = 0;
+            while (!stopRequested) {
+                ConsumerRecords<String, byte[]> polled;
+                try {
+                    polled = consumer.poll(Duration.ofMillis(200));
+                } catch (WakeupException e) {
+                    break;
+                }
+                if (!polled.isEmpty()) {
+                    List<LogRecord> batch = new ArrayList<>(polled.count());
+                    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+                    for (ConsumerRecord<String, byte[]> r : polled) {
+                        batch.add(new LogRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+                        commit.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    }
+                    writer.apply(batch);
+                    consumer.commitAsync(commit, null);
+                }
+                long now = System.nanoTime();
+                if (now - lastReport >= 1_000_000_000L) {
+                    double rate = (writer.folded() - foldedAtReport) * 1e9 / (now - lastReport);
+                    progress.report(writer.folded(), rate, lag());
+                    lastReport = now;
+                    foldedAtReport = writer.folded();
+                }
+                if (until == StopCondition.UNTIL_IDLE && polled.isEmpty() && assignedOnce && caughtUp()) {
+                    break;
+                }
+            }
+            progress.report(writer.folded(), 0, lag());
+            Map<Integer, Long> next = new HashMap<>();
+            for (TopicPartition tp : consumer.assignment()) {
+                store.getLong(Column.META, Keys.metaOffsetKey(tp.topic(), tp.partition()))
+                        .ifPresent(o -> next.put(tp.partition(), o));
+            }
+            Set<Integer> parts = new java.util.TreeSet<>();
+            consumer.assignment().forEach(tp -> parts.add(tp.partition()));
+            return new RunSummary(writer.folded(), writer.rejected(), parts, next);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private boolean caughtUp() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return true;
+        }
+        Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
+        for (TopicPartition tp : assigned) {
+            if (consumer.position(tp) < end.getOrDefault(tp, 0L)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Map<Integer, Long> lag() {
+        Map<Integer, Long> lag = new java.util.TreeMap<>();
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return lag;
+        }
+        Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
+        for (TopicPartition tp : assigned) {
+            lag.put(tp.partition(), Math.max(0, end.getOrDefault(tp, 0L) - consumer.position(tp)));
+        }
+        return lag;
+    }
+
+    /** Asks {@link #run} to return after the current poll; safe from any thread (e.g. a shutdown hook). */
+    public void stop() {
+        stopRequested = true;
+        consumer.wakeup();
+    }
+
+    /** Waits until {@link #run} has returned. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(tp -> writer.forget(tp.partition()));
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                var stored = store.getLong(Column.META, Keys.metaOffsetKey(tp.topic(), tp.partition()));
+                if (stored.isPresent()) {
+                    consumer.seek(tp, stored.get());
+                } else {
+                    consumer.seekToBeginning(List.of(tp));
+                }
+            }
+            assignedOnce = true;
+        }
+    }
+}

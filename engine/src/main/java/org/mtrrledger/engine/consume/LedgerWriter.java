@@ -1,0 +1,138 @@
+package org.mtrrledger.engine.consume;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mtrrledger.engine.fold.Outcome;
+import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.pipeline.ProjectionRecord;
+import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.engine.store.Batch;
+import org.mtrrledger.engine.store.Column;
+import org.mtrrledger.engine.store.Keys;
+import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.codec.UnknownSchemaException;
+
+/**
+ * Folds log records into the store. Everything one {@link #apply} call produces (event index entries, zaps, hazards,
+ * checkpoints, the latest state of each touched VM, and the next offset of each partition) goes into ONE
+ * {@link Batch}: after a crash the store holds either all of it or none of it, and the stored offsets say exactly
+ * where to resume (exactly-once effect without Kafka transactions on the read side).
+ *
+ * <p>VM ledgers are cached between calls; {@link #forget} drops those of revoked partitions.
+ */
+public final class LedgerWriter {
+    private final LedgerStore store;
+    private final Pipeline pipeline;
+    private final EventCodec codec = new EventCodec();
+    private final long checkpointEvery;
+    private final PoisonPolicy poison;
+    private final Map<String, VmLedger> ledgers = new HashMap<>();
+    private long folded;
+    private long rejected;
+
+    public LedgerWriter(LedgerStore store, Pipeline pipeline, long checkpointEvery, PoisonPolicy poison) {
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("checkpoint interval must be >= 1, was " + checkpointEvery);
+        }
+        this.store = store;
+        this.pipeline = pipeline;
+        this.checkpointEvery = checkpointEvery;
+        this.poison = poison;
+    }
+
+    /** Folds the records (in log order per partition) and commits them with the next offsets, atomically. */
+    public void apply(List<LogRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        Set<VmLedger> touched = new HashSet<>();
+        Map<String, long[]> nextOffsets = new HashMap<>();
+        try (Batch batch = store.newBatch()) {
+            for (LogRecord r : records) {
+                foldOne(r, batch, touched);
+                nextOffsets.put(r.topic() + "\u0000" + r.partition(), new long[] {r.partition(), r.offset() + 1});
+            }
+            for (VmLedger l : touched) {
+                batch.put(Column.VM_STATE, Keys.vmKey(l.vm().vm()), l.encode());
+            }
+            for (Map.Entry<String, long[]> e : nextOffsets.entrySet()) {
+                String topic = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
+                batch.putLong(Column.META, Keys.metaOffsetKey(topic, (int) e.getValue()[0]), e.getValue()[1]);
+            }
+            store.write(batch);
+        }
+    }
+
+    private void foldOne(LogRecord r, Batch batch, Set<VmLedger> touched) {
+        MtrrEvent e;
+        try {
+            e = codec.decode(r.value());
+        } catch (UnknownSchemaException ex) {
+            if (poison == PoisonPolicy.FAIL) {
+                throw new PoisonRecordException(r, ex.getMessage());
+            }
+            String vm = r.key() == null ? "" : r.key();
+            batch.put(Column.EVENTS, Keys.partitionOffsetKey(r.partition(), r.offset()), new FoldedEvent(vm,
+                    r.value() == null ? new byte[0] : r.value(), new Outcome(Outcome.Status.REJECTED,
+                            "undecodable record skipped: " + ex.getMessage(), List.of(), List.of())).encode());
+            rejected++;
+            return;
+        }
+        String vm = e.getVm();
+        VmLedger ledger = ledger(vm);
+        if (ledger.partition() >= 0 && ledger.partition() != r.partition()) {
+            throw new PoisonRecordException(r, "VM '" + vm + "' was on partition " + ledger.partition()
+                    + " and now appears on partition " + r.partition()
+                    + ": a VM's events must stay in one partition (was the partition count changed?)");
+        }
+        if (ledger.lastOffset() >= r.offset()) {
+            return;
+        }
+        Pipeline.Step step = pipeline.step(ledger, new EventRef(r.topic(), r.partition(), r.offset()), e);
+        touched.add(ledger);
+        folded++;
+        if (!step.fold().outcome().applied()) {
+            rejected++;
+        }
+        batch.put(Column.EVENTS, Keys.partitionOffsetKey(r.partition(), r.offset()),
+                new FoldedEvent(vm, r.value(), step.fold().outcome()).encode());
+        batch.put(Column.VM_EVENTS, Keys.vmOffsetKey(vm, r.offset()), org.mtrrledger.engine.store.Values.ofInt(
+                r.partition()));
+        for (ProjectionRecord p : step.records()) {
+            Column c = p.kind() == ProjectionRecord.Kind.ZAP ? Column.ZAPS : Column.HAZARDS;
+            batch.put(c, Keys.vmPolicyOffsetKey(vm, p.policyId(), r.offset(), p.seq()), p.value());
+        }
+        if (ledger.vm().eventCount() % checkpointEvery == 0) {
+            batch.put(Column.CHECKPOINTS, Keys.vmOffsetKey(vm, r.offset()), ledger.encode());
+        }
+    }
+
+    private VmLedger ledger(String vm) {
+        VmLedger l = ledgers.get(vm);
+        if (l == null) {
+            byte[] stored = store.get(Column.VM_STATE, Keys.vmKey(vm));
+            l = stored == null ? pipeline.newLedger(vm) : VmLedger.decode(stored, pipeline.projection());
+            ledgers.put(vm, l);
+        }
+        return l;
+    }
+
+    /** Drops cached ledgers of a partition this process no longer owns; the store stays the truth. */
+    public void forget(int partition) {
+        ledgers.values().removeIf(l -> l.partition() == partition);
+    }
+
+    public long folded() {
+        return folded;
+    }
+
+    public long rejected() {
+        return rejected;
+    }
+}

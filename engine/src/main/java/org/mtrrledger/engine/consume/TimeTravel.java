@@ -1,0 +1,96 @@
+package org.mtrrledger.engine.consume;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.engine.store.CloseableIterator;
+import org.mtrrledger.engine.store.Column;
+import org.mtrrledger.engine.store.Entry;
+import org.mtrrledger.engine.store.Keys;
+import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.engine.store.Values;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.codec.EventCodec;
+
+/**
+ * The state of a VM at any offset: the nearest checkpoint at or before it, then the same {@link Pipeline} the
+ * live engine runs over the VM's events up to the offset (at most K of them, K = checkpoint interval). Needs only
+ * the local store, no broker.
+ */
+public final class TimeTravel {
+    private final LedgerStore store;
+    private final Pipeline pipeline;
+    private final EventCodec codec = new EventCodec();
+
+    public TimeTravel(LedgerStore store, Pipeline pipeline) {
+        this.store = store;
+        this.pipeline = pipeline;
+    }
+
+    /** One replayed event. */
+    public record Replayed(EventRef ref, MtrrEvent event, Pipeline.Step step) {
+    }
+
+    /** The ledger after the last event of {@code vm} at or before {@code offset}; null if the store has no such VM. */
+    public VmLedger at(String vm, long offset) {
+        return at(vm, offset, null);
+    }
+
+    /** As {@link #at(String, long)}, collecting every replayed step into {@code replayed} if not null. */
+    public VmLedger at(String vm, long offset, List<Replayed> replayed) {
+        byte[] latest = store.get(Column.VM_STATE, Keys.vmKey(vm));
+        if (latest == null) {
+            return null;
+        }
+        VmLedger head = VmLedger.decode(latest, pipeline.projection());
+        if (offset >= head.lastOffset() && replayed == null) {
+            return head;
+        }
+        Entry cp = store.floor(Column.CHECKPOINTS, Keys.vmPrefix(vm), Keys.vmOffsetKey(vm, offset));
+        VmLedger ledger = cp == null ? pipeline.newLedger(vm) : VmLedger.decode(cp.value(), pipeline.projection());
+        replay(ledger, vm, ledger.lastOffset() + 1, offset, replayed);
+        return ledger;
+    }
+
+    /** Folds {@code vm}'s stored events in [from, to] into {@code ledger}. */
+    public void replay(VmLedger ledger, String vm, long from, long to, List<Replayed> replayed) {
+        if (to < from) {
+            return;
+        }
+        String topic = topic();
+        try (CloseableIterator<Entry> it = store.scan(Column.VM_EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
+                to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1))) {
+            while (it.hasNext()) {
+                Entry e = it.next();
+                long off = Keys.decodeVmOffsetKey(e.key()).offset();
+                int partition = Values.asInt(e.value());
+                FoldedEvent fe = FoldedEvent.decode(store.get(Column.EVENTS, Keys.partitionOffsetKey(partition, off)));
+                MtrrEvent ev = codec.decode(fe.payload());
+                EventRef ref = new EventRef(topic, partition, off);
+                Pipeline.Step step = pipeline.step(ledger, ref, ev);
+                if (replayed != null) {
+                    replayed.add(new Replayed(ref, ev, step));
+                }
+            }
+        }
+    }
+
+    /** The VM's events in [from, to] with their stored outcomes (no refold). */
+    public List<Long> offsets(String vm, long from, long to) {
+        List<Long> out = new ArrayList<>();
+        try (CloseableIterator<Entry> it = store.scan(Column.VM_EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
+                to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1))) {
+            while (it.hasNext()) {
+                out.add(Keys.decodeVmOffsetKey(it.next().key()).offset());
+            }
+        }
+        return out;
+    }
+
+    private String topic() {
+        byte[] t = store.get(Column.META, Keys.metaTopicKey());
+        return t == null ? EngineConfig.DEFAULT_TOPIC : new String(t, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
