@@ -555,17 +555,15 @@ public final class LedgerStore implements AutoCloseable {
     private CloseableIterator<Entry> iterate(Column c, byte[] from, byte[] toExclusive, boolean reverse) {
         Objects.requireNonNull(c, "column");
         Objects.requireNonNull(from, "fromInclusive");
-        if (toExclusive != null) {
-            int cmp = Arrays.compareUnsigned(from, toExclusive);
-            if (cmp > 0) {
-                throw new IllegalArgumentException("scan on " + c + ": from " + Keys.hex(from)
-                        + " is after toExclusive " + Keys.hex(toExclusive));
-            }
-            if (cmp == 0) {
-                return new StoreIterator(c, reverse, null, null, null, null);
-            }
+        int cmp = toExclusive == null ? -1 : Arrays.compareUnsigned(from, toExclusive);
+        if (cmp > 0) {
+            throw new IllegalArgumentException("scan on " + c + ": from " + Keys.hex(from)
+                    + " is after toExclusive " + Keys.hex(toExclusive));
         }
         return guarded(reverse ? "scanReverse" : "scan", c, () -> {
+            if (cmp == 0) {
+                return new StoreIterator(c, reverse, null, null, null, null); // empty range, no native iterator
+            }
             Slice lower = null;
             Slice upper = null;
             ReadOptions options = null;

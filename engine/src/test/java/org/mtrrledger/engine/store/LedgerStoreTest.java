@@ -15,7 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,8 +123,8 @@ class LedgerStoreTest {
     @Test
     void shouldRejectABatchFromAnotherStoreOrAfterClose() {
         try (LedgerStore a = LedgerStore.open(tmp.resolve("a"), OpenMode.PRIMARY);
-                LedgerStore b = LedgerStore.open(tmp.resolve("b"), OpenMode.PRIMARY);
-                Batch batch = a.newBatch()) {
+                LedgerStore b = LedgerStore.open(tmp.resolve("b"), OpenMode.PRIMARY)) {
+            Batch batch = a.newBatch();
             assertThrows(IllegalArgumentException.class, () -> b.write(batch));
             batch.close();
             StoreException e = assertThrows(StoreException.class, () -> a.write(batch));
@@ -304,6 +310,45 @@ class LedgerStoreTest {
     }
 
     @Test
+    void shouldFailConcurrentReadersCleanlyWhenTheStoreClosesUnderThem() throws Exception {
+        LedgerStore store = LedgerStore.open(dir(), OpenMode.PRIMARY);
+        writeCheckpoints(store, "vm-1", 1, 2, 3);
+        CountDownLatch reading = new CountDownLatch(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Throwable> getter = pool.submit(() -> {
+                reading.countDown();
+                try {
+                    while (true) {
+                        store.get(Column.CHECKPOINTS, Keys.vmOffsetKey("vm-1", 2));
+                    }
+                } catch (StoreException e) {
+                    return e;
+                }
+            });
+            Future<Throwable> scanner = pool.submit(() -> {
+                reading.countDown();
+                try {
+                    while (true) {
+                        keys(store.scanPrefix(Column.CHECKPOINTS, Keys.vmPrefix("vm-1")));
+                    }
+                } catch (StoreException e) {
+                    return e;
+                }
+            });
+            reading.await();
+            Thread.sleep(50);
+            store.close();
+            for (Future<Throwable> f : List.of(getter, scanner)) {
+                Throwable t = f.get(10, TimeUnit.SECONDS);
+                assertTrue(t.getMessage().contains("store is closed"), t.getMessage());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void shouldCloseIteratorsAndBatchesLeftOpenWhenTheStoreCloses() {
         LedgerStore store = LedgerStore.open(dir(), OpenMode.PRIMARY);
         writeCheckpoints(store, "vm-1", 1, 2, 3);
@@ -329,7 +374,7 @@ class LedgerStoreTest {
             it.next();
             assertFalse(it.hasNext());
             assertFalse(it.hasNext());
-            assertThrows(java.util.NoSuchElementException.class, it::next);
+            assertThrows(NoSuchElementException.class, it::next);
             it.close();
             CloseableIterator<Entry> closedEarly = store.scanPrefix(Column.CHECKPOINTS, Keys.vmPrefix("vm-1"));
             closedEarly.close();
