@@ -46,6 +46,12 @@ public final class LedgerEngine implements AutoCloseable {
     public LedgerEngine(String bootstrap, EngineConfig config, LedgerStore store, Pipeline pipeline) {
         this.config = config;
         this.store = store;
+        byte[] folded = store.get(Column.META, Keys.metaTopicKey());
+        if (folded != null && !new String(folded, java.nio.charset.StandardCharsets.UTF_8).equals(config.topic())) {
+            throw new IllegalStateException("the store at " + store.path() + " holds topic '"
+                    + new String(folded, java.nio.charset.StandardCharsets.UTF_8) + "', not '" + config.topic()
+                    + "': use another --data directory or `mtrr rebuild`");
+        }
         this.writer = new LedgerWriter(store, pipeline, config.checkpointEvery(), config.poison());
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -35,6 +35,7 @@ public final class LedgerWriter {
     private final Map<String, VmLedger> ledgers = new HashMap<>();
     private long folded;
     private long rejected;
+    private boolean topicRecorded;
 
     public LedgerWriter(LedgerStore store, Pipeline pipeline, long checkpointEvery, PoisonPolicy poison) {
         if (checkpointEvery < 1) {
@@ -54,6 +55,11 @@ public final class LedgerWriter {
         Set<VmLedger> touched = new HashSet<>();
         Map<String, long[]> nextOffsets = new HashMap<>();
         try (Batch batch = store.newBatch()) {
+            if (!topicRecorded) {
+                batch.put(Column.META, Keys.metaTopicKey(),
+                        records.get(0).topic().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                topicRecorded = true;
+            }
             for (LogRecord r : records) {
                 foldOne(r, batch, touched);
                 nextOffsets.put(r.topic() + "\u0000" + r.partition(), new long[] {r.partition(), r.offset() + 1});

@@ -1,0 +1,93 @@
+package org.mtrrledger.projections.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.mtrrledger.engine.fold.VcpuState;
+import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.projections.memtype.GuestMtrrResolver;
+import org.mtrrledger.projections.memtype.KernelEra;
+import org.mtrrledger.projections.query.Hex;
+import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.query.MemtypeSnapshot;
+import org.mtrrledger.projections.query.SnapshotTarget;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "memtype", mixinStandardHelpOptions = true,
+        description = "Memtype map of a vCPU (or the per-VM copy) at any offset: guest-MTRR type, EPT type and IPAT.")
+final class MemtypeCommand extends QueryCommand {
+    @Mixin
+    VmSelection vms;
+
+    @ArgGroup(exclusive = true)
+    Target target;
+
+    static final class Target {
+        @Option(names = "--vcpu", paramLabel = "N", description = "One vCPU (default: every vCPU).")
+        Integer vcpu;
+
+        @Option(names = "--per-vm", description = "The per-VM copy of the per-vm-dirty policy.")
+        boolean perVm;
+    }
+
+    @Option(names = "--at", paramLabel = "OFFSET", description = "Kafka offset of the VM's partition (default: latest).")
+    Long at;
+
+    @Option(names = "--resolver", defaultValue = "kvm", description = "kvm (KVM's code, default) or sdm (the SDM).")
+    String resolver;
+
+    @Option(names = "--kernel", defaultValue = "v6.4", description = "EPT memtype rules of v6.4, v6.7 or v6.11.")
+    String kernel;
+
+    @Option(names = "--gpa", paramLabel = "ADDR", description = "Only the range holding this guest-physical address.")
+    String gpa;
+
+    @Override
+    void query(LedgerQueries q, PrintStream out) {
+        GuestMtrrResolver r = Args.resolver(resolver);
+        KernelEra era = Args.kernel(kernel);
+        for (String vm : vms.resolve(q, false)) {
+            VmLedger l = q.at(vm, at);
+            long offset = at == null ? l.lastOffset() : at;
+            List<SnapshotTarget> targets = new ArrayList<>();
+            if (target != null && target.perVm) {
+                targets.add(SnapshotTarget.PER_VM);
+            } else if (target != null && target.vcpu != null) {
+                targets.add(new SnapshotTarget.Vcpu(target.vcpu));
+            } else {
+                for (VcpuState v : l.vm().vcpus()) {
+                    targets.add(new SnapshotTarget.Vcpu(v.index()));
+                }
+            }
+            for (SnapshotTarget t : targets) {
+                MemtypeSnapshot s = MemtypeSnapshot.of(l.vm(), t, l.partition(), offset, r, era);
+                if (gpa != null) {
+                    s = s.at(Hex.parse(gpa) >>> 12);
+                }
+                if (output.json) {
+                    JsonLinesOut.print(out, JsonViews.snapshot(s));
+                } else {
+                    printText(out, s);
+                }
+            }
+        }
+    }
+
+    static void printText(PrintStream out, MemtypeSnapshot s) {
+        out.printf("%s %s at %s/%d@%d  resolver=%s kernel=%s%n", s.vm(),
+                s.vcpu() == null ? "per-VM copy" : "vCPU " + s.vcpu(), "partition", s.partition(), s.offset(),
+                s.resolver(), s.kernel());
+        TextTable t = new TextTable("GPA start", "GPA end", "size", "MTRR", "EPT", "IPAT").right(2);
+        for (MemtypeSnapshot.Range r : s.ranges()) {
+            t.row(TextTable.gpa(r.startGfn()), TextTable.gpa(r.endGfn()),
+                    TextTable.size((r.endGfn() - r.startGfn()) << 12), JsonViews.memtypeLabel(r.memtype()),
+                    org.mtrrledger.engine.mtrr.MemType.label(r.eptMemtype()), r.ipat() ? "1" : "0");
+        }
+        t.print(out);
+        out.println();
+    }
+}

@@ -1,0 +1,81 @@
+package org.mtrrledger.projections.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.projections.ledger.PoliciesState;
+import org.mtrrledger.projections.ledger.PolicyCounters;
+import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.zap.PolicyId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "policies", mixinStandardHelpOptions = true,
+        description = "Per zap policy: zap calls, degenerate calls, full-range zaps, GFNs zapped and hazards, summed "
+                + "over the chosen VMs (default: all). The seed thread's question answered with data.")
+final class PoliciesCommand extends QueryCommand {
+    @Mixin
+    VmSelection vms;
+
+    @Option(names = "--at", paramLabel = "OFFSET", description = "Counters as of this offset (default: latest).")
+    Long at;
+
+    @Option(names = "--per-vm", description = "One row per VM and policy instead of totals.")
+    boolean perVm;
+
+    @Override
+    void query(LedgerQueries q, PrintStream out) {
+        List<String> chosen = vms.resolve(q, true);
+        PolicyCounters[] total = new PolicyCounters[PolicyId.values().length];
+        for (int i = 0; i < total.length; i++) {
+            total[i] = new PolicyCounters();
+        }
+        TextTable perVmTable = new TextTable("vm", "policy", "zap calls", "degenerate", "full-range", "GFNs zapped",
+                "memtype hazards", "IPAT hazards", "disagreements").right(2, 3, 4, 5, 6, 7, 8);
+        for (String vm : chosen) {
+            VmLedger l = q.at(vm, at);
+            PoliciesState s = (PoliciesState) l.projection();
+            for (PolicyId p : PolicyId.values()) {
+                PolicyCounters c = s.counters(p);
+                c.addTo(total[p.code]);
+                if (perVm) {
+                    if (output.json) {
+                        JsonLinesOut.print(out, JsonViews.policy(vm, p, c));
+                    } else {
+                        row(perVmTable, vm, p, c);
+                    }
+                }
+            }
+        }
+        if (perVm) {
+            if (!output.json) {
+                perVmTable.print(out);
+            }
+            return;
+        }
+        if (output.json) {
+            for (PolicyId p : PolicyId.values()) {
+                var m = JsonViews.policy(null, p, total[p.code]);
+                m.put("vms", chosen.size());
+                JsonLinesOut.print(out, m);
+            }
+            return;
+        }
+        out.printf("%d VM(s)%n", chosen.size());
+        TextTable t = new TextTable("policy", "zap calls", "degenerate", "full-range", "GFNs zapped",
+                "memtype hazards", "IPAT hazards", "disagreements", "what it is").right(1, 2, 3, 4, 5, 6, 7);
+        for (PolicyId p : PolicyId.values()) {
+            PolicyCounters c = total[p.code];
+            t.row(p.label, c.zapCalls(), c.degenerateCalls(), c.fullRangeZaps(), c.gfnsZapped(), c.memtypeHazards(),
+                    c.ipatHazards(), c.disagreementHazards(), p.description);
+        }
+        t.print(out);
+    }
+
+    private static void row(TextTable t, String vm, PolicyId p, PolicyCounters c) {
+        t.row(vm, p.label, c.zapCalls(), c.degenerateCalls(), c.fullRangeZaps(), c.gfnsZapped(), c.memtypeHazards(),
+                c.ipatHazards(), c.disagreementHazards());
+    }
+}

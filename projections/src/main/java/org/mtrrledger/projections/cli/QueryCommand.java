@@ -1,0 +1,36 @@
+package org.mtrrledger.projections.cli;
+
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.projections.query.LedgerQueries;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Base of the commands that read the local store only (no broker). */
+abstract class QueryCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    OutputOptions output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() {
+        try (LedgerStore store = StoreAccess.openForQuery(data.storeDir())) {
+            LedgerQueries q = new LedgerQueries(store);
+            if (!output.json) {
+                StoreAccess.describeProgress(q, System.err);
+            }
+            query(q, System.out);
+            System.out.flush();
+            return 0;
+        }
+    }
+
+    abstract void query(LedgerQueries q, PrintStream out);
+}

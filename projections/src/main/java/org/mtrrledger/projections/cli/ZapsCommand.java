@@ -1,0 +1,70 @@
+package org.mtrrledger.projections.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.mtrrledger.projections.query.Hex;
+import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.zap.PolicyId;
+import org.mtrrledger.projections.zap.ZapRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "zaps", mixinStandardHelpOptions = true,
+        description = "The kvm_zap_gfn_range() calls each policy issues, with the event that triggered each one.")
+final class ZapsCommand extends QueryCommand {
+    @Mixin
+    VmSelection vms;
+
+    @Mixin
+    OffsetRange range;
+
+    @Option(names = "--policy", paramLabel = "P", split = ",",
+            description = "v6.4, v6.7, yan-v2-vcpu0, yan-v4-cd-toggle, yan-v4-fine, sean-cd-nonwb, v6.11, "
+                    + "per-vm-dirty (repeatable; default all).")
+    List<String> policies;
+
+    @Option(names = "--gfn", paramLabel = "G", description = "Only zaps whose range holds this GFN.")
+    String gfn;
+
+    @Override
+    void query(LedgerQueries q, PrintStream out) {
+        List<PolicyId> ps = new ArrayList<>();
+        if (policies == null || policies.isEmpty()) {
+            ps.addAll(List.of(PolicyId.values()));
+        } else {
+            policies.forEach(p -> ps.add(Args.policy(p)));
+        }
+        Long g = gfn == null ? null : Hex.parse(gfn);
+        String topic = q.topic();
+        TextTable t = new TextTable("vm", "policy", "start GFN", "end GFN", "size", "trigger", "vcpu", "event",
+                "source", "rule");
+        for (String vm : vms.resolve(q, false)) {
+            for (PolicyId p : ps) {
+                for (ZapRecord z : q.zaps(vm, p, range.from, range.to())) {
+                    if (g != null && !z.range().contains(g)) {
+                        continue;
+                    }
+                    LedgerQueries.StoredEvent trig = q.event(vm, z.offset());
+                    if (output.json) {
+                        JsonLinesOut.print(out, JsonViews.zap(vm, topic, z, trig));
+                    } else {
+                        var j = JsonViews.trigger(topic, trig);
+                        t.row(vm, p.label, Hex.of(z.range().start()), Hex.of(z.range().end()),
+                                z.degenerate() ? "degenerate" : TextTable.size(z.range().size() << 12),
+                                trig.partition() + "@" + z.offset(), z.vcpu() < 0 ? "-" : z.vcpu(),
+                                j.get("type") + (j.containsKey("msr") ? " " + j.get("msr") + " " + j.get("old") + "->"
+                                        + j.get("new") : j.containsKey("toggled") ? " cr0 " + j.get("old") + "->"
+                                        + j.get("new") : j.containsKey("op") ? " " + j.get("op") : ""),
+                                j.get("source"), z.rule());
+                    }
+                }
+            }
+        }
+        if (!output.json) {
+            t.print(out);
+        }
+    }
+}
