@@ -1,0 +1,34 @@
+package org.mtrrledger.projections.cli;
+
+import org.mtrrledger.engine.consume.EngineConfig;
+import org.mtrrledger.engine.consume.PoisonPolicy;
+import org.mtrrledger.engine.store.Durability;
+import picocli.CommandLine.Option;
+
+/** How the engine folds: consumer group, checkpoint interval, durability, poison records. */
+public final class EngineOptions {
+    @Option(names = "--group", paramLabel = "ID", defaultValue = EngineConfig.DEFAULT_GROUP,
+            description = "Consumer group (default mtrr-engine); engine processes in one group share partitions.")
+    String group;
+
+    @Option(names = "--checkpoint-every", paramLabel = "K", defaultValue = "1000",
+            description = "Checkpoint each VM's full state every K of its events (default 1000).")
+    long checkpointEvery;
+
+    @Option(names = "--durability", paramLabel = "LEVEL", defaultValue = "WAL_NO_SYNC",
+            description = "WAL_NO_SYNC (default), SYNC (fsync each batch) or NO_WAL (atomic flush; after a crash "
+                    + "the store rolls back and refolds from the log).")
+    Durability durability;
+
+    @Option(names = "--poison", paramLabel = "POLICY", defaultValue = "FAIL",
+            description = "Undecodable records: FAIL (stop, naming topic/partition/offset; default) or SKIP (record "
+                    + "as rejected and go on).")
+    PoisonPolicy poison;
+
+    EngineConfig config(String topic) {
+        if (checkpointEvery < 1) {
+            throw new Args.UsageError("--checkpoint-every must be >= 1");
+        }
+        return new EngineConfig(topic, group, checkpointEvery, poison);
+    }
+}

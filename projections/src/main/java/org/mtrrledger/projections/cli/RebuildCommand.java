@@ -1,0 +1,38 @@
+package org.mtrrledger.projections.cli;
+
+import java.util.concurrent.Callable;
+import org.mtrrledger.engine.consume.LedgerEngine;
+import org.mtrrledger.engine.consume.StopCondition;
+import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.events.kafka.BrokerLocator;
+import org.mtrrledger.events.kafka.KafkaEndpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "rebuild", mixinStandardHelpOptions = true,
+        description = "Drop the store (a cache of the log) and refold the topic from offset 0 until caught up.")
+final class RebuildCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Override
+    public Integer call() {
+        try (KafkaEndpoint ep = new BrokerLocator(data.dataDir()).locate(kafka.bootstrap)) {
+            System.err.println("# kafka: " + ep.description());
+            if (java.nio.file.Files.isDirectory(data.storeDir())) {
+                LedgerStore.destroy(data.storeDir());
+                System.err.println("# dropped store " + data.storeDir());
+            }
+            LedgerEngine.RunSummary s = EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
+                    engine.durability, engine.config(kafka.topic()), StopCondition.UNTIL_IDLE, System.err);
+            EngineRunner.printSummary(s, System.out);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.mtrrledger.projections.cli;
+
+import java.util.concurrent.Callable;
+import org.mtrrledger.engine.consume.LedgerEngine;
+import org.mtrrledger.engine.consume.StopCondition;
+import org.mtrrledger.events.kafka.BrokerLocator;
+import org.mtrrledger.events.kafka.KafkaEndpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Fold the events topic into the store, following it until stopped (SIGTERM closes cleanly).")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--until-idle", description = "Stop once caught up with the topic.")
+    boolean untilIdle;
+
+    @Override
+    public Integer call() {
+        try (KafkaEndpoint ep = new BrokerLocator(data.dataDir()).locate(kafka.bootstrap)) {
+            System.err.println("# kafka: " + ep.description());
+            LedgerEngine.RunSummary s = EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
+                    engine.durability, engine.config(kafka.topic()),
+                    untilIdle ? StopCondition.UNTIL_IDLE : StopCondition.FOLLOW, System.err);
+            EngineRunner.printSummary(s, System.out);
+            return 0;
+        }
+    }
+}
