@@ -1,0 +1,208 @@
+package org.mtrrledger.projections.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.kafka.EventPublisher;
+import org.mtrrledger.events.kafka.IngestDigest;
+import org.mtrrledger.events.kafka.IngestFailedException;
+import org.mtrrledger.events.kafka.KafkaEndpoint;
+import org.mtrrledger.events.kafka.KeyedRecord;
+import org.mtrrledger.events.kafka.PublishOutcome;
+import org.mtrrledger.events.kafka.TopicAdmin;
+import org.mtrrledger.events.parse.BadLinePolicy;
+import org.mtrrledger.events.parse.LogFormat;
+import org.mtrrledger.events.parse.LogParseException;
+import org.mtrrledger.events.parse.LogParser;
+import org.mtrrledger.events.parse.ParseOptions;
+import org.mtrrledger.events.parse.ParsedLog;
+import org.mtrrledger.events.parse.RejectedLine;
+import org.mtrrledger.projections.query.JsonViews;
+
+/**
+ * Parses, validates and publishes files, one Kafka transaction per file: a file that fails half way leaves nothing
+ * visible to read_committed consumers, and a file published before (same SHA-256) is not published again.
+ */
+final class Ingester {
+    private final KafkaEndpoint endpoint;
+    private final String topic;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Ingester(KafkaEndpoint endpoint, String topic, int partitions, PrintStream out, PrintStream err) {
+        this.endpoint = endpoint;
+        this.topic = topic;
+        this.out = out;
+        this.err = err;
+        TopicAdmin.ensureTopic(endpoint.bootstrap(), topic, partitions);
+        TopicAdmin.ensureIngestLedger(endpoint.bootstrap(), TopicAdmin.ledgerTopicOf(topic));
+    }
+
+    /** Totals over the files of one command. */
+    static final class Totals {
+        long published;
+        long alreadyIngested;
+        final Map<String, Long> byVm = new TreeMap<>();
+        final Map<String, Long> byType = new TreeMap<>();
+    }
+
+    Totals ingest(IngestOptions o) {
+        Totals totals = new Totals();
+        try (EventPublisher publisher = new EventPublisher(endpoint.bootstrap(), topic,
+                EventPublisher.transactionalIdFor(topic))) {
+            for (Path f : o.files) {
+                ingestFile(publisher, f, o, totals);
+            }
+        }
+        return totals;
+    }
+
+    private void ingestFile(EventPublisher publisher, Path file, IngestOptions o, Totals totals) {
+        if (!Files.isRegularFile(file)) {
+            throw new CliFailure(file + ": no such file");
+        }
+        IngestDigest digest = IngestDigest.sha256(file);
+        ParseOptions po = new ParseOptions(Optional.ofNullable(o.vm), o.skipBad ? BadLinePolicy.SKIP
+                : BadLinePolicy.FAIL);
+        LogFormat format;
+        try {
+            format = o.format.equals("auto") ? LogFormat.detect(file) : LogFormat.fromName(o.format);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageError("--format: " + e.getMessage());
+        } catch (IOException e) {
+            throw new CliFailure(file + ": " + e.getMessage(), e);
+        }
+        Map<String, Long> byVm = new TreeMap<>();
+        Map<String, Long> byType = new TreeMap<>();
+        long totalLines = System.console() != null ? countLines(file) : -1;
+        long start = System.nanoTime();
+        try (ParsedLog log = LogParser.forFormat(format).open(file, po)) {
+            EventCodec codec = new EventCodec();
+            Iterator<MtrrEvent> events = log.iterator();
+            Iterator<KeyedRecord> records = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return events.hasNext();
+                }
+
+                @Override
+                public KeyedRecord next() {
+                    MtrrEvent e = events.next();
+                    e.setIngest(digest.hex());
+                    byVm.merge(e.getVm(), 1L, Long::sum);
+                    byType.merge(JsonViews.type(e), 1L, Long::sum);
+                    return new KeyedRecord(e.getVm(), codec.encode(e));
+                }
+            };
+            PublishOutcome outcome = publisher.publishFile(digest, file.toString(), records,
+                    sent -> progress(file, sent, log.stats().lines(), totalLines, start));
+            if (System.console() != null) {
+                err.print("\r\u001b[K");
+            }
+            if (outcome instanceof PublishOutcome.AlreadyIngested a) {
+                totals.alreadyIngested++;
+                out.printf("%s: already ingested (sha256 %s): %s; nothing published%n", file, digest.shortHex(),
+                        a.summary().describe());
+                return;
+            }
+            totals.published += outcome.summary().eventCount();
+            byVm.forEach((k, v) -> totals.byVm.merge(k, v, Long::sum));
+            byType.forEach((k, v) -> totals.byType.merge(k, v, Long::sum));
+            out.printf("%s (%s, sha256 %s): %s%n", file, format.name().toLowerCase(java.util.Locale.ROOT),
+                    digest.shortHex(), outcome.summary().describe());
+            out.printf("  events by type: %s%n  events by VM: %s%n", byType, abbreviate(byVm));
+            out.printf("  skipped lines: %s%n", log.stats().skippedByKind());
+            if (!log.stats().threadMappings().isEmpty()) {
+                out.printf("  vCPUs by thread id: %s%n", log.stats().threadMappings());
+            }
+            if (o.skipBad) {
+                writeReport(file, o.report, log);
+            }
+        } catch (IngestFailedException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof LogParseException pe) {
+                throw new CliFailure(pe.getMessage() + " (nothing of " + file + " was published)", pe);
+            }
+            throw new CliFailure(e.getMessage(), e);
+        } catch (LogParseException e) {
+            throw new CliFailure(e.getMessage() + " (nothing of " + file + " was published)", e);
+        } catch (IOException e) {
+            throw new CliFailure(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeReport(Path file, Path report, ParsedLog log) throws IOException {
+        Path target = report != null ? report : file.resolveSibling(file.getFileName() + ".rejected");
+        boolean append = report != null && Files.exists(report);
+        try (BufferedWriter w = append ? Files.newBufferedWriter(target, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND) : Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+            for (RejectedLine r : log.rejected()) {
+                w.write(r.file() + ":" + r.line() + ": " + r.reason() + ": " + r.text());
+                w.newLine();
+            }
+        }
+        out.printf("  rejected lines: %d, written to %s%n", log.rejected().size(), target);
+    }
+
+    private void progress(Path file, long sent, long lines, long totalLines, long start) {
+        if (System.console() == null) {
+            return;
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        double rate = sent / Math.max(secs, 1e-3);
+        String eta = "";
+        if (totalLines > 0 && lines > 0) {
+            double left = secs * (totalLines - lines) / lines;
+            eta = String.format("  ETA %.0fs", Math.max(0, left));
+            int pct = (int) Math.min(100, 100 * lines / totalLines);
+            String bar = "#".repeat(pct / 5) + ".".repeat(20 - pct / 5);
+            eta = " [" + bar + "] " + pct + "%" + eta;
+        }
+        err.printf("\r\u001b[K%s: %,d events  %,.0f ev/s%s", file.getFileName(), sent, rate, eta);
+        err.flush();
+    }
+
+    private static long countLines(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            long n = 0;
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                for (int i = 0; i < r; i++) {
+                    if (buf[i] == '\n') {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String abbreviate(Map<String, Long> byVm) {
+        if (byVm.size() <= 8) {
+            return byVm.toString();
+        }
+        StringBuilder b = new StringBuilder("{");
+        int i = 0;
+        for (Map.Entry<String, Long> e : byVm.entrySet()) {
+            if (i++ == 5) {
+                break;
+            }
+            b.append(e.getKey()).append('=').append(e.getValue()).append(", ");
+        }
+        return b.append("... ").append(byVm.size()).append(" VMs}").toString();
+    }
+}

@@ -1,0 +1,64 @@
+package org.mtrrledger.projections.cli;
+
+import java.util.concurrent.Callable;
+import org.mtrrledger.engine.consume.LedgerEngine;
+import org.mtrrledger.engine.consume.StopCondition;
+import org.mtrrledger.engine.fold.Outcome;
+import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.events.kafka.BrokerLocator;
+import org.mtrrledger.events.kafka.KafkaEndpoint;
+import org.mtrrledger.projections.query.LedgerQueries;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "ingest FILE... + run --until-idle, then a summary of what was folded.")
+final class ReplayCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    IngestOptions ingest;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Override
+    public Integer call() {
+        try (KafkaEndpoint ep = new BrokerLocator(data.dataDir()).locate(kafka.bootstrap)) {
+            System.err.println("# kafka: " + ep.description());
+            Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, System.out, System.err)
+                    .ingest(ingest);
+            LedgerEngine.RunSummary s = EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
+                    engine.durability, engine.config(kafka.topic()), StopCondition.UNTIL_IDLE, System.err);
+            EngineRunner.printSummary(s, System.out);
+            summarize(t);
+            return 0;
+        }
+    }
+
+    private void summarize(Ingester.Totals t) {
+        try (LedgerStore store = StoreAccess.openForQuery(data.storeDir())) {
+            LedgerQueries q = new LedgerQueries(store);
+            TextTable table = new TextTable("vm", "partition", "last offset", "vCPUs", "events", "rejected writes")
+                    .right(1, 2, 3, 4, 5);
+            long vms = 0;
+            for (String vm : t.byVm.isEmpty() ? q.vms() : t.byVm.keySet()) {
+                VmLedger l = q.latest(vm);
+                long rejected = q.events(vm, 0, Long.MAX_VALUE).stream()
+                        .filter(e -> e.folded().outcome().status() == Outcome.Status.REJECTED).count();
+                if (vms++ < 20) {
+                    table.row(vm, l.partition(), l.lastOffset(), l.vm().vcpus().size(), l.vm().eventCount(), rejected);
+                }
+            }
+            table.print(System.out);
+            if (vms > 20) {
+                System.out.printf("... and %d more VMs (mtrr policies --per-vm, mtrr state --vm ID)%n", vms - 20);
+            }
+        }
+    }
+}
