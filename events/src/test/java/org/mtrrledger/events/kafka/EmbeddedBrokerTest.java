@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,6 +89,42 @@ class EmbeddedBrokerTest {
 
             // the refused attempts must not have disturbed the running broker
             assertNotNull(TopicAdmin.ensureTopic(broker.bootstrap(), "still-alive", 1));
+        }
+    }
+
+    @Test
+    void shouldRunInTheForegroundUntilSigtermAndBeFoundFromAnotherProcess() throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"), ForegroundProbe.class.getName(), dataDir.toString())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line;
+            String listening = null;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("mtrr broker: listening on ")) {
+                    listening = line;
+                    break;
+                }
+            }
+            assertNotNull(listening, "child never reported its address");
+            try (KafkaEndpoint endpoint = new BrokerLocator(dataDir, name -> null).locate(null)) {
+                assertEquals(KafkaEndpoint.Source.RUNNING_BROKER, endpoint.source());
+                assertTrue(listening.contains(endpoint.bootstrap()), listening);
+                assertTrue(endpoint.description().contains("pid " + child.pid()), endpoint.description());
+                TopicAdmin.ensureTopic(endpoint.bootstrap(), "from-parent", 1);
+            }
+
+            child.toHandle().destroy(); // SIGTERM; unlike Process.destroy() it leaves our end of the pipe open
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "broker did not stop on SIGTERM");
+            String rest = out.lines().collect(Collectors.joining("\n"));
+            assertTrue(rest.contains("mtrr broker: stopped"), rest);
+            assertFalse(Files.exists(BrokerInfo.file(dataDir)), "broker.properties must be gone after SIGTERM");
+            assertTrue(Files.exists(dataDir.resolve("kafka/.kafka_cleanshutdown")), "expected a clean shutdown");
+        } finally {
+            child.destroyForcibly();
         }
     }
 }

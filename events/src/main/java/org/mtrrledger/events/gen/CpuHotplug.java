@@ -1,0 +1,31 @@
+package org.mtrrledger.events.gen;
+
+import org.mtrrledger.events.avro.LifecycleOp;
+
+/**
+ * CPU offline/online and hot-add after boot (doc §7.3). Offline writes no MTRR/PAT ({@code cache_ap_offline} only
+ * clears a cpumask). Re-online and hot-add run {@code cache_cpu_init()} on the incoming CPU only; a hot-added QEMU
+ * vCPU has all-zero MTRRs and no firmware run, so Linux rewrites every differing variable and fixed MSR.
+ */
+final class CpuHotplug {
+    private CpuHotplug() {
+    }
+
+    static void offline(VmSink sink, int cpu) {
+        sink.lifecycle(cpu, LifecycleOp.OFFLINE);
+    }
+
+    static void online(VmSink sink, LinuxKernel kernel, int cpu) {
+        LinuxBoot.onlineAfterBoot(sink, kernel, cpu);
+    }
+
+    /** {@code device_add} of a vCPU: KVM_CREATE_VCPU, QEMU's reset load (if modelled), then the guest onlines it. */
+    static void hotAdd(VmSink sink, LinuxKernel kernel, boolean qemuResetWrites) {
+        VcpuState fresh = sink.create(Cr0.RESET);
+        if (qemuResetWrites) {
+            QemuResetWrites.run(sink, fresh.index);
+        }
+        sink.pause(100_000, 500_000);
+        online(sink, kernel, fresh.index);
+    }
+}

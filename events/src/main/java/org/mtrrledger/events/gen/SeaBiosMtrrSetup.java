@@ -1,0 +1,74 @@
+package org.mtrrledger.events.gen;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mtrrledger.events.avro.LifecycleOp;
+
+/**
+ * SeaBIOS {@code mtrr_setup()} (src/fw/mtrr.c, doc §7.1). Every write goes through {@code wrmsr_smp()}, which also
+ * records it in {@code smp_msr[]}; {@code smp_setup()} then broadcasts INIT-SIPI-SIPI and each AP replays the list
+ * in the same order from {@code handle_smp()} (serialised by SeaBIOS's AP lock). Both BSP and APs first pass
+ * through {@code transition32}, which writes CR0 = 0x11 (CD 1→0) from the RESET value.
+ */
+final class SeaBiosMtrrSetup {
+    private SeaBiosMtrrSetup() {
+    }
+
+    /** The 31 {@code wrmsr_smp} entries of {@code mtrr_setup()}, in order (doc §7.1 table). */
+    static List<GuestOp> mtrrSetupWrites(MemoryLayout layout) {
+        long ramSize = layout.lowRam();
+        List<GuestOp> w = new ArrayList<>(31);
+        w.add(GuestOp.wrmsr(Msrs.DEF_TYPE, 0));
+        w.add(GuestOp.wrmsr(Msrs.FIX64K_00000, bytesWhere(i -> ramSize >= 65536L * (i + 1), Msrs.WB)));
+        w.add(GuestOp.wrmsr(Msrs.FIX16K_80000, bytesWhere(i -> ramSize >= 0x80000L + 16384L * (i + 1), Msrs.WB)));
+        w.add(GuestOp.wrmsr(Msrs.FIX16K_A0000, 0));
+        for (int j = 0; j < 8; j++) {
+            int seg = j;
+            w.add(GuestOp.wrmsr(Msrs.FIX4K_C0000 + j,
+                    bytesWhere(i -> ramSize >= 0xC0000L + seg * 0x8000L + i * 0x1000L, Msrs.WP)));
+        }
+        for (int i = 0; i < Msrs.VAR_COUNT; i++) {
+            w.add(GuestOp.wrmsr(Msrs.physBase(i), 0));
+            w.add(GuestOp.wrmsr(Msrs.physMask(i), 0));
+        }
+        long pcimemStart = layout.seabiosPcimemStart();
+        w.add(GuestOp.wrmsr(Msrs.physBase(0), pcimemStart | Msrs.UC));
+        w.add(GuestOp.wrmsr(Msrs.physMask(0),
+                (-((1L << 32) - pcimemStart) & ((1L << layout.physBits()) - 1)) | Msrs.PHYSMASK_V));
+        w.add(GuestOp.wrmsr(Msrs.DEF_TYPE, Msrs.DEF_TYPE_E | Msrs.DEF_TYPE_FE | Msrs.WB));
+        return w;
+    }
+
+    /** BSP: transition32 + mtrr_setup. */
+    static void runBsp(VmSink sink) {
+        sink.guest(0, GuestOp.cr0(Cr0.SEABIOS_32BIT));
+        sink.guest(0, mtrrSetupWrites(sink.profile.layout()));
+    }
+
+    /** {@code smp_setup()}: the broadcast INIT reaches every AP. */
+    static void initAps(VmSink sink) {
+        for (int ap = 1; ap < sink.vcpus().size(); ap++) {
+            sink.lifecycle(ap, LifecycleOp.INIT);
+        }
+    }
+
+    /** One AP after SIPI: transition32, then {@code handle_smp()} replays {@code smp_msr[]}. */
+    static void runAp(VmSink sink, int ap) {
+        sink.guest(ap, GuestOp.cr0(Cr0.SEABIOS_32BIT));
+        sink.guest(ap, mtrrSetupWrites(sink.profile.layout()));
+    }
+
+    private interface BytePredicate {
+        boolean test(int byteIndex);
+    }
+
+    private static long bytesWhere(BytePredicate covered, int type) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            if (covered.test(i)) {
+                v |= (long) type << (8 * i);
+            }
+        }
+        return v;
+    }
+}

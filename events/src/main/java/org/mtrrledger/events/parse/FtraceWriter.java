@@ -1,0 +1,121 @@
+package org.mtrrledger.events.parse;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.HashMap;
+import java.util.Map;
+import org.mtrrledger.events.avro.Cr0Write;
+import org.mtrrledger.events.avro.MsrWrite;
+import org.mtrrledger.events.avro.MtrrEvent;
+
+/**
+ * Writes what {@link FtraceParser} reads. Traced guest writes with a timestamp become ftrace buffer lines in the
+ * 5-flag-column shape of v6.3-era kernels ({@code %16s-%-7d [%03d] ..... %6lu.%06lu: kvm_msr: …}) under QEMU's
+ * vCPU thread name {@code CPU <n>/KVM}, so the vCPU survives the round trip. Everything the tracepoints cannot
+ * carry (VM config, lifecycle, host-initiated writes, DMA, untimed guest writes) becomes a {@code # mtrr:} record,
+ * and a {@code # mtrr: vm <id>} record precedes each change of VM. Timestamps keep full nanosecond precision: the
+ * fraction has 6 digits when the value is a whole microsecond, 9 otherwise (the parser accepts 1..9).
+ */
+public final class FtraceWriter implements LogWriter {
+    private static final int FIRST_TID = 4000;
+
+    private final Writer out;
+    private final Map<String, Map<Integer, Integer>> tids = new HashMap<>();
+    private final StringBuilder line = new StringBuilder(128);
+    private String currentVm;
+    private int nextTid = FIRST_TID;
+    private boolean headerWritten;
+
+    public FtraceWriter(Writer out) {
+        this.out = out;
+    }
+
+    @Override
+    public void write(MtrrEvent e) throws IOException {
+        LogWriter.requireValid(e);
+        if (!headerWritten) {
+            out.write("# tracer: nop\n#\n# mtrr-ledger FtraceWriter: kvm:kvm_msr/kvm:kvm_cr lines plus '# mtrr:' records\n");
+            headerWritten = true;
+        }
+        if (!e.getVm().equals(currentVm)) {
+            out.write(CommentRecords.formatVmSwitch(e.getVm()));
+            out.write('\n');
+            currentVm = e.getVm();
+        }
+        Object p = e.getPayload();
+        boolean traced = e.getTimestampNs() != null
+                && ((p instanceof MsrWrite w && !w.getHostInitiated()) || p instanceof Cr0Write);
+        if (!traced) {
+            out.write(CommentRecords.format(e));
+            out.write('\n');
+            return;
+        }
+        line.setLength(0);
+        int vcpu = e.getVcpu();
+        pad(line, "CPU " + vcpu + "/KVM", 16).append('-');
+        int tid = tid(e.getVm(), vcpu);
+        int start = line.length();
+        line.append(tid);
+        while (line.length() - start < 7) {
+            line.append(' ');
+        }
+        line.append(" [");
+        String cpu = Integer.toString(vcpu);
+        for (int i = cpu.length(); i < 3; i++) {
+            line.append('0');
+        }
+        line.append(cpu).append("] ..... ");
+        appendTimestamp(line, e.getTimestampNs());
+        if (p instanceof MsrWrite w) {
+            line.append(": kvm_msr: msr_write ").append(Long.toHexString(w.getMsr()))
+                    .append(" = ").append(Hex.of(w.getValue()));
+            if (w.getFaulted()) {
+                line.append(" (#GP)");
+            }
+        } else {
+            line.append(": kvm_cr: cr_write 0 = ").append(Hex.of(((Cr0Write) p).getValue()));
+        }
+        line.append('\n');
+        out.append(line);
+    }
+
+    private int tid(String vm, int vcpu) {
+        return tids.computeIfAbsent(vm, k -> new HashMap<>()).computeIfAbsent(vcpu, k -> nextTid++);
+    }
+
+    private static StringBuilder pad(StringBuilder b, String text, int width) {
+        for (int i = text.length(); i < width; i++) {
+            b.append(' ');
+        }
+        return b.append(text);
+    }
+
+    private static void appendTimestamp(StringBuilder b, long ns) {
+        long sec = ns / 1_000_000_000L;
+        long frac = ns % 1_000_000_000L;
+        pad(b, Long.toString(sec), 6).append('.');
+        String digits;
+        if (frac % 1000 == 0) {
+            digits = Long.toString(frac / 1000);
+            for (int i = digits.length(); i < 6; i++) {
+                b.append('0');
+            }
+        } else {
+            digits = Long.toString(frac);
+            for (int i = digits.length(); i < 9; i++) {
+                b.append('0');
+            }
+        }
+        b.append(digits);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+}

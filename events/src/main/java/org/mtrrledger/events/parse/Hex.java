@@ -1,0 +1,57 @@
+package org.mtrrledger.events.parse;
+
+/**
+ * Unsigned hexadecimal conversions in the kernel's TP_printk style ({@code 0x%llx}: lower case, no padding).
+ * Values are unsigned 64-bit, stored in {@code long}; {@code 0xffffffffffffffff} is {@code -1L}.
+ */
+final class Hex {
+    private Hex() {
+    }
+
+    /** {@code 0x} + lower-case digits, as the kernel prints {@code 0x%llx}. */
+    static String of(long value) {
+        return "0x" + Long.toHexString(value);
+    }
+
+    /**
+     * Parses {@code digits} (no prefix) as an unsigned number of at most {@code maxBits} bits.
+     *
+     * @throws NumberFormatException with a human-readable message if empty, not hex, or too wide
+     */
+    static long parseDigits(String digits, int maxBits) {
+        if (digits.isEmpty()) {
+            throw new NumberFormatException("no hex digits");
+        }
+        int start = 0;
+        while (start < digits.length() - 1 && digits.charAt(start) == '0') {
+            start++;
+        }
+        for (int i = start; i < digits.length(); i++) {
+            if (!isHexDigit(digits.charAt(i))) {
+                throw new NumberFormatException("'" + digits + "' is not hexadecimal");
+            }
+        }
+        String significant = digits.substring(start);
+        if (significant.length() > 16) {
+            throw new NumberFormatException(digits + " does not fit in 64 bits");
+        }
+        long value = Long.parseUnsignedLong(significant, 16);
+        if (maxBits < 64 && Long.compareUnsigned(value, (1L << maxBits) - 1) > 0) {
+            throw new NumberFormatException(Hex.of(value) + " does not fit in " + maxBits + " bits");
+        }
+        return value;
+    }
+
+    /** ASCII only: {@link Character#digit} would also accept e.g. Arabic-Indic or full-width digits. */
+    static boolean isHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /** Parses {@code 0x}/{@code 0X}-prefixed hex (case-insensitive digits). */
+    static long parsePrefixed(String text, int maxBits) {
+        if (text.length() < 3 || text.charAt(0) != '0' || (text.charAt(1) != 'x' && text.charAt(1) != 'X')) {
+            throw new NumberFormatException("'" + text + "' is not 0x-prefixed hex");
+        }
+        return parseDigits(text.substring(2), maxBits);
+    }
+}

@@ -1,0 +1,21 @@
+package org.mtrrledger.events.parse;
+
+import org.mtrrledger.events.avro.MtrrEvent;
+
+/** What a {@link LineDecoder} made of one line. */
+sealed interface LineResult {
+    /** The line is an event (source not yet set). */
+    record Emit(MtrrEvent event) implements LineResult {
+    }
+
+    /** The line is fine but carries no event. */
+    record Skip(SkipKind kind) implements LineResult {
+    }
+
+    /** The line is bad; {@code reason} says what was wrong and what was expected. */
+    record Reject(String reason) implements LineResult {
+    }
+
+    Skip BLANK = new Skip(SkipKind.BLANK);
+    Skip COMMENT = new Skip(SkipKind.COMMENT);
+}

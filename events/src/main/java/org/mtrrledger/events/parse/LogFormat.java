@@ -1,0 +1,55 @@
+package org.mtrrledger.events.parse;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The two audit-log text formats mtrr-ledger ingests and writes.
+ *
+ * <p>{@link #detect(Path)} implements {@code --format auto}: the first line that is neither blank nor a
+ * {@code #} comment decides. JSON Lines records always start with {@code '{'}; kernel trace text never does
+ * (it starts with a comm name, {@code <...>}, or trace-cmd's {@code cpus=} header).
+ */
+public enum LogFormat {
+    /** kvm:kvm_msr / kvm:kvm_cr trace text (ftrace, trace-cmd report, perf script) plus {@code # mtrr:} records. */
+    FTRACE,
+    /** One JSON object per line, see {@link JsonLinesParser}. */
+    JSONL;
+
+    /**
+     * Detects the format from the first significant line. An empty or comment-only file is {@link #FTRACE}
+     * (both parsers yield no events for it, and ftrace is the format whose comments carry meaning).
+     */
+    public static LogFormat detect(Path file) throws IOException {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
+            return detect(in);
+        }
+    }
+
+    /** Same as {@link #detect(Path)} on an already opened reader; consumes lines from it. */
+    public static LogFormat detect(BufferedReader in) throws IOException {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            return trimmed.startsWith("{") ? JSONL : FTRACE;
+        }
+        return FTRACE;
+    }
+
+    /** Parses a CLI spelling ({@code ftrace}, {@code jsonl}); {@code auto} is handled by the caller. */
+    public static LogFormat fromName(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "ftrace", "trace" -> FTRACE;
+            case "jsonl", "json" -> JSONL;
+            default -> throw new IllegalArgumentException("unknown log format '" + name + "', expected ftrace or jsonl");
+        };
+    }
+}

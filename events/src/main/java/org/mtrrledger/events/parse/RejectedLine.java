@@ -1,0 +1,16 @@
+package org.mtrrledger.events.parse;
+
+/**
+ * A line a parser refused under {@link BadLinePolicy#SKIP}.
+ *
+ * @param file   the file name as given to the parser
+ * @param line   1-based line number
+ * @param text   the offending line, verbatim
+ * @param reason what was wrong and what was expected
+ */
+public record RejectedLine(String file, long line, String text, String reason) {
+    @Override
+    public String toString() {
+        return file + ":" + line + ": " + reason + ": '" + LogParseException.abbreviate(text) + "'";
+    }
+}

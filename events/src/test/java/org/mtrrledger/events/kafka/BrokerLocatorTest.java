@@ -1,0 +1,97 @@
+package org.mtrrledger.events.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BrokerLocatorTest {
+
+    private static final Function<String, String> NO_ENV = name -> null;
+
+    @TempDir
+    static Path dataDir;
+
+    private static EmbeddedBroker running;
+
+    @BeforeAll
+    static void startBroker() {
+        running = EmbeddedBroker.start(dataDir);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        running.close();
+    }
+
+    @Test
+    void shouldFindTheBrokerRunningOnTheDataDirThroughItsFile() {
+        try (KafkaEndpoint endpoint = new BrokerLocator(dataDir, NO_ENV).locate(null)) {
+            assertEquals(running.bootstrap(), endpoint.bootstrap());
+            assertEquals(KafkaEndpoint.Source.RUNNING_BROKER, endpoint.source());
+            assertFalse(endpoint.embeddedOwned());
+            assertTrue(endpoint.description().contains(running.bootstrap()), endpoint.description());
+        }
+        // closing an endpoint we do not own must leave the broker running
+        assertTrue(BrokerInfo.read(dataDir).orElseThrow().isReachable(1000));
+        assertEquals(1, TopicAdmin.ensureTopic(running.bootstrap(), "after-close", 1).partitions());
+    }
+
+    @Test
+    void shouldPreferTheExplicitBootstrapOverEnvironmentAndRunningBroker() {
+        BrokerLocator locator = new BrokerLocator(dataDir, Map.of(BrokerLocator.ENV_BOOTSTRAP, "env-host:9092")::get);
+        try (KafkaEndpoint endpoint = locator.locate(" cli-host:9092 ")) {
+            assertEquals("cli-host:9092", endpoint.bootstrap());
+            assertEquals(KafkaEndpoint.Source.EXPLICIT, endpoint.source());
+            assertFalse(endpoint.embeddedOwned());
+        }
+    }
+
+    @Test
+    void shouldPreferTheEnvironmentOverTheRunningBroker() {
+        BrokerLocator locator = new BrokerLocator(dataDir, Map.of(BrokerLocator.ENV_BOOTSTRAP, "env-host:9092")::get);
+        try (KafkaEndpoint endpoint = locator.locate("  ")) {
+            assertEquals("env-host:9092", endpoint.bootstrap());
+            assertEquals(KafkaEndpoint.Source.ENVIRONMENT, endpoint.source());
+            assertTrue(endpoint.description().contains("MTRR_BOOTSTRAP"), endpoint.description());
+        }
+    }
+
+    @Test
+    void shouldIgnoreAStaleBrokerFileAndStartAnOwnedEmbeddedBroker(@TempDir Path otherDataDir) throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = s.getLocalPort();
+        }
+        // a crashed broker's leftover: our own (live) pid but nothing listening any more
+        new BrokerInfo("127.0.0.1:" + closedPort, ProcessHandle.current().pid(), "stale", Instant.now())
+                .writeTo(otherDataDir);
+
+        KafkaEndpoint endpoint = new BrokerLocator(otherDataDir, NO_ENV).locate(null);
+        try (endpoint) {
+            assertEquals(KafkaEndpoint.Source.EMBEDDED, endpoint.source());
+            assertTrue(endpoint.embeddedOwned());
+            assertTrue(endpoint.description().startsWith("embedded broker at 127.0.0.1:"), endpoint.description());
+            assertEquals(endpoint.bootstrap(), BrokerInfo.read(otherDataDir).orElseThrow().bootstrap());
+            assertEquals(1, TopicAdmin.ensureTopic(endpoint.bootstrap(), "owned", 1).partitions());
+        }
+        assertFalse(Files.exists(BrokerInfo.file(otherDataDir)), "closing the owning endpoint stops its broker");
+        endpoint.close(); // idempotent
+    }
+}
