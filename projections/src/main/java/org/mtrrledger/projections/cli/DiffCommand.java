@@ -115,7 +115,7 @@ final class DiffCommand extends QueryCommand {
                                 .append(JsonViews.type(e.event()));
                     }
                     t.row(label, TextTable.gpa(c.startGfn()), TextTable.gpa(c.endGfn()),
-                            TextTable.size((c.endGfn() - c.startGfn()) << 12), text(c.before()), text(c.after()), b);
+                            TextTable.pages(c.endGfn() - c.startGfn()), text(c.before()), text(c.after()), b);
                 }
             }
         }

@@ -56,7 +56,7 @@ final class DivergenceCommand extends QueryCommand {
                         JsonLinesOut.print(out, m);
                     } else {
                         t.row(vm, v.index(), TextTable.gpa(c.startGfn()), TextTable.gpa(c.endGfn()),
-                                TextTable.size((c.endGfn() - c.startGfn()) << 12),
+                                TextTable.pages(c.endGfn() - c.startGfn()),
                                 JsonViews.memtypeLabel(c.before().memtype()),
                                 JsonViews.memtypeLabel(c.after().memtype()));
                     }

@@ -78,13 +78,13 @@ final class MemtypeCommand extends QueryCommand {
     }
 
     static void printText(PrintStream out, MemtypeSnapshot s) {
-        out.printf("%s %s at %s/%d@%d  resolver=%s kernel=%s%n", s.vm(),
-                s.vcpu() == null ? "per-VM copy" : "vCPU " + s.vcpu(), "partition", s.partition(), s.offset(),
-                s.resolver(), s.kernel());
+        out.printf("%s %s at partition %d offset %d  resolver=%s kernel=%s%n", s.vm(),
+                s.vcpu() == null ? "per-VM copy" : "vCPU " + s.vcpu(), s.partition(), s.offset(), s.resolver(),
+                s.kernel());
         TextTable t = new TextTable("GPA start", "GPA end", "size", "MTRR", "EPT", "IPAT").right(2);
         for (MemtypeSnapshot.Range r : s.ranges()) {
             t.row(TextTable.gpa(r.startGfn()), TextTable.gpa(r.endGfn()),
-                    TextTable.size((r.endGfn() - r.startGfn()) << 12), JsonViews.memtypeLabel(r.memtype()),
+                    TextTable.pages(r.endGfn() - r.startGfn()), JsonViews.memtypeLabel(r.memtype()),
                     org.mtrrledger.engine.mtrr.MemType.label(r.eptMemtype()), r.ipat() ? "1" : "0");
         }
         t.print(out);

@@ -56,16 +56,27 @@ final class TextTable {
         }
     }
 
-    /** A byte size as KiB/MiB/GiB/TiB, the largest unit that keeps it integral when possible. */
-    static String size(long bytes) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = bytes;
+    /**
+     * A size given in 4 KiB pages, in the largest unit that shows it exactly (e.g. "2047 MiB", "64 TiB"), else
+     * with one decimal. Works for ranges up to 2^64 pages.
+     */
+    static String pages(long gfns) {
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB"};
+        java.math.BigInteger kib = new java.math.BigInteger(Long.toUnsignedString(gfns)).shiftLeft(2);
+        for (int u = units.length - 1; u >= 0; u--) {
+            java.math.BigInteger unit = java.math.BigInteger.ONE.shiftLeft(10 * u);
+            java.math.BigInteger[] qr = kib.divideAndRemainder(unit);
+            if (qr[0].signum() > 0 && qr[1].signum() == 0 && qr[0].compareTo(java.math.BigInteger.valueOf(100000)) < 0) {
+                return qr[0] + " " + units[u];
+            }
+        }
+        double v = kib.doubleValue();
         int u = 0;
         while (v >= 1024 && u < units.length - 1) {
             v /= 1024;
             u++;
         }
-        return (v == Math.rint(v) ? Long.toString((long) v) : String.format("%.1f", v)) + " " + units[u];
+        return String.format("%.1f %s", v, units[u]);
     }
 
     static String gpa(long gfn) {

@@ -53,7 +53,7 @@ final class ZapsCommand extends QueryCommand {
                     } else {
                         var j = JsonViews.trigger(topic, trig);
                         t.row(vm, p.label, Hex.of(z.range().start()), Hex.of(z.range().end()),
-                                z.degenerate() ? "degenerate" : TextTable.size(z.range().size() << 12),
+                                z.degenerate() ? "degenerate" : TextTable.pages(z.range().size()),
                                 trig.partition() + "@" + z.offset(), z.vcpu() < 0 ? "-" : z.vcpu(),
                                 j.get("type") + (j.containsKey("msr") ? " " + j.get("msr") + " " + j.get("old") + "->"
                                         + j.get("new") : j.containsKey("toggled") ? " cr0 " + j.get("old") + "->"
