@@ -29,6 +29,8 @@ public final class MtrrState {
     /** Valid variable-range indices in KVM's {@code mtrr_state.head} list order. */
     private final int[] order = new int[MtrrMsr.NR_VAR_MTRR];
     private int listLength;
+    /** Bumped by every write: lets read-side caches tell an unchanged state cheaply. Not part of equality. */
+    private long modCount;
 
     /**
      * {@code rsvd_bits(maxphyaddr, 63)}, i.e. {@code kvm_vcpu_reserved_gpa_bits_raw()}: every GPA bit at or above
@@ -104,6 +106,7 @@ public final class MtrrState {
      * here). Variable pairs follow {@code set_var_mtrr_msr()}: unlink if valid, update, re-link if valid.
      */
     public void write(MtrrMsr kind, long msr, long data, int maxPhysAddr) {
+        modCount++;
         switch (kind) {
             case DEF_TYPE -> deftype = data;
             case FIXED -> {
@@ -175,6 +178,11 @@ public final class MtrrState {
             v &= ~reservedGpaBits(maxPhysAddr);
         }
         return v;
+    }
+
+    /** Number of writes applied to this instance (a copy starts from 0). */
+    public long modCount() {
+        return modCount;
     }
 
     public long deftype() {

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.mtrrledger.engine.mtrr.GfnRange;
 import org.mtrrledger.projections.memtype.MemtypeMap;
 
@@ -17,8 +15,8 @@ import org.mtrrledger.projections.memtype.MemtypeMap;
  * current EPT entry is added (a vCPU may fault at any time). Each member remembers the offset of the event after
  * which it first became possible since the last zap, so a hazard can say since when the stale entry has lurked.
  *
- * <p>Layout: a sorted map from range start to {@link Cell}; a cell holds until the next key. Adjacent equal cells
- * are merged.
+ * <p>Layout: parallel sorted arrays of range starts and {@link Cell}s; a cell holds until the next start. Adjacent
+ * equal cells are merged, so the arrays stay as small as the map's real structure (a handful of ranges).
  */
 public final class PossibleSets {
     /** An immutable set of packed EPT entries (bit i = entry i, 16 possible) with the offset each became possible. */
@@ -47,7 +45,7 @@ public final class PossibleSets {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Cell c && c.mask == mask && Arrays.equals(c.since, since);
+            return o == this || o instanceof Cell c && c.mask == mask && Arrays.equals(c.since, since);
         }
 
         @Override
@@ -56,16 +54,51 @@ public final class PossibleSets {
         }
     }
 
-    private final TreeMap<Long, Cell> cells = new TreeMap<>(Long::compareUnsigned);
+    /** Interval starts, ascending; {@code cells[i]} holds from {@code starts[i]} to the next start (or forever). */
+    private long[] starts = {0};
+    private Cell[] cells = {Cell.EMPTY};
+    private int size = 1;
 
     public PossibleSets() {
-        cells.put(0L, Cell.EMPTY);
     }
 
-    private void split(long at) {
-        if (!cells.containsKey(at)) {
-            Map.Entry<Long, Cell> floor = cells.floorEntry(at);
-            cells.put(at, floor.getValue());
+    private int indexOf(long gfn) {
+        int lo = 0;
+        int hi = size - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (Long.compareUnsigned(starts[mid], gfn) <= 0) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** Rebuilds the arrays from pieces, merging equal neighbours. */
+    private final class Builder {
+        long[] s = new long[size + 8];
+        Cell[] c = new Cell[size + 8];
+        int n;
+
+        void add(long start, Cell cell) {
+            if (n > 0 && c[n - 1].equals(cell)) {
+                return;
+            }
+            if (n == s.length) {
+                s = Arrays.copyOf(s, n * 2);
+                c = Arrays.copyOf(c, n * 2);
+            }
+            s[n] = start;
+            c[n] = cell;
+            n++;
+        }
+
+        void install() {
+            starts = s;
+            cells = c;
+            size = n;
         }
     }
 
@@ -74,60 +107,67 @@ public final class PossibleSets {
         if (r.degenerate()) {
             return;
         }
-        split(r.start());
-        boolean toEnd = r.end() == 0;
-        if (!toEnd) {
-            split(r.end());
+        Builder b = new Builder();
+        int i = 0;
+        while (i < size && Long.compareUnsigned(starts[i], r.start()) < 0) {
+            b.add(starts[i], cells[i]);
+            i++;
         }
-        var sub = toEnd ? cells.tailMap(r.start(), true) : cells.subMap(r.start(), true, r.end(), false);
-        sub.replaceAll((k, v) -> Cell.EMPTY);
-        normalize();
+        b.add(r.start(), Cell.EMPTY);
+        Cell atEnd = cells[indexOf(r.end())];
+        if (r.end() != 0) {
+            b.add(r.end(), atEnd);
+            int j = indexOf(r.end()) + 1;
+            for (; j < size; j++) {
+                b.add(starts[j], cells[j]);
+            }
+        }
+        b.install();
     }
 
     /** Adds every page's entry of {@code ept} (packed values) as possible since {@code offset}. */
     public void add(MemtypeMap ept, long offset) {
-        for (int i = 0; i < ept.size(); i++) {
-            long s = ept.start(i);
-            long e = ept.end(i);
-            int entry = ept.value(i);
-            split(s);
-            split(e);
-            for (Map.Entry<Long, Cell> x : cells.subMap(s, true, e, false).entrySet()) {
-                x.setValue(x.getValue().add(entry, offset));
+        Builder b = new Builder();
+        int i = 0;
+        int m = 0;
+        long pos = 0;
+        long limit = ept.limit();
+        while (true) {
+            Cell here = cells[i];
+            Cell out = Long.compareUnsigned(pos, limit) < 0 ? here.add(ept.value(m), offset) : here;
+            b.add(pos, out);
+            long nextOwn = i + 1 < size ? starts[i + 1] : -1L;
+            long nextMap = Long.compareUnsigned(pos, limit) < 0 ? ept.end(m) : -1L;
+            long next = Long.compareUnsigned(nextOwn, nextMap) < 0 ? nextOwn : nextMap;
+            if (next == -1L) {
+                break;
             }
-        }
-        normalize();
-    }
-
-    private void normalize() {
-        Cell prev = null;
-        var it = cells.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, Cell> x = it.next();
-            if (prev != null && prev.equals(x.getValue())) {
-                it.remove();
-            } else {
-                prev = x.getValue();
+            if (next == nextOwn) {
+                i++;
             }
+            if (next == nextMap && Long.compareUnsigned(next, limit) < 0) {
+                m++;
+            }
+            pos = next;
         }
+        b.install();
     }
 
     /** The cells overlapping [start, end), clipped to it. */
     public List<Span> spans(long start, long end) {
         List<Span> out = new ArrayList<>();
-        Map.Entry<Long, Cell> first = cells.floorEntry(start);
+        int i = indexOf(start);
         long s = start;
-        Cell c = first.getValue();
-        for (Map.Entry<Long, Cell> x : cells.tailMap(start, false).entrySet()) {
-            if (Long.compareUnsigned(x.getKey(), end) >= 0) {
-                break;
+        while (true) {
+            long next = i + 1 < size ? starts[i + 1] : -1L;
+            if (Long.compareUnsigned(next, end) >= 0) {
+                out.add(new Span(s, end, cells[i]));
+                return out;
             }
-            out.add(new Span(s, x.getKey(), c));
-            s = x.getKey();
-            c = x.getValue();
+            out.add(new Span(s, next, cells[i]));
+            s = next;
+            i++;
         }
-        out.add(new Span(s, end, c));
-        return out;
     }
 
     public record Span(long start, long end, Cell cell) {
@@ -135,45 +175,49 @@ public final class PossibleSets {
 
     public PossibleSets copy() {
         PossibleSets p = new PossibleSets();
-        p.cells.clear();
-        p.cells.putAll(cells);
+        p.starts = Arrays.copyOf(starts, size);
+        p.cells = Arrays.copyOf(cells, size);
+        p.size = size;
         return p;
     }
 
     public void writeTo(DataOutput out) throws IOException {
-        out.writeInt(cells.size());
-        for (Map.Entry<Long, Cell> x : cells.entrySet()) {
-            out.writeLong(x.getKey());
-            out.writeShort(x.getValue().mask());
-            for (long s : x.getValue().since()) {
-                out.writeLong(s);
+        out.writeInt(size);
+        for (int i = 0; i < size; i++) {
+            out.writeLong(starts[i]);
+            out.writeShort(cells[i].mask());
+            for (long x : cells[i].since()) {
+                out.writeLong(x);
             }
         }
     }
 
     public static PossibleSets readFrom(DataInput in) throws IOException {
         PossibleSets p = new PossibleSets();
-        p.cells.clear();
         int n = in.readInt();
+        p.starts = new long[Math.max(1, n)];
+        p.cells = new Cell[Math.max(1, n)];
         for (int i = 0; i < n; i++) {
-            long k = in.readLong();
+            p.starts[i] = in.readLong();
             int mask = in.readUnsignedShort();
             long[] s = new long[Integer.bitCount(mask)];
             for (int j = 0; j < s.length; j++) {
                 s[j] = in.readLong();
             }
-            p.cells.put(k, mask == 0 ? Cell.EMPTY : new Cell(mask, s));
+            p.cells[i] = mask == 0 ? Cell.EMPTY : new Cell(mask, s);
         }
+        p.size = n;
         return p;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PossibleSets p && p.cells.equals(cells);
+        return o instanceof PossibleSets p && p.size == size && Arrays.equals(p.starts, 0, size, starts, 0, size)
+                && Arrays.equals(p.cells, 0, size, cells, 0, size);
     }
 
     @Override
     public int hashCode() {
-        return cells.hashCode();
+        return Arrays.hashCode(Arrays.copyOf(starts, size));
     }
 }

@@ -6,36 +6,34 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.Map;
-import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.mtrr.MtrrState;
 import org.mtrrledger.engine.pipeline.ProjectionState;
 import org.mtrrledger.projections.hazard.PossibleSets;
 import org.mtrrledger.projections.zap.PolicyId;
 
 /**
- * The zap/hazard projection's per-VM state: for each policy the possible-sets and the running counters. The
- * "already added" memo is an optimisation only (adding the same EPT map twice changes nothing), so it is neither
- * encoded nor copied.
+ * The zap/hazard projection's per-VM state: for each policy the possible-sets and the running counters.
  */
 public final class PoliciesState implements ProjectionState {
     static final int POLICIES = PolicyId.values().length;
 
     final PossibleSets[] possible = new PossibleSets[POLICIES];
     final PolicyCounters[] counters = new PolicyCounters[POLICIES];
-    @SuppressWarnings("unchecked")
-    final Map<Integer, AddedInput>[] added = new Map[POLICIES];
+    /**
+     * KVM's resolution of each MTRR state last seen, by identity, valid while its {@link MtrrState#modCount()} and
+     * the settings are unchanged. A cache only: never encoded, not copied.
+     */
+    final java.util.IdentityHashMap<MtrrState, GuestMap> guestMaps = new java.util.IdentityHashMap<>();
 
-    /** What a vCPU's EPT map was computed from when it was last added. */
-    record AddedInput(MtrrState source, boolean cd, boolean noncoherent, VmSettings settings) {
+    /** A resolved map plus the EPT maps derived from it, one slot per (kernel era, CR0.CD, non-coherent DMA). */
+    record GuestMap(long modCount, org.mtrrledger.engine.fold.VmSettings settings,
+            org.mtrrledger.projections.memtype.MemtypeMap map, org.mtrrledger.projections.memtype.MemtypeMap[] ept) {
     }
 
     PoliciesState() {
         for (int i = 0; i < POLICIES; i++) {
             possible[i] = new PossibleSets();
             counters[i] = new PolicyCounters();
-            added[i] = new HashMap<>();
         }
     }
 

@@ -1,9 +1,7 @@
 package org.mtrrledger.projections.ledger;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
@@ -19,11 +17,10 @@ import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.hazard.HazardCheck;
 import org.mtrrledger.projections.hazard.HazardKind;
 import org.mtrrledger.projections.hazard.PossibleSets;
-import org.mtrrledger.projections.memtype.EptView;
-import org.mtrrledger.projections.memtype.KvmMtrrResolver;
 import org.mtrrledger.projections.memtype.MemtypeMap;
 import org.mtrrledger.projections.zap.Zap;
 import org.mtrrledger.projections.zap.ZapPolicy;
+import org.mtrrledger.projections.zap.MtrrSource;
 import org.mtrrledger.projections.zap.ZapRecord;
 
 /**
@@ -51,7 +48,7 @@ public final class PolicyProjection implements Projection {
         PoliciesState s = (PoliciesState) state;
         List<ProjectionRecord> out = new ArrayList<>();
         long limit = vm.settings().gfnLimit();
-        Map<MtrrState, MemtypeMap> guestMaps = new IdentityHashMap<>();
+        GuestMapCache guestMaps = new GuestMapCache(s, vm);
         List<Zap> zaps = new ArrayList<>(4);
         for (ZapPolicy p : policies) {
             int i = p.id().code;
@@ -69,9 +66,6 @@ public final class PolicyProjection implements Projection {
                     cleared = true;
                 }
             }
-            if (cleared) {
-                s.added[i].clear();
-            }
             if (vm.honorsGuestMtrrs()) {
                 for (Hazard h : checkPoints(p, s.possible[i], vm, step, ref.offset(), guestMaps)) {
                     out.add(new ProjectionRecord(ProjectionRecord.Kind.HAZARD, i, h.seq(), h.encode()));
@@ -82,17 +76,17 @@ public final class PolicyProjection implements Projection {
                     }
                 }
             }
-            addOnlineVcpus(p, s, vm, ref.offset());
+            addOnlineVcpus(p, s, vm, step, cleared, ref.offset(), guestMaps);
         }
         return out;
     }
 
-    private static MemtypeMap guestMap(VmState vm, MtrrState m, Map<MtrrState, MemtypeMap> memo) {
-        return memo.computeIfAbsent(m, x -> KvmMtrrResolver.INSTANCE.resolve(x, vm.settings()));
+    private static MemtypeMap guestMap(VmState vm, MtrrState m, GuestMapCache memo) {
+        return memo.of(m);
     }
 
     private static List<Hazard> checkPoints(ZapPolicy p, PossibleSets possible, VmState vm, FoldStep step,
-            long offset, Map<MtrrState, MemtypeMap> memo) {
+            long offset, GuestMapCache memo) {
         long limit = vm.settings().gfnLimit();
         var c = step.cr0Write();
         if (c != null && c.cdCleared()) {
@@ -125,23 +119,55 @@ public final class PolicyProjection implements Projection {
         return List.of();
     }
 
-    private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, VmState vm, long offset) {
+    /**
+     * Step (5) of domain doc 9.4. Adding an entry twice changes nothing, so only vCPUs whose EPT entries may differ
+     * from what they last added are re-added: all of them after a zap of this policy or a VM-wide change
+     * (settings, the non-coherent DMA count, the per-VM copy for {@link MtrrSource#PER_VM_COPY}, vCPU 0 for
+     * {@link MtrrSource#VCPU0}); otherwise only the event's own vCPU, if the event changed it.
+     */
+    private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, VmState vm, FoldStep step, boolean zapped,
+            long offset, GuestMapCache guestMaps) {
         int i = p.id().code;
-        for (VcpuState v : vm.vcpus()) {
-            if (!v.online()) {
-                continue;
-            }
-            MtrrState source = p.mtrrSource().of(vm, v);
-            PoliciesState.AddedInput in = new PoliciesState.AddedInput(source, v.cd(), vm.hasNoncoherentDma(),
-                    vm.settings());
-            PoliciesState.AddedInput last = s.added[i].get(v.index());
-            if (in.equals(last)) {
-                continue;
-            }
-            s.possible[i].add(EptView.of(p.era(), vm, v, source), offset);
-            s.added[i].put(v.index(), new PoliciesState.AddedInput(source.copy(), v.cd(), vm.hasNoncoherentDma(),
-                    vm.settings()));
+        boolean all = zapped || affectsEveryVcpu(p, step);
+        if (!all && (step.vcpu() < 0 || !changedVcpu(step))) {
+            return;
         }
+        List<MemtypeMap> added = new ArrayList<>(2);
+        for (VcpuState v : vm.vcpus()) {
+            if (v.online() && (all || v.index() == step.vcpu())) {
+                MtrrState source = p.mtrrSource().of(vm, v);
+                MemtypeMap ept = guestMaps.ept(p.era(), v, source);
+                // vCPUs in the same state install the same entries: add each distinct map once.
+                if (!containsSame(added, ept)) {
+                    s.possible[i].add(ept, offset);
+                    added.add(ept);
+                }
+            }
+        }
+    }
+
+    private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {
+        for (MemtypeMap x : maps) {
+            if (x == m) {
+                return true;
+            }
+        }
+        return maps.contains(m);
+    }
+
+    private static boolean changedVcpu(FoldStep step) {
+        return !step.outcome().changes().isEmpty() || !step.outcome().notes().isEmpty();
+    }
+
+    private static boolean affectsEveryVcpu(ZapPolicy p, FoldStep step) {
+        if (step.vcpu() < 0) {
+            return step.outcome().applied() && !step.outcome().changes().isEmpty();
+        }
+        return switch (p.mtrrSource()) {
+            case VCPU0 -> step.vcpu() == 0 && changedVcpu(step);
+            case PER_VM_COPY -> step.perVm() != null && !step.perVm().marked().isEmpty();
+            case FAULTING_VCPU -> false;
+        };
     }
 
     /** Kind names for output. */

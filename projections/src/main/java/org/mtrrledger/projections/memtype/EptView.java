@@ -2,7 +2,6 @@ package org.mtrrledger.projections.memtype;
 
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.MtrrState;
 
 /**
  * The EPT entry every page would get if {@code faulting} faulted on it now: {@code vmx_get_mt_mask()} of a kernel
@@ -12,8 +11,13 @@ public final class EptView {
     private EptView() {
     }
 
-    /** Packed EPT entries ({@link EptEntry}) over the whole GFN space. */
-    public static MemtypeMap of(KernelEra era, VmState vm, VcpuState faulting, MtrrState mtrrSource) {
+    /**
+     * Packed EPT entries ({@link EptEntry}) over the whole GFN space.
+     *
+     * @param guestMap KVM's resolution of the MTRR source ({@link KvmMtrrResolver}), used only when the era honors
+     *                 guest MTRRs in this state
+     */
+    public static MemtypeMap of(KernelEra era, VmState vm, VcpuState faulting, MemtypeMap guestMap) {
         boolean nc = vm.hasNoncoherentDma();
         boolean cd = faulting.cd();
         boolean quirk = vm.settings().quirkCdNwCleared();
@@ -21,6 +25,6 @@ public final class EptView {
         if (!era.usesMtrr(nc, cd)) {
             return MemtypeMap.constant(limit, era.ept(nc, cd, quirk, 0));
         }
-        return KvmMtrrResolver.INSTANCE.resolve(mtrrSource, vm.settings()).map(t -> era.ept(nc, cd, quirk, t));
+        return guestMap.map(t -> era.ept(nc, cd, quirk, t));
     }
 }
