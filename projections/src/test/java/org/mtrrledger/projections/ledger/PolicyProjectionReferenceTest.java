@@ -1,0 +1,80 @@
+package org.mtrrledger.projections.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.mtrrledger.engine.fold.Fold;
+import org.mtrrledger.engine.fold.FoldStep;
+import org.mtrrledger.engine.fold.VcpuState;
+import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.pipeline.ProjectionRecord;
+import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.projections.RandomLogs;
+import org.mtrrledger.projections.hazard.PossibleSets;
+import org.mtrrledger.projections.memtype.EptView;
+import org.mtrrledger.projections.memtype.KvmMtrrResolver;
+import org.mtrrledger.projections.zap.PolicyId;
+import org.mtrrledger.projections.zap.Zap;
+import org.mtrrledger.projections.zap.ZapPolicy;
+
+/**
+ * The optimised projection (re-adds only the vCPUs an event can change, caches maps) against domain doc 9.2/9.4
+ * applied literally: after EVERY event, EVERY online vCPU's EPT entries are added to the possible-sets.
+ */
+class PolicyProjectionReferenceTest {
+    private static final String VM = "vm-ref";
+
+    @Property(tries = 60)
+    void shouldMatchTheLiteralReadingOfTheHazardRules(@ForAll long seed, @ForAll @IntRange(min = 1, max = 5) int vcpus) {
+        List<MtrrEvent> log = RandomLogs.of(VM, seed, 300, vcpus);
+        Pipeline pipeline = new Pipeline(new PolicyProjection());
+        VmLedger ledger = pipeline.newLedger(VM);
+        VmState refVm = VmState.empty(VM);
+        PossibleSets[] refSets = new PossibleSets[PolicyId.values().length];
+        Arrays.setAll(refSets, i -> new PossibleSets());
+        List<ZapPolicy> policies = ZapPolicy.all();
+        for (int off = 0; off < log.size(); off++) {
+            Pipeline.Step st = pipeline.step(ledger, new EventRef("t", 0, off), log.get(off));
+            FoldStep f = Fold.apply(refVm, log.get(off));
+            long limit = refVm.settings().gfnLimit();
+            List<GfnRange> zapsSeen = new ArrayList<>();
+            for (ProjectionRecord r : st.records()) {
+                if (r.kind() == ProjectionRecord.Kind.ZAP) {
+                    zapsSeen.add(org.mtrrledger.projections.zap.ZapRecord.decode(r.value()).range());
+                }
+            }
+            List<GfnRange> zapsRef = new ArrayList<>();
+            for (ZapPolicy p : policies) {
+                List<Zap> zs = new ArrayList<>();
+                p.zaps(refVm, f, zs);
+                for (Zap z : zs) {
+                    zapsRef.add(z.range());
+                    GfnRange c = z.range().clip(limit);
+                    if (c != null) {
+                        refSets[p.id().code].clear(c);
+                    }
+                }
+                for (VcpuState v : refVm.vcpus()) {
+                    if (v.online()) {
+                        refSets[p.id().code].add(EptView.of(p.era(), refVm, v, KvmMtrrResolver.INSTANCE
+                                .resolve(p.mtrrSource().of(refVm, v), refVm.settings())), off);
+                    }
+                }
+            }
+            assertEquals(zapsRef, zapsSeen, "zaps at offset " + off);
+            PoliciesState s = (PoliciesState) ledger.projection();
+            for (PolicyId p : PolicyId.values()) {
+                assertEquals(refSets[p.code], s.possible(p), p.label + " possible-sets after offset " + off);
+            }
+        }
+    }
+}
