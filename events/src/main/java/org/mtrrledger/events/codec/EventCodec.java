@@ -25,13 +25,7 @@ import org.mtrrledger.events.avro.MtrrEvent;
  */
 public final class EventCodec {
     static {
-        // Avro 1.12 only instantiates generated classes from trusted packages.
-        String key = "org.apache.avro.SERIALIZABLE_PACKAGES";
-        String pkg = "org.mtrrledger.events.avro";
-        String cur = System.getProperty(key);
-        if (cur == null || !cur.contains(pkg)) {
-            System.setProperty(key, cur == null || cur.isBlank() ? pkg : cur + "," + pkg);
-        }
+        AvroTrust.install();
     }
 
     private static final byte MAGIC0 = (byte) 0xC3;

@@ -19,6 +19,10 @@ import org.mtrrledger.events.avro.VmConfig;
  * inserts the non-coherent DMA registration at a fixed per-VM event index when asked to.
  */
 final class VmSink {
+    static {
+        org.mtrrledger.events.codec.AvroTrust.install();
+    }
+
     final String vm;
     final VmProfile profile;
     final SplittableRandom rnd;

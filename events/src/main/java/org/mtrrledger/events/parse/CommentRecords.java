@@ -20,6 +20,10 @@ import org.mtrrledger.events.avro.VmConfig;
  * writes it so the two can never disagree.
  */
 final class CommentRecords {
+    static {
+        org.mtrrledger.events.codec.AvroTrust.install();
+    }
+
     static final String PREFIX = "# mtrr: ";
 
     private CommentRecords() {

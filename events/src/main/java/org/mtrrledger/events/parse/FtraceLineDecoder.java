@@ -12,6 +12,10 @@ import org.mtrrledger.events.avro.MtrrEvent;
 
 /** Line-level decoding for {@link FtraceParser}; one instance per file because it tracks threads and the VM. */
 final class FtraceLineDecoder implements LineDecoder {
+    static {
+        org.mtrrledger.events.codec.AvroTrust.install();
+    }
+
     /** Longer lines are rejected before any regex runs (bounds the work per line on garbage input). */
     static final int MAX_LINE = 4096;
 

@@ -23,6 +23,10 @@ import org.mtrrledger.events.avro.VmConfig;
 
 /** Line-level decoding for {@link JsonLinesParser}: a Jackson tree per line, then strict field-by-field checks. */
 final class JsonLineDecoder implements LineDecoder {
+    static {
+        org.mtrrledger.events.codec.AvroTrust.install();
+    }
+
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -11,6 +11,10 @@ import org.mtrrledger.events.avro.VmConfig;
 
 /** Terse constructors for events in tests: {@code Ev.msr("vm-1", 0, 0x2ff, 0xc06)}. */
 public final class Ev {
+    static {
+        org.mtrrledger.events.codec.AvroTrust.install();
+    }
+
     private Ev() {
     }
 

@@ -1,0 +1,73 @@
+package org.mtrrledger.projections.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mtrrledger.events.testing.Ev;
+import org.mtrrledger.projections.StoreFixture;
+import org.mtrrledger.projections.cli.MtrrCli;
+
+/** The CLI's read side over a real store: divergence, memtype and exit codes. */
+class DivergenceCliTest {
+    private static final String VM = "vm-hole";
+
+    /** WB 0-4 GiB (pair 0) and UC 3-4 GiB (pair 1); E=1, FE=0, default UC. */
+    private static void foldUcHole(Path data) {
+        StoreFixture.fold(data.resolve("store"), List.of(Ev.create(VM, 0), Ev.msr(VM, 0, 0x200, 0x6),
+                Ev.msr(VM, 0, 0x201, 0x3fff00000800L), Ev.msr(VM, 0, 0x202, 0xc0000000L),
+                Ev.msr(VM, 0, 0x203, 0x3fffc0000800L), Ev.msr(VM, 0, 0x2ff, 0x800)), 1000, 100);
+    }
+
+    private static String[] run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            int code = MtrrCli.commandLine().execute(args);
+            return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8),
+                e.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void shouldListTheUcHoleWhereKvmSaysWbAndTheSdmSaysUc(@TempDir Path data) {
+        foldUcHole(data);
+        String[] r = run("divergence", "--data", data.toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        assertEquals("{\"vm\":\"vm-hole\",\"vcpu\":0,\"partition\":0,\"offset\":5,\"start_gfn\":\"0xc0000\","
+                + "\"end_gfn\":\"0x100000\",\"kvm\":\"WB\",\"sdm\":\"UC\"}", r[1].trim());
+    }
+
+    @Test
+    void shouldShowTheKvmAndSdmMemtypeOfTheHole(@TempDir Path data) {
+        foldUcHole(data);
+        String[] kvm = run("memtype", "--data", data.toString(), "--vm", VM, "--gpa", "0xc0001000", "--json");
+        assertTrue(kvm[1].contains("\"memtype\":\"WB\""), kvm[1]);
+        String[] sdm = run("memtype", "--data", data.toString(), "--vm", VM, "--gpa", "0xc0001000", "--json",
+                "--resolver", "sdm");
+        assertTrue(sdm[1].contains("\"memtype\":\"UC\""), sdm[1]);
+    }
+
+    @Test
+    void shouldExitWith2OnABadOptionValueAnd1OnAnUnknownVm(@TempDir Path data) {
+        foldUcHole(data);
+        assertEquals("2", run("memtype", "--data", data.toString(), "--vm", VM, "--kernel", "v5.0")[0]);
+        assertEquals("2", run("memtype", "--bogus")[0]);
+        String[] unknown = run("memtype", "--data", data.toString(), "--vm", "nope");
+        assertEquals("1", unknown[0]);
+        assertTrue(unknown[2].contains("unknown VM 'nope' (known: vm-hole)"), unknown[2]);
+    }
+}

@@ -1,0 +1,56 @@
+package org.mtrrledger.projections.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.mtrrledger.engine.fold.VcpuState;
+import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.projections.InMemoryRun;
+import org.mtrrledger.projections.RandomLogs;
+import org.mtrrledger.projections.StoreFixture;
+import org.mtrrledger.projections.memtype.KernelEra;
+import org.mtrrledger.projections.memtype.KvmMtrrResolver;
+import org.mtrrledger.projections.zap.PolicyId;
+import org.mtrrledger.projections.zap.ZapRecord;
+
+/** Snapshots and zaps at a past offset equal those of a fold from offset 0 to it (real RocksDB, checkpoints every 16). */
+class TimeTravelProjectionTest {
+    private static final String VM = "vm-tt";
+
+    @Property(tries = 12)
+    void shouldAnswerAtAnyOffsetLikeAFoldFromZero(@ForAll long seed, @ForAll @IntRange(min = 0, max = 249) int at)
+            throws Exception {
+        List<MtrrEvent> log = RandomLogs.of(VM, seed, 250, 3);
+        Path dir = Files.createTempDirectory("ttp").resolve("store");
+        StoreFixture.fold(dir, log, 16, 37);
+        InMemoryRun ref = new InMemoryRun(VM).apply(log.subList(0, at + 1).toArray(new MtrrEvent[0]));
+        try (LedgerStore store = LedgerStore.open(dir, OpenMode.READ_ONLY)) {
+            LedgerQueries q = new LedgerQueries(store);
+            VmLedger l = q.at(VM, (long) at);
+            assertEquals(ref.ledger.vm(), l.vm());
+            assertEquals(ref.ledger.projection(), l.projection());
+            for (VcpuState v : l.vm().vcpus()) {
+                for (KernelEra era : KernelEra.values()) {
+                    SnapshotTarget t = new SnapshotTarget.Vcpu(v.index());
+                    assertEquals(MemtypeSnapshot.of(ref.ledger.vm(), t, 0, at, KvmMtrrResolver.INSTANCE, era),
+                            MemtypeSnapshot.of(l.vm(), t, 0, at, KvmMtrrResolver.INSTANCE, era));
+                }
+            }
+            for (PolicyId p : PolicyId.values()) {
+                List<ZapRecord> stored = q.zaps(VM, p, 0, at);
+                assertEquals(ref.zaps(p), stored, p.label);
+                assertEquals(ref.hazards(p), q.hazards(VM, p, 0, at), p.label);
+            }
+        } finally {
+            LedgerStore.destroy(dir);
+        }
+    }
+}
