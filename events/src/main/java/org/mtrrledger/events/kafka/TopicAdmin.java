@@ -105,9 +105,20 @@ public final class TopicAdmin {
                 }
                 created = false;
             }
-            TopicInfo info = describe(admin, bootstrap, name, partitions, created)
-                    .orElseThrow(() -> new IllegalStateException("topic " + name + " at " + bootstrap
-                            + " vanished right after it was created"));
+            // The controller has the topic once createTopics returns, but the broker's metadata cache may not
+            // yet: describeTopics can answer "unknown topic" for a moment. Retry before calling it missing.
+            Optional<TopicInfo> described = describe(admin, bootstrap, name, partitions, created);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (described.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                described = describe(admin, bootstrap, name, partitions, created);
+            }
+            if (described.isEmpty()) {
+                throw new IllegalStateException("topic " + name + " at " + bootstrap + " is still unknown to the "
+                        + "broker " + TIMEOUT.toSeconds() + " s after " + (created ? "it was created"
+                        : "creation reported that it exists"));
+            }
+            TopicInfo info = described.get();
             awaitWritable(admin, bootstrap, name, info.partitions());
             return info;
         } catch (InterruptedException e) {
