@@ -169,9 +169,4 @@ public final class PolicyProjection implements Projection {
             case FAULTING_VCPU -> false;
         };
     }
-
-    /** Kind names for output. */
-    public static String kindLabel(HazardKind k) {
-        return k.label();
-    }
 }

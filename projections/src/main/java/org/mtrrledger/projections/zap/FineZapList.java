@@ -2,59 +2,26 @@ package org.mtrrledger.projections.zap;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.mtrr.FixedMtrr;
 import org.mtrrledger.engine.mtrr.GfnRange;
 import org.mtrrledger.engine.mtrr.MemType;
-import org.mtrrledger.engine.mtrr.MtrrMsr;
 import org.mtrrledger.engine.mtrr.MtrrState;
-import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.memtype.KvmMtrrResolver;
 
 /**
- * P4, Yan Zhao's v4 patches 6+9+10: MSR writes as {@link YanV4CdTogglePolicy} (enqueued, drained at once); on a
- * CD toggle while honoring, {@code kvm_honors_guest_mtrrs_zap_on_cd_toggle()}: {@code cd_type} is WB (IPAT 0) with
- * the quirk, UC (IPAT 1) without; if it differs from the default type (DEF_TYPE's when E=1, else the
- * MTRR-disabled type) or IPAT is set, zap everything; otherwise, with E=1, zap [0, 0x100) if any fixed byte differs
- * from the default (FE not checked) and each valid variable range of another type. The zap list of patch 9 drops
- * an entry with the same start and length as a listed one and is ordered by length ascending, then start
- * descending.
+ * Yan Zhao's v4 patch 10, {@code kvm_honors_guest_mtrrs_zap_on_cd_toggle()}: {@code cd_type} is WB (IPAT 0) with
+ * the quirk, UC (IPAT 1) without; if it differs from the default type (DEF_TYPE's when E=1, else the MTRR-disabled
+ * type) or IPAT is set, zap everything; otherwise, with E=1, zap [0, 0x100) if any fixed byte differs from the
+ * default (FE not checked) and each valid variable range of another type. The zap list of patch 9
+ * ({@code kvm_add_mtrr_zap_list()}) drops an entry with the same start and length as a queued one and is ordered by
+ * length ascending (u64), then start descending.
  */
-final class YanV4FinePolicy implements ZapPolicy {
-    @Override
-    public PolicyId id() {
-        return PolicyId.YAN_V4_FINE;
+final class FineZapList {
+    private FineZapList() {
     }
 
-    @Override
-    public KernelEra era() {
-        return KernelEra.V6_7;
-    }
-
-    @Override
-    public MtrrSource mtrrSource() {
-        return MtrrSource.FAULTING_VCPU;
-    }
-
-    @Override
-    public void zaps(VmState vm, FoldStep step, List<Zap> out) {
-        var w = step.msrWrite();
-        if (w != null) {
-            if (w.kind() != MtrrMsr.PAT && vm.honorsGuestMtrrs() && !w.writerCd()) {
-                UpdateMtrrZap.zap(w, vm.vcpu(step.vcpu()).mtrr(), "yan-v4-fine", out);
-            }
-            return;
-        }
-        var c = step.cr0Write();
-        if (c != null && c.cdToggled() && vm.honorsGuestMtrrs()) {
-            onCdToggle(vm, vm.vcpu(step.vcpu()).mtrr(), out);
-            return;
-        }
-        DmaStartStop.zap(vm, step, "yan-v4-fine", out);
-    }
-
-    private static void onCdToggle(VmState vm, MtrrState m, List<Zap> out) {
+    static void onCdToggle(VmState vm, MtrrState m, List<Zap> out) {
         boolean quirk = vm.settings().quirkCdNwCleared();
         int cdType = quirk ? MemType.WB.code : MemType.UC.code;
         boolean cdIpat = !quirk;

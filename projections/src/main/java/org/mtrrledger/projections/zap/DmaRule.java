@@ -1,0 +1,32 @@
+package org.mtrrledger.projections.zap;
+
+import java.util.List;
+import org.mtrrledger.engine.fold.FoldStep;
+import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.mtrr.GfnRange;
+
+/** What a non-coherent DMA (un)registration zaps. */
+enum DmaRule {
+    /** v6.3-v6.6: {@code kvm_arch_register_noncoherent_dma()} only counts. */
+    NEVER {
+        @Override
+        void zaps(VmState vm, FoldStep step, String policy, List<Zap> out) {
+        }
+    },
+    /**
+     * {@code kvm_noncoherent_dma_assignment_start_or_stop()} (v6.7+, Yan Zhao's v1/v2 patch 4 before it): count 0->1
+     * or 1->0 with EPT zaps {@code [gpa_to_gfn(0), gpa_to_gfn(~0ULL))}.
+     */
+    ALL52_ON_START_STOP {
+        @Override
+        void zaps(VmState vm, FoldStep step, String policy, List<Zap> out) {
+            var d = step.dma();
+            if (d.startOrStop() && vm.settings().tdpEnabled()) {
+                out.add(new Zap(GfnRange.ALL52, policy + " noncoherent DMA assignment "
+                        + (d.countAfter() == 0 ? "stop (1->0)" : "start (0->1)")));
+            }
+        }
+    };
+
+    abstract void zaps(VmState vm, FoldStep step, String policy, List<Zap> out);
+}

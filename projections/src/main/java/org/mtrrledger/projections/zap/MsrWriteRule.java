@@ -1,0 +1,53 @@
+package org.mtrrledger.projections.zap;
+
+import java.util.List;
+import org.mtrrledger.engine.fold.FoldStep;
+import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.mtrr.MtrrMsr;
+
+/** When an accepted MTRR write reaches {@link UpdateMtrrZap} (the body of {@code update_mtrr()}). */
+enum MsrWriteRule {
+    /** v6.3-v6.6 {@code update_mtrr()}: not for PAT, only with {@code tdp_enabled} and non-coherent DMA. */
+    UPSTREAM_V64 {
+        @Override
+        boolean gate(VmState vm, FoldStep step) {
+            return step.msrWrite().kind() != MtrrMsr.PAT && vm.settings().tdpEnabled() && vm.hasNoncoherentDma();
+        }
+    },
+    /** v6.7+: {@code kvm_mmu_honors_guest_mtrrs()}; PAT left mtrr.c in v6.5 and never zaps. */
+    HONORED {
+        @Override
+        boolean gate(VmState vm, FoldStep step) {
+            return step.msrWrite().kind() != MtrrMsr.PAT && vm.honorsGuestMtrrs();
+        }
+    },
+    /** Yan Zhao v2 patch 6: {@code update_mtrr()} returns early unless {@code vcpu_id == 0}. */
+    HONORED_VCPU0_ONLY {
+        @Override
+        boolean gate(VmState vm, FoldStep step) {
+            return step.vcpu() == 0 && HONORED.gate(vm, step);
+        }
+    },
+    /** Yan Zhao v4 patch 6 and Sean's sketch: {@code if (kvm_is_cr0_bit_set(vcpu, X86_CR0_CD)) return;}. */
+    HONORED_UNLESS_WRITER_CD {
+        @Override
+        boolean gate(VmState vm, FoldStep step) {
+            return HONORED.gate(vm, step) && !step.msrWrite().writerCd();
+        }
+    },
+    /** v6.11+ and the per-VM dirty tracker: MTRR writes never zap. */
+    NEVER {
+        @Override
+        boolean gate(VmState vm, FoldStep step) {
+            return false;
+        }
+    };
+
+    abstract boolean gate(VmState vm, FoldStep step);
+
+    void zaps(VmState vm, FoldStep step, String policy, List<Zap> out) {
+        if (gate(vm, step)) {
+            UpdateMtrrZap.zap(step.msrWrite(), vm.vcpu(step.vcpu()).mtrr(), policy, out);
+        }
+    }
+}
