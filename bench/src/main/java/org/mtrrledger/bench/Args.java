@@ -1,0 +1,47 @@
+package org.mtrrledger.bench;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** {@code --key value} pairs. */
+final class Args {
+    private final Map<String, String> values = new HashMap<>();
+
+    Args(String[] argv, int from) {
+        for (int i = from; i < argv.length; i++) {
+            if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
+                throw new IllegalArgumentException("expected --key value, got '" + argv[i] + "'");
+            }
+            values.put(argv[i].substring(2), argv[++i]);
+        }
+    }
+
+    String str(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("missing --" + key);
+        }
+        return v;
+    }
+
+    String str(String key, String def) {
+        return values.getOrDefault(key, def);
+    }
+
+    long num(String key) {
+        return Long.parseLong(str(key).replace("_", ""));
+    }
+
+    long num(String key, long def) {
+        return values.containsKey(key) ? num(key) : def;
+    }
+
+    Path path(String key) {
+        return Path.of(str(key));
+    }
+
+    boolean has(String key) {
+        return values.containsKey(key);
+    }
+}
