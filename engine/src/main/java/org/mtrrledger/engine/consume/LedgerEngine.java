@@ -73,37 +73,17 @@ public final class LedgerEngine implements AutoCloseable {
     public RunSummary run(StopCondition until, EngineProgress progress) {
         try {
             consumer.subscribe(List.of(config.topic()), new Rebalance());
-            long lastReport = System.nanoTime();
-            long foldedAtReport = 0;
             while (!stopRequested) {
-                ConsumerRecords<String, byte[]> polled;
                 try {
-                    polled = consumer.poll(Duration.ofMillis(200));
-                } catch (WakeupException e) {
-                    break;
-                }
-                if (!polled.isEmpty()) {
-                    List<LogRecord> batch = new ArrayList<>(polled.count());
-                    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-                    for (ConsumerRecord<String, byte[]> r : polled) {
-                        batch.add(new LogRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
-                        commit.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                    if (pollOnce(until, progress)) {
+                        break;
                     }
-                    writer.apply(batch);
-                    consumer.commitAsync(commit, null);
-                }
-                long now = System.nanoTime();
-                if (now - lastReport >= 1_000_000_000L) {
-                    double rate = (writer.folded() - foldedAtReport) * 1e9 / (now - lastReport);
-                    progress.report(writer.folded(), rate, lag());
-                    lastReport = now;
-                    foldedAtReport = writer.folded();
-                }
-                if (until == StopCondition.UNTIL_IDLE && polled.isEmpty() && assignedOnce && caughtUp()) {
+                } catch (WakeupException e) {
+                    // stop() may land in poll(), endOffsets() or position(): every one of them means "stop now".
                     break;
                 }
             }
-            progress.report(writer.folded(), 0, lag());
+            progress.report(writer.folded(), 0, safeLag());
             Map<Integer, Long> next = new HashMap<>();
             for (TopicPartition tp : consumer.assignment()) {
                 store.getLong(Column.META, Keys.metaOffsetKey(tp.topic(), tp.partition()))
@@ -115,6 +95,32 @@ public final class LedgerEngine implements AutoCloseable {
         } finally {
             stopped.countDown();
         }
+    }
+
+    private long lastReport = System.nanoTime();
+    private long foldedAtReport;
+
+    /** One poll, its batch, a progress report when due; true when {@code until} says the run is over. */
+    private boolean pollOnce(StopCondition until, EngineProgress progress) {
+        ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(200));
+        if (!polled.isEmpty()) {
+            List<LogRecord> batch = new ArrayList<>(polled.count());
+            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+            for (ConsumerRecord<String, byte[]> r : polled) {
+                batch.add(new LogRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+                commit.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            }
+            writer.apply(batch);
+            consumer.commitAsync(commit, null);
+        }
+        long now = System.nanoTime();
+        if (now - lastReport >= 1_000_000_000L) {
+            double rate = (writer.folded() - foldedAtReport) * 1e9 / (now - lastReport);
+            progress.report(writer.folded(), rate, lag());
+            lastReport = now;
+            foldedAtReport = writer.folded();
+        }
+        return until == StopCondition.UNTIL_IDLE && polled.isEmpty() && assignedOnce && caughtUp();
     }
 
     private boolean caughtUp() {
@@ -129,6 +135,14 @@ public final class LedgerEngine implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private Map<Integer, Long> safeLag() {
+        try {
+            return lag();
+        } catch (WakeupException e) {
+            return lag();
+        }
     }
 
     private Map<Integer, Long> lag() {

@@ -51,7 +51,7 @@ final class MemtypeCommand extends QueryCommand {
         GuestMtrrResolver r = Args.resolver(resolver);
         KernelEra era = Args.kernel(kernel);
         for (String vm : vms.resolve(q, false)) {
-            VmLedger l = q.at(vm, at);
+            VmLedger l = q.foldAt(vm, at);
             long offset = at == null ? l.lastOffset() : at;
             List<SnapshotTarget> targets = new ArrayList<>();
             if (target != null && target.perVm) {

@@ -28,7 +28,7 @@ final class StateCommand extends QueryCommand {
 
     @Override
     void query(LedgerQueries q, PrintStream out) {
-        VmLedger l = q.at(vm, at);
+        VmLedger l = q.foldAt(vm, at);
         VmState s = l.vm();
         long offset = at == null ? l.lastOffset() : at;
         if (vcpu != null && s.vcpu(vcpu) == null) {

@@ -28,11 +28,14 @@ public final class LedgerQueries {
     private final LedgerStore store;
     private final Pipeline pipeline = new Pipeline(new PolicyProjection());
     private final TimeTravel timeTravel;
+    /** Time travel of the fold state alone: memtype and state queries need no zap/hazard projection replay. */
+    private final TimeTravel foldOnly;
     private final EventCodec codec = new EventCodec();
 
     public LedgerQueries(LedgerStore store) {
         this.store = store;
         this.timeTravel = new TimeTravel(store, pipeline);
+        this.foldOnly = new TimeTravel(store, new Pipeline(org.mtrrledger.engine.pipeline.Projection.NONE));
     }
 
     public Pipeline pipeline() {
@@ -70,6 +73,19 @@ public final class LedgerQueries {
             return latest;
         }
         return timeTravel.at(vm, offset);
+    }
+
+    /**
+     * The fold state at an offset (latest when null), without the projection: the checkpoint's projection part is
+     * skipped and the replay runs {@link org.mtrrledger.engine.fold.Fold} alone, which is what memtype, state, diff
+     * and divergence need. {@link VmLedger#projection()} of the result is empty.
+     */
+    public VmLedger foldAt(String vm, Long offset) {
+        VmLedger latest = latest(vm);
+        if (offset == null || offset >= latest.lastOffset()) {
+            return latest;
+        }
+        return foldOnly.at(vm, offset);
     }
 
     /** Next offset to consume per partition of the events topic: how far the store has caught up. */
