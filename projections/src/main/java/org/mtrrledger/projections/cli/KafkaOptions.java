@@ -1,16 +1,27 @@
 package org.mtrrledger.projections.cli;
 
 import org.mtrrledger.engine.consume.EngineConfig;
+import org.mtrrledger.events.kafka.BrokerLocator;
 import picocli.CommandLine.Option;
 
-/** Where the audit log lives. Without --bootstrap/MTRR_BOOTSTRAP: the embedded broker of the data directory. */
+/**
+ * Where the audit log lives. Without --bootstrap (or MTRR_BOOTSTRAP, or {@code bootstrap} in the properties file):
+ * the embedded broker of the data directory. Environment and file values arrive through {@link MtrrConfig}.
+ */
 public final class KafkaOptions {
+    /** The environment variable that names a bootstrap address (the one {@link BrokerLocator} reads). */
+    public static final String ENV_BOOTSTRAP = BrokerLocator.ENV_BOOTSTRAP;
+
+    /** The environment variable that names the events topic. */
+    public static final String ENV_TOPIC = "MTRR_TOPIC";
+
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
             description = "An existing Kafka cluster (default: $MTRR_BOOTSTRAP, else the embedded broker of --data, "
                     + "started in this process unless `mtrr broker` already runs it).")
     String bootstrap;
 
-    @Option(names = "--topic", paramLabel = "NAME", description = "Events topic (default: $MTRR_TOPIC or mtrr.events).")
+    @Option(names = "--topic", paramLabel = "NAME", defaultValue = EngineConfig.DEFAULT_TOPIC,
+            description = "Events topic (default: $MTRR_TOPIC or mtrr.events).")
     String topic;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
@@ -18,10 +29,6 @@ public final class KafkaOptions {
     int partitions;
 
     String topic() {
-        if (topic != null) {
-            return topic;
-        }
-        String env = System.getenv("MTRR_TOPIC");
-        return env == null || env.isBlank() ? EngineConfig.DEFAULT_TOPIC : env;
+        return topic == null || topic.isBlank() ? EngineConfig.DEFAULT_TOPIC : topic;
     }
 }

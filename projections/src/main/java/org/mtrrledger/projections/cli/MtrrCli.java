@@ -1,6 +1,7 @@
 package org.mtrrledger.projections.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Function;
 import org.mtrrledger.engine.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,9 +22,19 @@ public final class MtrrCli implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command (mtrr --help lists them)");
     }
 
+    /** The CLI reading the process environment. */
     public static CommandLine commandLine() {
+        return commandLine(System::getenv);
+    }
+
+    /**
+     * The CLI with an injected environment lookup (name to value or null) for the {@code MTRR_*} defaults of
+     * {@link MtrrConfig}; precedence: flags &gt; environment &gt; properties file &gt; defaults.
+     */
+    public static CommandLine commandLine(Function<String, String> env) {
         CommandLine cmd = new CommandLine(new MtrrCli());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setDefaultValueProvider(new MtrrConfig(env));
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
             PrintWriter err = c.getErr();
             if (ex instanceof Args.UsageError) {
