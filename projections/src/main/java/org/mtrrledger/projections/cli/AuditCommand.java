@@ -1,16 +1,10 @@
 package org.mtrrledger.projections.cli;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mtrrledger.projections.hazard.Hazard;
-import org.mtrrledger.projections.query.Hex;
-import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.projections.query.Audit;
 import org.mtrrledger.projections.query.LedgerQueries;
-import org.mtrrledger.projections.zap.PolicyId;
-import org.mtrrledger.projections.zap.ZapRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,33 +21,11 @@ final class AuditCommand extends QueryCommand {
     @Override
     void query(LedgerQueries q, PrintStream out) {
         String topic = q.topic();
-        LedgerQueries.StoredEvent e = q.event(vm, offset);
-        Map<String, Object> m = new LinkedHashMap<>(JsonViews.event(topic, e));
-        Map<String, Object> byPolicy = new LinkedHashMap<>();
-        for (PolicyId p : PolicyId.values()) {
-            List<Map<String, Object>> zs = new ArrayList<>();
-            for (ZapRecord z : q.zaps(vm, p, offset, offset)) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("start_gfn", Hex.of(z.range().start()));
-                x.put("end_gfn", Hex.of(z.range().end()));
-                x.put("degenerate", z.degenerate());
-                x.put("rule", z.rule());
-                zs.add(x);
-            }
-            List<Map<String, Object>> hs = new ArrayList<>();
-            for (Hazard h : q.hazards(vm, p, offset, offset)) {
-                Map<String, Object> x = JsonViews.hazard(vm, topic, h, e);
-                x.remove("vm");
-                x.remove("policy");
-                x.remove("check_point");
-                hs.add(x);
-            }
-            Map<String, Object> pm = new LinkedHashMap<>();
-            pm.put("zaps", zs);
-            pm.put("hazards", hs);
-            byPolicy.put(p.label, pm);
-        }
-        m.put("policies", byPolicy);
+        Audit.Result a = Audit.of(q, vm, offset);
+        LedgerQueries.StoredEvent e = a.event();
+        Map<String, Object> m = a.json();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> byPolicy = (Map<String, Object>) m.get("policies");
         if (output.json) {
             JsonLinesOut.print(out, m);
             return;

@@ -1,19 +1,9 @@
 package org.mtrrledger.projections.cli;
 
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.mtrrledger.engine.fold.VcpuState;
-import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.projections.memtype.KernelEra;
-import org.mtrrledger.projections.memtype.KvmMtrrResolver;
-import org.mtrrledger.projections.memtype.SdmMtrrResolver;
-import org.mtrrledger.projections.query.Hex;
-import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.projections.query.Divergence;
 import org.mtrrledger.projections.query.LedgerQueries;
-import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.SnapshotDiff;
-import org.mtrrledger.projections.query.SnapshotTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,35 +21,13 @@ final class DivergenceCommand extends QueryCommand {
     void query(LedgerQueries q, PrintStream out) {
         TextTable t = new TextTable("vm", "vcpu", "GPA start", "GPA end", "size", "kvm", "sdm").right(4);
         for (String vm : vms.resolve(q, true)) {
-            VmLedger l = q.at(vm, at);
-            long offset = at == null ? l.lastOffset() : at;
-            for (VcpuState v : l.vm().vcpus()) {
-                SnapshotTarget tg = new SnapshotTarget.Vcpu(v.index());
-                MemtypeSnapshot kvm = MemtypeSnapshot.of(l.vm(), tg, l.partition(), offset, KvmMtrrResolver.INSTANCE,
-                        KernelEra.V6_4);
-                MemtypeSnapshot sdm = MemtypeSnapshot.of(l.vm(), tg, l.partition(), offset, SdmMtrrResolver.INSTANCE,
-                        KernelEra.V6_4);
-                for (SnapshotDiff.Changed c : SnapshotDiff.between(kvm, sdm)) {
-                    if (c.before().memtype() == c.after().memtype()) {
-                        continue;
-                    }
-                    if (output.json) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("vm", vm);
-                        m.put("vcpu", v.index());
-                        m.put("partition", l.partition());
-                        m.put("offset", offset);
-                        m.put("start_gfn", Hex.of(c.startGfn()));
-                        m.put("end_gfn", Hex.of(c.endGfn()));
-                        m.put("kvm", JsonViews.memtypeLabel(c.before().memtype()));
-                        m.put("sdm", JsonViews.memtypeLabel(c.after().memtype()));
-                        JsonLinesOut.print(out, m);
-                    } else {
-                        t.row(vm, v.index(), TextTable.gpa(c.startGfn()), TextTable.gpa(c.endGfn()),
-                                TextTable.pages(c.endGfn() - c.startGfn()),
-                                JsonViews.memtypeLabel(c.before().memtype()),
-                                JsonViews.memtypeLabel(c.after().memtype()));
-                    }
+            for (Divergence.Row d : Divergence.of(q, vm, at)) {
+                SnapshotDiff.Changed c = d.changed();
+                if (output.json) {
+                    JsonLinesOut.print(out, d.json());
+                } else {
+                    t.row(vm, d.vcpu(), TextTable.gpa(c.startGfn()), TextTable.gpa(c.endGfn()),
+                            TextTable.pages(c.endGfn() - c.startGfn()), d.kvm(), d.sdm());
                 }
             }
         }

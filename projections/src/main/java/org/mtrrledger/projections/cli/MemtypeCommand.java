@@ -1,15 +1,12 @@
 package org.mtrrledger.projections.cli;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
-import org.mtrrledger.engine.fold.VcpuState;
-import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.query.Hex;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.query.MemtypeQuery;
 import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.SnapshotTarget;
 import picocli.CommandLine.ArgGroup;
@@ -51,20 +48,9 @@ final class MemtypeCommand extends QueryCommand {
         GuestMtrrResolver r = Args.resolver(resolver);
         KernelEra era = Args.kernel(kernel);
         for (String vm : vms.resolve(q, false)) {
-            VmLedger l = q.foldAt(vm, at);
-            long offset = at == null ? l.lastOffset() : at;
-            List<SnapshotTarget> targets = new ArrayList<>();
-            if (target != null && target.perVm) {
-                targets.add(SnapshotTarget.PER_VM);
-            } else if (target != null && target.vcpu != null) {
-                targets.add(new SnapshotTarget.Vcpu(target.vcpu));
-            } else {
-                for (VcpuState v : l.vm().vcpus()) {
-                    targets.add(new SnapshotTarget.Vcpu(v.index()));
-                }
-            }
-            for (SnapshotTarget t : targets) {
-                MemtypeSnapshot s = MemtypeSnapshot.of(l.vm(), t, l.partition(), offset, r, era);
+            SnapshotTarget t = target != null && target.perVm ? SnapshotTarget.PER_VM
+                    : target != null && target.vcpu != null ? new SnapshotTarget.Vcpu(target.vcpu) : null;
+            for (MemtypeSnapshot s : MemtypeQuery.snapshots(q, vm, at, t, r, era)) {
                 if (gpa != null) {
                     s = s.at(Hex.parse(gpa) >>> 12);
                 }

@@ -42,6 +42,11 @@ public final class LedgerQueries {
         return pipeline;
     }
 
+    /** Time travel of the fold state alone (see {@link #foldAt}). */
+    public TimeTravel foldTimeTravel() {
+        return foldOnly;
+    }
+
     public TimeTravel timeTravel() {
         return timeTravel;
     }
@@ -137,6 +142,25 @@ public final class LedgerQueries {
         List<ZapRecord> out = new ArrayList<>();
         scan(Column.ZAPS, vm, policy, from, to, v -> out.add(ZapRecord.decode(v)));
         return out;
+    }
+
+    /**
+     * Visits the zaps of a policy for a VM from position (offset {@code fromOffset}, seq {@code fromSeq}) on, up to
+     * trigger offset {@code to} inclusive, in log order, while {@code visitor} returns true: the resumable scan behind
+     * paged zap listings.
+     */
+    public void zaps(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
+            java.util.function.Predicate<ZapRecord> visitor) {
+        byte[] start = Keys.vmPolicyOffsetKey(vm, policy.code, Math.max(0, fromOffset), Math.max(0, fromSeq));
+        byte[] end = to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPolicyPrefix(vm, policy.code))
+                : Keys.vmPolicyOffsetKey(vm, policy.code, to + 1, 0);
+        try (CloseableIterator<Entry> it = store.scan(Column.ZAPS, start, end)) {
+            while (it.hasNext()) {
+                if (!visitor.test(ZapRecord.decode(it.next().value()))) {
+                    return;
+                }
+            }
+        }
     }
 
     public List<Hazard> hazards(String vm, PolicyId policy, long from, long to) {

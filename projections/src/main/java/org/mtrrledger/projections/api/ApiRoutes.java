@@ -1,0 +1,292 @@
+package org.mtrrledger.projections.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.mtrrledger.engine.fold.VcpuState;
+import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.projections.ledger.PoliciesState;
+import org.mtrrledger.projections.memtype.GuestMtrrResolver;
+import org.mtrrledger.projections.memtype.KernelEra;
+import org.mtrrledger.projections.query.Audit;
+import org.mtrrledger.projections.query.Divergence;
+import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.query.MemtypeDiff;
+import org.mtrrledger.projections.query.MemtypeQuery;
+import org.mtrrledger.projections.query.MemtypeSnapshot;
+import org.mtrrledger.projections.query.SnapshotTarget;
+import org.mtrrledger.projections.zap.PolicyId;
+import org.mtrrledger.projections.zap.ZapRecord;
+
+/**
+ * The {@code /api/...} endpoints. Every body is built by the same query classes and {@link JsonViews} as the CLI's
+ * {@code --json}; lists are JSON arrays, paged lists {@code {"items": [...], "next_cursor": "..."|null}}.
+ */
+final class ApiRoutes {
+    private final ThreadLocal<LedgerQueries> queries;
+
+    ApiRoutes(Supplier<LedgerQueries> queries) {
+        // LedgerQueries holds codecs and a pipeline: one per server thread.
+        this.queries = ThreadLocal.withInitial(queries);
+    }
+
+    private static final Set<String> VM_SUBRESOURCES = Set.of("memtype", "zaps", "events", "diff", "policies");
+
+    /** The route template of a path, e.g. {@code /api/vms/{vm}/events/{offset}}; "unknown" if there is none. */
+    static String template(List<String> s) {
+        String joined = "/" + String.join("/", s);
+        if (s.isEmpty() || (s.size() == 1 && Set.of("healthz", "readyz", "metrics").contains(s.get(0)))
+                || StaticAssets.has(joined)) {
+            return joined;
+        }
+        if (s.get(0).equals("api")) {
+            if (s.size() == 2 && (s.get(1).equals("vms") || s.get(1).equals("divergence"))) {
+                return joined;
+            }
+            if (s.size() >= 3 && s.get(1).equals("vms")) {
+                if (s.size() == 3) {
+                    return "/api/vms/{vm}";
+                }
+                if (s.size() == 4 && VM_SUBRESOURCES.contains(s.get(3))) {
+                    return "/api/vms/{vm}/" + s.get(3);
+                }
+                if (s.size() == 5 && s.get(3).equals("events")) {
+                    return "/api/vms/{vm}/events/{offset}";
+                }
+            }
+            return "/api/unknown";
+        }
+        return "unknown";
+    }
+
+    static void noParams(String rawQuery) {
+        Params.parse(rawQuery, Set.of());
+    }
+
+    private static Params params(String rawQuery, String... allowed) {
+        return Params.parse(rawQuery, new LinkedHashSet<>(List.of(allowed)));
+    }
+
+    ApiServer.Response handle(String route, List<String> s, String rawQuery) {
+        LedgerQueries q = queries.get();
+        String vm = s.size() >= 3 ? s.get(2) : null;
+        Object body = switch (route) {
+            case "/api/openapi.json" -> {
+                noParams(rawQuery);
+                yield null;
+            }
+            case "/api/vms" -> {
+                noParams(rawQuery);
+                List<Object> out = new ArrayList<>();
+                for (String v : q.vms()) {
+                    out.add(vmSummary(q, v));
+                }
+                yield out;
+            }
+            case "/api/vms/{vm}" -> {
+                noParams(rawQuery);
+                yield vmSummary(q, vm);
+            }
+            case "/api/vms/{vm}/memtype" -> memtype(q, vm, params(rawQuery, "at", "vcpu", "resolver", "kernel",
+                    "gpa"));
+            case "/api/vms/{vm}/zaps" -> zaps(q, vm, params(rawQuery, "policy", "gfn", "from", "to", "limit",
+                    "cursor"));
+            case "/api/vms/{vm}/events" -> events(q, vm, params(rawQuery, "from", "to", "limit", "cursor"));
+            case "/api/vms/{vm}/events/{offset}" -> {
+                noParams(rawQuery);
+                long offset = Params.offsetValue("offset", s.get(4));
+                q.latest(vm);
+                try {
+                    yield Audit.of(q, vm, offset).json();
+                } catch (LedgerQueries.UnknownVmException e) {
+                    throw e;
+                } catch (IllegalArgumentException e) {
+                    throw new ApiException(404, e.getMessage(), "offset");
+                }
+            }
+            case "/api/vms/{vm}/diff" -> diff(q, vm, params(rawQuery, "from", "to", "vcpu", "resolver", "kernel"));
+            case "/api/vms/{vm}/policies" -> policies(q, vm, params(rawQuery, "at"));
+            case "/api/divergence" -> divergence(q, params(rawQuery, "vm", "at"));
+            default -> throw ApiException.notFound("no such endpoint (see /api/openapi.json)");
+        };
+        if (route.equals("/api/openapi.json")) {
+            return StaticAssets.get(route);
+        }
+        return ApiServer.Response.json(200, body);
+    }
+
+    static Map<String, Object> vmSummary(LedgerQueries q, String vm) {
+        VmLedger l = q.latest(vm);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vm", vm);
+        m.put("vcpus", l.vm().vcpus().size());
+        List<Integer> ids = new ArrayList<>();
+        for (VcpuState v : l.vm().vcpus()) {
+            ids.add(v.index());
+        }
+        m.put("vcpu_ids", ids);
+        m.put("partition", l.partition());
+        m.put("latest_offset", l.lastOffset());
+        m.put("events", l.vm().eventCount());
+        m.put("honors_guest_mtrrs", l.vm().honorsGuestMtrrs());
+        m.put("noncoherent_dma_count", l.vm().noncoherentDmaCount());
+        return m;
+    }
+
+    private static Object memtype(LedgerQueries q, String vm, Params p) {
+        Long at = p.offset("at");
+        GuestMtrrResolver r = p.resolver();
+        KernelEra era = p.kernel();
+        Long gpa = p.hex("gpa");
+        String v = p.string("vcpu");
+        SnapshotTarget target = null;
+        if ("per-vm".equals(v)) {
+            target = SnapshotTarget.PER_VM;
+        } else if (v != null) {
+            target = new SnapshotTarget.Vcpu(p.index("vcpu"));
+        }
+        q.latest(vm);
+        List<MemtypeSnapshot> snaps;
+        try {
+            snaps = MemtypeQuery.snapshots(q, vm, at, target, r, era);
+        } catch (LedgerQueries.UnknownVmException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(404, e.getMessage(), "vcpu");
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (MemtypeSnapshot snap : snaps) {
+            out.add(JsonViews.snapshot(gpa == null ? snap : snap.at(gpa >>> 12)));
+        }
+        return target == null ? out : out.get(0);
+    }
+
+    private static long[] range(Params p) {
+        Long from = p.offset("from");
+        Long to = p.offset("to");
+        long f = from == null ? 0 : from;
+        long t = to == null ? Long.MAX_VALUE : to;
+        if (t < f) {
+            throw ApiException.badParameter("to", "to " + t + " is before from " + f);
+        }
+        return new long[] {f, t};
+    }
+
+    private static Map<String, Object> page(List<?> items, Cursor next) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("items", items);
+        m.put("next_cursor", next == null ? null : next.encode());
+        return m;
+    }
+
+    private static Object zaps(LedgerQueries q, String vm, Params p) {
+        List<PolicyId> ps = p.policies();
+        Long gfn = p.hex("gfn");
+        long[] range = range(p);
+        int limit = p.limit();
+        Cursor c = Cursor.decode(p.string("cursor"), Cursor.ZAPS);
+        q.latest(vm);
+        String topic = q.topic();
+        int first = 0;
+        if (c != null) {
+            first = -1;
+            for (int i = 0; i < ps.size(); i++) {
+                if (ps.get(i).code == c.policy()) {
+                    first = i;
+                }
+            }
+            if (first < 0) {
+                throw ApiException.badParameter("cursor", "the cursor is for another policy selection");
+            }
+        }
+        List<ZapRecord> found = new ArrayList<>();
+        for (int i = first; i < ps.size() && found.size() <= limit; i++) {
+            boolean resume = c != null && i == first;
+            long start = resume ? Math.max(range[0], c.offset()) : range[0];
+            int seq = resume && c.offset() >= range[0] ? c.seq() : 0;
+            q.zaps(vm, ps.get(i), start, seq, range[1], z -> {
+                if (gfn == null || z.range().contains(gfn)) {
+                    found.add(z);
+                }
+                return found.size() <= limit;
+            });
+        }
+        Cursor next = null;
+        if (found.size() > limit) {
+            ZapRecord z = found.remove(limit);
+            next = Cursor.zaps(z.policy().code, z.offset(), z.seq());
+        }
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (ZapRecord z : found) {
+            items.add(JsonViews.zap(vm, topic, z, q.event(vm, z.offset())));
+        }
+        return page(items, next);
+    }
+
+    private static Object events(LedgerQueries q, String vm, Params p) {
+        long[] range = range(p);
+        int limit = p.limit();
+        Cursor c = Cursor.decode(p.string("cursor"), Cursor.EVENTS);
+        q.latest(vm);
+        long start = c == null ? range[0] : Math.max(range[0], c.offset());
+        List<Long> offsets = q.timeTravel().offsets(vm, start, range[1]);
+        String topic = q.topic();
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0; i < Math.min(limit, offsets.size()); i++) {
+            items.add(JsonViews.event(topic, q.event(vm, offsets.get(i))));
+        }
+        return page(items, offsets.size() > limit ? Cursor.events(offsets.get(limit)) : null);
+    }
+
+    private static Object diff(LedgerQueries q, String vm, Params p) {
+        long from = p.requiredOffset("from");
+        long to = p.requiredOffset("to");
+        if (to < from) {
+            throw ApiException.badParameter("to", "to " + to + " is before from " + from);
+        }
+        Integer vcpu = p.index("vcpu");
+        GuestMtrrResolver r = p.resolver();
+        KernelEra era = p.kernel();
+        q.latest(vm);
+        String topic = q.topic();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (MemtypeDiff.Row row : MemtypeDiff.between(q, vm, from, to, vcpu, r, era)) {
+            out.add(row.json(topic));
+        }
+        return out;
+    }
+
+    private static Object policies(LedgerQueries q, String vm, Params p) {
+        Long at = p.offset("at");
+        PoliciesState s = (PoliciesState) q.at(vm, at).projection();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (PolicyId id : PolicyId.values()) {
+            out.add(JsonViews.policy(vm, id, s.counters(id)));
+        }
+        return out;
+    }
+
+    private static Object divergence(LedgerQueries q, Params p) {
+        String vm = p.string("vm");
+        Long at = p.offset("at");
+        List<String> vms;
+        if (vm == null) {
+            vms = q.vms();
+        } else {
+            q.latest(vm);
+            vms = List.of(vm);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String v : vms) {
+            for (Divergence.Row d : Divergence.of(q, v, at)) {
+                out.add(d.json());
+            }
+        }
+        return out;
+    }
+}

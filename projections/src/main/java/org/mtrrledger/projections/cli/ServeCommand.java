@@ -1,0 +1,112 @@
+package org.mtrrledger.projections.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.events.kafka.BrokerLocator;
+import org.mtrrledger.events.kafka.KafkaEndpoint;
+import org.mtrrledger.events.kafka.TopicAdmin;
+import org.mtrrledger.projections.api.ApiService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Fold the events topic (following it, like `mtrr run`) and serve the HTTP API, /metrics and "
+                + "the web view from the same store. SIGTERM closes both cleanly.")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "TCP port (default 8080; 0: any free port).")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address to bind (default 127.0.0.1, loopback only). The API has no authentication.")
+    String host;
+
+    @Override
+    public Integer call() {
+        if (port < 0 || port > 65535) {
+            throw new Args.UsageError("--port must be 0..65535, got " + port);
+        }
+        InetAddress addr;
+        try {
+            addr = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new Args.UsageError("--host: unknown host '" + host + "'");
+        }
+        try (KafkaEndpoint ep = new BrokerLocator(data.dataDir()).locate(kafka.bootstrap)) {
+            System.err.println("# kafka: " + ep.description());
+            TopicAdmin.ensureTopic(ep.bootstrap(), kafka.topic(), kafka.partitions);
+            CountDownLatch closed = new CountDownLatch(1);
+            try (LedgerStore store = LedgerStore.open(data.storeDir(), OpenMode.PRIMARY, engine.durability)) {
+                ApiService service = ApiService.start(ep.bootstrap(), engine.config(kafka.topic()), store,
+                        new InetSocketAddress(addr, port), EngineRunner.progress(System.err));
+                Thread hook = new Thread(() -> {
+                    service.close();
+                    try {
+                        closed.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "mtrr-serve-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    InetSocketAddress bound = service.server().address();
+                    if (!addr.isLoopbackAddress()) {
+                        System.err.println("WARNING: mtrr serve is bound to " + bound.getAddress().getHostAddress()
+                                + ":" + bound.getPort() + ", not loopback: anyone who can reach it can read the "
+                                + "whole ledger (there is no authentication). Use --host 127.0.0.1 unless you mean it.");
+                    }
+                    System.err.println("# serving http://" + hostPart(bound) + ":" + bound.getPort() + "/  (API under "
+                            + "/api, OpenAPI at /api/openapi.json, /metrics, /healthz, /readyz)");
+                    service.awaitEngine();
+                    Throwable failure = service.engineFailure();
+                    service.close();
+                    if (failure instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (failure instanceof Error er) {
+                        throw er;
+                    }
+                    if (service.summary() != null) {
+                        EngineRunner.printSummary(service.summary(), System.out);
+                    }
+                    return 0;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    service.close();
+                    return 1;
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the JVM is exiting: the hook is waiting for `closed`
+                    }
+                }
+            } catch (IOException e) {
+                throw new CliFailure("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            } finally {
+                closed.countDown();
+            }
+        }
+    }
+
+    private static String hostPart(InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return h.contains(":") ? "[" + h + "]" : h;
+    }
+}

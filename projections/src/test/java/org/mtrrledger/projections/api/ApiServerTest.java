@@ -1,0 +1,290 @@
+package org.mtrrledger.projections.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.projections.StoreFixture;
+import org.mtrrledger.projections.api.ApiFixture.Reply;
+
+/**
+ * Every endpoint over a store folded from the OVMF sample with the engine's writer (Kafka is not the point here):
+ * the bodies equal the CLI's --json output, paging with cursors, 400s naming the parameter, 404s.
+ */
+class ApiServerTest {
+    static final String VM = "ovmf-linux-4vcpu-0";
+
+    @TempDir
+    static Path data;
+    static LedgerStore store;
+    static ApiServer server;
+    static int port;
+    static int events;
+
+    @BeforeAll
+    static void start() throws Exception {
+        var log = ApiFixture.sample();
+        events = log.size();
+        StoreFixture.fold(data.resolve("store"), log, 16, 50);
+        store = LedgerStore.open(data.resolve("store"), OpenMode.READ_ONLY);
+        server = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(), () -> true);
+        port = server.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        store.close();
+    }
+
+    static Reply get(String path) {
+        return ApiFixture.get(port, path);
+    }
+
+    static JsonNode ok(String path) {
+        Reply r = get(path);
+        assertEquals(200, r.status(), path + " -> " + r.body());
+        return r.json();
+    }
+
+    static JsonNode cli(String... args) {
+        String[] all = new String[args.length + 3];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--data";
+        all[args.length + 1] = data.toString();
+        all[args.length + 2] = "--json";
+        return ApiFixture.cliJson(all);
+    }
+
+    static void assertBadParameter(String path, String parameter) {
+        Reply r = get(path);
+        assertEquals(400, r.status(), path + " -> " + r.body());
+        assertEquals(parameter, r.json().path("parameter").asText(), r.body());
+        assertFalse(r.json().path("error").asText().isEmpty(), r.body());
+    }
+
+    @Test
+    void shouldListTheVm() {
+        JsonNode vms = ok("/api/vms");
+        assertEquals(1, vms.size(), vms.toString());
+        JsonNode v = vms.get(0);
+        assertEquals(VM, v.get("vm").asText());
+        assertEquals(4, v.get("vcpus").asInt());
+        assertEquals(events - 1, v.get("latest_offset").asLong());
+        assertEquals(0, v.get("partition").asInt());
+        assertEquals(events, v.get("events").asLong());
+        assertEquals(v, ok("/api/vms/" + VM));
+    }
+
+    @Test
+    void shouldServeTheMemtypeSnapshotsOfTheCli() {
+        assertEquals(cli("memtype", "--vm", VM), ok("/api/vms/" + VM + "/memtype"));
+        assertEquals(cli("memtype", "--vm", VM, "--vcpu", "2", "--at", "40", "--resolver", "sdm", "--kernel", "v6.7")
+                .get(0), ok("/api/vms/" + VM + "/memtype?vcpu=2&at=40&resolver=sdm&kernel=v6.7"));
+        JsonNode perVm = ok("/api/vms/" + VM + "/memtype?vcpu=per-vm");
+        assertEquals(cli("memtype", "--vm", VM, "--per-vm").get(0), perVm);
+        assertEquals("per-vm", perVm.get("view").asText());
+        assertEquals(cli("memtype", "--vm", VM, "--vcpu", "0", "--gpa", "0xc0001000").get(0),
+                ok("/api/vms/" + VM + "/memtype?vcpu=0&gpa=0xc0001000"));
+        // before any vCPU existed: no snapshots; a vCPU that does not exist there: 404 naming vcpu
+        assertEquals(0, ok("/api/vms/" + VM + "/memtype?at=0").size());
+        Reply r = get("/api/vms/" + VM + "/memtype?vcpu=9");
+        assertEquals(404, r.status(), r.body());
+        assertEquals("vcpu", r.json().get("parameter").asText());
+    }
+
+    @Test
+    void shouldPageZapsWithCursorsAndMatchTheCli() {
+        JsonNode all = cli("zaps", "--vm", VM);
+        assertTrue(all.size() > 10, "the sample must zap: " + all.size());
+        JsonNode one = ok("/api/vms/" + VM + "/zaps?limit=1000");
+        assertEquals(all, one.get("items"));
+        assertTrue(one.get("next_cursor").isNull());
+        assertEquals(all, pageAll("/api/vms/" + VM + "/zaps?limit=7"));
+        JsonNode def = ok("/api/vms/" + VM + "/zaps");
+        assertEquals(Math.min(100, all.size()), def.get("items").size());
+
+        // filters: the same rows as the CLI's, paged or not
+        assertEquals(cli("zaps", "--vm", VM, "--policy", "v6.7,per-vm-dirty", "--from", "20", "--to", "150"),
+                pageAll("/api/vms/" + VM + "/zaps?policy=v6.7,per-vm-dirty&from=20&to=150&limit=2"));
+        assertEquals(cli("zaps", "--vm", VM, "--gfn", "0xc0000"), pageAll("/api/vms/" + VM + "/zaps?gfn=0xc0000&limit=3"));
+        assertBadParameter("/api/vms/" + VM + "/zaps?policy=v9.9", "policy");
+        assertBadParameter("/api/vms/" + VM + "/zaps?gfn=zz", "gfn");
+        assertBadParameter("/api/vms/" + VM + "/zaps?cursor=bm9wZQ", "cursor");
+        assertBadParameter("/api/vms/" + VM + "/zaps?cursor=" + ok("/api/vms/" + VM + "/events?limit=1")
+                .get("next_cursor").asText(), "cursor");
+    }
+
+    /** Follows next_cursor to the end; all items in order. */
+    static ArrayNode pageAll(String first) {
+        ArrayNode out = ApiFixture.JSON.createArrayNode();
+        String sep = first.contains("?") ? "&" : "?";
+        JsonNode page = ok(first);
+        int pages = 1;
+        while (true) {
+            page.get("items").forEach(out::add);
+            if (page.get("next_cursor").isNull()) {
+                break;
+            }
+            page = ok(first + sep + "cursor=" + page.get("next_cursor").asText());
+            pages++;
+        }
+        assertTrue(pages > 1 || out.size() <= 7, "expected several pages");
+        return out;
+    }
+
+    @Test
+    void shouldPageEventsAndAuditOne() {
+        JsonNode all = cli("events", "--vm", VM);
+        assertEquals(events, all.size());
+        assertEquals(all, pageAll("/api/vms/" + VM + "/events?limit=50"));
+        assertEquals(cli("events", "--vm", VM, "--from", "10", "--to", "30"),
+                pageAll("/api/vms/" + VM + "/events?from=10&to=30&limit=6"));
+        JsonNode page = ok("/api/vms/" + VM + "/events?limit=5");
+        assertEquals(5, page.get("items").size());
+        assertEquals(0, page.get("items").get(0).get("offset").asLong());
+
+        for (long o : new long[] {0, 57, events - 1}) {
+            assertEquals(cli("audit", "--vm", VM, "--offset", Long.toString(o)).get(0),
+                    ok("/api/vms/" + VM + "/events/" + o));
+        }
+        JsonNode audit = ok("/api/vms/" + VM + "/events/57");
+        assertTrue(audit.get("policies").has("per-vm-dirty"), audit.toString());
+        assertTrue(audit.get("source").asText().startsWith(ApiFixture.SAMPLE + ":"), audit.toString());
+        Reply missing = get("/api/vms/" + VM + "/events/" + (events + 10));
+        assertEquals(404, missing.status(), missing.body());
+        assertBadParameter("/api/vms/" + VM + "/events/x1", "offset");
+        assertBadParameter("/api/vms/" + VM + "/events?limit=0", "limit");
+        assertBadParameter("/api/vms/" + VM + "/events?limit=1001", "limit");
+        assertBadParameter("/api/vms/" + VM + "/events?from=9&to=3", "to");
+        assertBadParameter("/api/vms/" + VM + "/events?from=-1", "from");
+    }
+
+    @Test
+    void shouldDiffPoliciesAndDivergenceLikeTheCli() {
+        assertEquals(cli("diff", "--vm", VM, "--from", "10", "--to", String.valueOf(events - 1)),
+                ok("/api/vms/" + VM + "/diff?from=10&to=" + (events - 1)));
+        assertEquals(cli("diff", "--vm", VM, "--from", "30", "--to", "120", "--vcpu", "1", "--kernel", "v6.11"),
+                ok("/api/vms/" + VM + "/diff?from=30&to=120&vcpu=1&kernel=v6.11"));
+        assertBadParameter("/api/vms/" + VM + "/diff?to=5", "from");
+        assertBadParameter("/api/vms/" + VM + "/diff?from=5", "to");
+        assertBadParameter("/api/vms/" + VM + "/diff?from=9&to=5", "to");
+
+        assertEquals(cli("policies", "--vm", VM, "--per-vm"), ok("/api/vms/" + VM + "/policies"));
+        assertEquals(cli("policies", "--vm", VM, "--per-vm", "--at", "100"), ok("/api/vms/" + VM + "/policies?at=100"));
+        assertEquals(8, ok("/api/vms/" + VM + "/policies").size());
+
+        assertEquals(cli("divergence"), ok("/api/divergence"));
+        assertEquals(cli("divergence", "--vm", VM, "--at", "80"), ok("/api/divergence?vm=" + VM + "&at=80"));
+        assertEquals(404, get("/api/divergence?vm=nope").status());
+    }
+
+    @Test
+    void shouldAnswer400NamingTheParameter() {
+        String m = "/api/vms/" + VM + "/memtype";
+        assertBadParameter(m + "?at=abc", "at");
+        assertBadParameter(m + "?at=-3", "at");
+        assertBadParameter(m + "?vcpu=-1", "vcpu");
+        assertBadParameter(m + "?vcpu=all", "vcpu");
+        assertBadParameter(m + "?resolver=linux", "resolver");
+        assertBadParameter(m + "?kernel=v5.0", "kernel");
+        assertBadParameter(m + "?gpa=0xnope", "gpa");
+        assertBadParameter(m + "?bogus=1", "bogus");
+        assertBadParameter(m + "?at=1&at=2", "at");
+        assertBadParameter("/api/vms?x=1", "x");
+        assertBadParameter("/api/vms/" + VM + "/policies?at=later", "at");
+        assertBadParameter("/api/divergence?at=z", "at");
+    }
+
+    @Test
+    void shouldAnswer404ForAnUnknownVmOrPath() {
+        for (String sub : List.of("", "/memtype", "/zaps", "/events", "/events/3", "/diff?from=0&to=1", "/policies")) {
+            Reply r = get("/api/vms/no-such-vm" + sub);
+            assertEquals(404, r.status(), sub + " -> " + r.body());
+            assertTrue(r.json().get("error").asText().contains("unknown VM 'no-such-vm' (known: " + VM + ")"),
+                    r.body());
+        }
+        String enc = URLEncoder.encode("a b/c", StandardCharsets.UTF_8).replace("+", "%20");
+        assertEquals(404, get("/api/vms/" + enc + "/memtype").status());
+        assertEquals(404, get("/api/nothing").status());
+        assertEquals(404, get("/etc/passwd").status());
+        assertEquals(404, get("/../pom.xml").status());
+    }
+
+    @Test
+    void shouldLimitRequestsAndMethods() {
+        Reply longUri = get("/api/vms?" + "a".repeat(ApiServer.MAX_URI));
+        assertEquals(414, longUri.status(), longUri.body());
+        Reply post = ApiFixture.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/vms"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertEquals(405, post.status(), post.body());
+        Reply big = ApiFixture.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/vms"))
+                .method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(ApiServer.MAX_BODY + 1))).build());
+        assertEquals(413, big.status(), big.body());
+        assertEquals(200, ApiFixture.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/vms")).method("GET", HttpRequest.BodyPublishers.ofString("small")).build()).status());
+    }
+
+    @Test
+    void shouldServeOpenApiHealthAndTheWebView() {
+        JsonNode doc = ok("/api/openapi.json");
+        assertTrue(doc.get("openapi").asText().startsWith("3."), doc.get("openapi").toString());
+        for (String p : List.of("/api/vms", "/api/vms/{vm}/memtype", "/api/vms/{vm}/zaps", "/api/vms/{vm}/events",
+                "/api/vms/{vm}/events/{offset}", "/api/vms/{vm}/diff", "/api/vms/{vm}/policies", "/api/divergence",
+                "/metrics", "/healthz", "/readyz")) {
+            assertTrue(doc.get("paths").has(p), p);
+        }
+        // every $ref resolves
+        assertRefsResolve(doc, doc);
+        assertEquals("ok", ok("/healthz").get("status").asText());
+        assertEquals("ready", ok("/readyz").get("status").asText());
+        Reply page = get("/");
+        assertEquals(200, page.status());
+        assertTrue(page.body().contains("<script src=\"app.js\""), page.body());
+        assertEquals(200, get("/app.js").status());
+        assertEquals(200, get("/style.css").status());
+        Reply metrics = get("/metrics");
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.body().contains("mtrr_api_requests_seconds_bucket{"), metrics.body());
+    }
+
+    static void assertRefsResolve(JsonNode doc, JsonNode n) {
+        if (n.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (e.getKey().equals("$ref")) {
+                    String ref = e.getValue().asText();
+                    assertFalse(doc.at(ref.substring(1)).isMissingNode(), ref);
+                } else {
+                    assertRefsResolve(doc, e.getValue());
+                }
+            }
+        } else if (n.isArray()) {
+            n.forEach(c -> assertRefsResolve(doc, c));
+        }
+    }
+
+    @Test
+    void shouldKeepCursorsOpaque() {
+        String c = ok("/api/vms/" + VM + "/events?limit=3").get("next_cursor").asText();
+        assertTrue(c.matches("[A-Za-z0-9_-]+"), c);
+    }
+}
