@@ -31,10 +31,22 @@ final class GuestMapCache {
         int slot = era.ordinal() * 4 + (faulting.cd() ? 2 : 0) + (vm.hasNoncoherentDma() ? 1 : 0);
         MemtypeMap e = g.ept()[slot];
         if (e == null) {
-            e = EptView.of(era, vm, faulting, g.map());
+            e = intern(EptView.of(era, vm, faulting, g.map()));
             g.ept()[slot] = e;
         }
         return e;
+    }
+
+    /**
+     * One instance per distinct map, so that vCPUs in the same state (the common case: every AP after the firmware
+     * and the kernel programmed them alike) yield the very same object and are added once by identity.
+     */
+    private MemtypeMap intern(MemtypeMap m) {
+        MemtypeMap known = state.interned.putIfAbsent(m, m);
+        if (state.interned.size() > 4096) {
+            state.interned.clear();
+        }
+        return known == null ? m : known;
     }
 
     private PoliciesState.GuestMap entry(MtrrState m) {

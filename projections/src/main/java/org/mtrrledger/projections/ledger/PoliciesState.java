@@ -24,6 +24,9 @@ public final class PoliciesState implements ProjectionState {
      * the settings are unchanged. A cache only: never encoded, not copied.
      */
     final java.util.IdentityHashMap<MtrrState, GuestMap> guestMaps = new java.util.IdentityHashMap<>();
+    /** Canonical instances of the EPT maps in use (see {@link GuestMapCache}); a cache like the one above. */
+    final java.util.HashMap<org.mtrrledger.projections.memtype.MemtypeMap,
+            org.mtrrledger.projections.memtype.MemtypeMap> interned = new java.util.HashMap<>();
 
     /** A resolved map plus the EPT maps derived from it, one slot per (kernel era, CR0.CD, non-coherent DMA). */
     record GuestMap(long modCount, org.mtrrledger.engine.fold.VmSettings settings,
