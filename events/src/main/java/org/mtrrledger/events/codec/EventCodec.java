@@ -13,6 +13,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.util.ClassSecurityValidator;
 import org.mtrrledger.events.avro.MtrrEvent;
 
 /**
@@ -25,13 +26,14 @@ import org.mtrrledger.events.avro.MtrrEvent;
  */
 public final class EventCodec {
     static {
-        // Avro 1.12 only instantiates generated classes from trusted packages.
-        String key = "org.apache.avro.SERIALIZABLE_PACKAGES";
-        String pkg = "org.mtrrledger.events.avro";
-        String cur = System.getProperty(key);
-        if (cur == null || !cur.contains(pkg)) {
-            System.setProperty(key, cur == null || cur.isBlank() ? pkg : cur + "," + pkg);
-        }
+        // Avro 1.12 only instantiates generated classes from trusted packages. Trust ours through the API: the
+        // org.apache.avro.SERIALIZABLE_PACKAGES system property is read once, when Avro's validator class is
+        // initialised, so setting it here had no effect whenever anything else in the JVM (e.g. building an
+        // MtrrEvent with the generator) had touched Avro's class loading before the first EventCodec, and every
+        // codec then failed with "SecurityException: Forbidden org.mtrrledger.events.avro.MtrrEvent".
+        String pkg = MtrrEvent.class.getPackageName() + ".";
+        ClassSecurityValidator.ClassSecurityPredicate ours = c -> c.getName().startsWith(pkg);
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours));
     }
 
     private static final byte MAGIC0 = (byte) 0xC3;
