@@ -92,18 +92,30 @@ public final class LedgerEngine implements AutoCloseable {
                     writer.apply(batch);
                     consumer.commitAsync(commit, null);
                 }
-                long now = System.nanoTime();
-                if (now - lastReport >= 1_000_000_000L) {
-                    double rate = (writer.folded() - foldedAtReport) * 1e9 / (now - lastReport);
-                    progress.report(writer.folded(), rate, lag());
-                    lastReport = now;
-                    foldedAtReport = writer.folded();
-                }
-                if (until == StopCondition.UNTIL_IDLE && polled.isEmpty() && assignedOnce && caughtUp()) {
-                    break;
+                try {
+                    long now = System.nanoTime();
+                    if (now - lastReport >= 1_000_000_000L) {
+                        double rate = (writer.folded() - foldedAtReport) * 1e9 / (now - lastReport);
+                        progress.report(writer.folded(), rate, lag());
+                        lastReport = now;
+                        foldedAtReport = writer.folded();
+                    }
+                    if (until == StopCondition.UNTIL_IDLE && polled.isEmpty() && assignedOnce && caughtUp()) {
+                        break;
+                    }
+                } catch (WakeupException e) {
+                    break; // stop() while in endOffsets (lag, caughtUp) rather than in poll
                 }
             }
-            progress.report(writer.folded(), 0, lag());
+            Map<Integer, Long> finalLag;
+            try {
+                finalLag = lag();
+            } catch (WakeupException e) {
+                // stop() arrived outside any blocking call (e.g. while folding a batch): its wakeup stayed pending
+                // and was delivered by the first blocking call after the loop. It is spent now; ask again.
+                finalLag = lag();
+            }
+            progress.report(writer.folded(), 0, finalLag);
             Map<Integer, Long> next = new HashMap<>();
             for (TopicPartition tp : consumer.assignment()) {
                 store.getLong(Column.META, Keys.metaOffsetKey(tp.topic(), tp.partition()))
