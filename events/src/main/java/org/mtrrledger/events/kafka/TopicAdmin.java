@@ -105,9 +105,20 @@ public final class TopicAdmin {
                 }
                 created = false;
             }
-            TopicInfo info = describe(admin, bootstrap, name, partitions, created)
-                    .orElseThrow(() -> new IllegalStateException("topic " + name + " at " + bootstrap
-                            + " vanished right after it was created"));
+            // createTopics returns once the controller has committed the topic; the broker answering
+            // describeTopics may not have applied that metadata yet and call the topic unknown for a moment.
+            Optional<TopicInfo> described = describe(admin, bootstrap, name, partitions, created);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (described.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                described = describe(admin, bootstrap, name, partitions, created);
+            }
+            if (described.isEmpty()) {
+                throw new IllegalStateException("topic " + name + " at " + bootstrap + " "
+                        + (created ? "was created but" : "exists but") + " is still unknown to the broker after "
+                        + TIMEOUT.toSeconds() + " s");
+            }
+            TopicInfo info = described.get();
             awaitWritable(admin, bootstrap, name, info.partitions());
             return info;
         } catch (InterruptedException e) {
