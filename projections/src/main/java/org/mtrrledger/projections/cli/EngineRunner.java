@@ -22,31 +22,43 @@ final class EngineRunner {
     private EngineRunner() {
     }
 
+    /**
+     * Runs the engine and prints its summary to {@code out}. The summary is printed here, before the shutdown hook
+     * is released: after SIGTERM the JVM halts as soon as the hook returns, so anything the caller printed after
+     * this method returned could be lost or cut off mid-line.
+     */
     static LedgerEngine.RunSummary run(KafkaEndpoint endpoint, String topic, int partitions, Path storeDir,
-            Durability durability, EngineConfig config, StopCondition until, PrintStream err) {
+            Durability durability, EngineConfig config, StopCondition until, PrintStream out, PrintStream err) {
         TopicAdmin.ensureTopic(endpoint.bootstrap(), topic, partitions);
         CountDownLatch closed = new CountDownLatch(1);
-        try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.PRIMARY, durability);
-                LedgerEngine engine = new LedgerEngine(endpoint.bootstrap(), config, store,
-                        new Pipeline(new PolicyProjection()))) {
-            Thread hook = new Thread(() -> {
-                engine.stop();
+        LedgerEngine.RunSummary summary = null;
+        try {
+            try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.PRIMARY, durability);
+                    LedgerEngine engine = new LedgerEngine(endpoint.bootstrap(), config, store,
+                            new Pipeline(new PolicyProjection()))) {
+                Thread hook = new Thread(() -> {
+                    engine.stop();
+                    try {
+                        closed.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "mtrr-engine-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
                 try {
-                    closed.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "mtrr-engine-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                return engine.run(until, progress(err));
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is exiting: the hook is waiting for `closed`
+                    summary = engine.run(until, progress(err));
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the JVM is exiting: the hook is waiting for `closed`
+                    }
                 }
             }
+            // Store and consumer are closed; print while the hook still holds the JVM.
+            printSummary(summary, out);
+            out.flush();
+            return summary;
         } finally {
             closed.countDown();
         }

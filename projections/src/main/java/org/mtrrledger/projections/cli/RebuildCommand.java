@@ -1,7 +1,6 @@
 package org.mtrrledger.projections.cli;
 
 import java.util.concurrent.Callable;
-import org.mtrrledger.engine.consume.LedgerEngine;
 import org.mtrrledger.engine.consume.StopCondition;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.events.kafka.BrokerLocator;
@@ -29,9 +28,8 @@ final class RebuildCommand implements Callable<Integer> {
                 LedgerStore.destroy(data.storeDir());
                 System.err.println("# dropped store " + data.storeDir());
             }
-            LedgerEngine.RunSummary s = EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
-                    engine.durability, engine.config(kafka.topic()), StopCondition.UNTIL_IDLE, System.err);
-            EngineRunner.printSummary(s, System.out);
+            EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
+                    engine.durability, engine.config(kafka.topic()), StopCondition.UNTIL_IDLE, System.out, System.err);
             return 0;
         }
     }

@@ -1,7 +1,6 @@
 package org.mtrrledger.projections.cli;
 
 import java.util.concurrent.Callable;
-import org.mtrrledger.engine.consume.LedgerEngine;
 import org.mtrrledger.engine.consume.StopCondition;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.pipeline.VmLedger;
@@ -33,9 +32,8 @@ final class ReplayCommand implements Callable<Integer> {
             System.err.println("# kafka: " + ep.description());
             Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, System.out, System.err)
                     .ingest(ingest);
-            LedgerEngine.RunSummary s = EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
-                    engine.durability, engine.config(kafka.topic()), StopCondition.UNTIL_IDLE, System.err);
-            EngineRunner.printSummary(s, System.out);
+            EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
+                    engine.durability, engine.config(kafka.topic()), StopCondition.UNTIL_IDLE, System.out, System.err);
             summarize(t);
             return 0;
         }

@@ -1,7 +1,6 @@
 package org.mtrrledger.projections.cli;
 
 import java.util.concurrent.Callable;
-import org.mtrrledger.engine.consume.LedgerEngine;
 import org.mtrrledger.engine.consume.StopCondition;
 import org.mtrrledger.events.kafka.BrokerLocator;
 import org.mtrrledger.events.kafka.KafkaEndpoint;
@@ -28,10 +27,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         try (KafkaEndpoint ep = new BrokerLocator(data.dataDir()).locate(kafka.bootstrap)) {
             System.err.println("# kafka: " + ep.description());
-            LedgerEngine.RunSummary s = EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
+            EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
                     engine.durability, engine.config(kafka.topic()),
-                    untilIdle ? StopCondition.UNTIL_IDLE : StopCondition.FOLLOW, System.err);
-            EngineRunner.printSummary(s, System.out);
+                    untilIdle ? StopCondition.UNTIL_IDLE : StopCondition.FOLLOW, System.out, System.err);
             return 0;
         }
     }
