@@ -127,6 +127,9 @@ public final class PossibleSets {
 
     /** Adds every page's entry of {@code ept} (packed values) as possible since {@code offset}. */
     public void add(MemtypeMap ept, long offset) {
+        if (containsAll(ept)) {
+            return;
+        }
         Builder b = new Builder();
         int i = 0;
         int m = 0;
@@ -151,6 +154,25 @@ public final class PossibleSets {
             pos = next;
         }
         b.install();
+    }
+
+    /** Whether every page's entry of {@code ept} is already possible (then adding it would change nothing). */
+    private boolean containsAll(MemtypeMap ept) {
+        int i = 0;
+        for (int m = 0; m < ept.size(); m++) {
+            long s = ept.start(m);
+            long e = ept.end(m);
+            int bit = 1 << ept.value(m);
+            while (i + 1 < size && Long.compareUnsigned(starts[i + 1], s) <= 0) {
+                i++;
+            }
+            for (int j = i; j < size && Long.compareUnsigned(starts[j], e) < 0; j++) {
+                if ((cells[j].mask() & bit) == 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The cells overlapping [start, end), clipped to it. */

@@ -132,16 +132,27 @@ public final class PolicyProjection implements Projection {
         if (!all && (step.vcpu() < 0 || !changedVcpu(step))) {
             return;
         }
+        MemtypeMap[] last = s.lastAdded[i];
+        if (last == null || zapped) {
+            last = new MemtypeMap[Math.max(8, vm.vcpus().size() * 2)];
+            s.lastAdded[i] = last;
+        }
         List<MemtypeMap> added = new ArrayList<>(2);
         for (VcpuState v : vm.vcpus()) {
             if (v.online() && (all || v.index() == step.vcpu())) {
                 MtrrState source = p.mtrrSource().of(vm, v);
                 MemtypeMap ept = guestMaps.ept(p.era(), v, source);
-                // vCPUs in the same state install the same entries: add each distinct map once.
-                if (!containsSame(added, ept)) {
+                if (v.index() >= last.length) {
+                    last = java.util.Arrays.copyOf(last, v.index() * 2 + 1);
+                    s.lastAdded[i] = last;
+                }
+                // Maps are interned: the same object as this vCPU's last add, or as another vCPU's add of this
+                // event, has nothing new to add.
+                if (last[v.index()] != ept && !containsSame(added, ept)) {
                     s.possible[i].add(ept, offset);
                     added.add(ept);
                 }
+                last[v.index()] = ept;
             }
         }
     }
