@@ -43,6 +43,7 @@ import org.mtrrledger.events.gen.FleetGenerator;
 import org.mtrrledger.events.gen.GeneratorSpec;
 import org.mtrrledger.events.kafka.BrokerInfo;
 import org.mtrrledger.events.kafka.EmbeddedBroker;
+import org.mtrrledger.events.kafka.EncodedEvents;
 import org.mtrrledger.events.kafka.EventPublisher;
 import org.mtrrledger.events.kafka.IngestDigest;
 import org.mtrrledger.events.kafka.KafkaLogDefaults;
@@ -162,21 +163,7 @@ public final class Bench {
                     if (mode.equals("parse")) {
                         IngestDigest d = IngestDigest.sha256(file);
                         try (ParsedLog log = LogParser.forFormat(LogFormat.JSONL).open(file, ParseOptions.DEFAULTS)) {
-                            EventCodec codec = new EventCodec();
-                            Iterator<MtrrEvent> events = log.iterator();
-                            Iterator<KeyedRecord> records = new Iterator<>() {
-                                @Override
-                                public boolean hasNext() {
-                                    return events.hasNext();
-                                }
-
-                                @Override
-                                public KeyedRecord next() {
-                                    MtrrEvent e = events.next();
-                                    e.setIngest(d.hex());
-                                    return new KeyedRecord(e.getVm(), codec.encode(e));
-                                }
-                            };
+                            Iterator<KeyedRecord> records = EncodedEvents.of(log.iterator(), d, e -> { });
                             outcome = pub.publishFile(d, file.toString(), records, s -> { });
                         }
                     } else {

@@ -12,8 +12,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.mtrrledger.events.avro.MtrrEvent;
-import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.kafka.EncodedEvents;
 import org.mtrrledger.events.kafka.EventPublisher;
 import org.mtrrledger.events.kafka.IngestDigest;
 import org.mtrrledger.events.kafka.IngestFailedException;
@@ -88,23 +87,10 @@ final class Ingester {
         long totalLines = System.console() != null ? countLines(file) : -1;
         long start = System.nanoTime();
         try (ParsedLog log = LogParser.forFormat(format).open(file, po)) {
-            EventCodec codec = new EventCodec();
-            Iterator<MtrrEvent> events = log.iterator();
-            Iterator<KeyedRecord> records = new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return events.hasNext();
-                }
-
-                @Override
-                public KeyedRecord next() {
-                    MtrrEvent e = events.next();
-                    e.setIngest(digest.hex());
-                    byVm.merge(e.getVm(), 1L, Long::sum);
-                    byType.merge(JsonViews.type(e), 1L, Long::sum);
-                    return new KeyedRecord(e.getVm(), codec.encode(e));
-                }
-            };
+            Iterator<KeyedRecord> records = EncodedEvents.of(log.iterator(), digest, e -> {
+                byVm.merge(e.getVm(), 1L, Long::sum);
+                byType.merge(JsonViews.type(e), 1L, Long::sum);
+            });
             PublishOutcome outcome = publisher.publishFile(digest, file.toString(), records,
                     sent -> progress(file, sent, log.stats().lines(), totalLines, start));
             if (System.console() != null) {
