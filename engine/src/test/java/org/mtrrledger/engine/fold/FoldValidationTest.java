@@ -151,6 +151,13 @@ class FoldValidationTest {
     }
 
     @Test
+    void shouldTakeTheInitialCr0OfACreateUncheckedAsV64KvmSetSregsDoes() {
+        VmState s = VmState.empty(VM);
+        assertEquals(Status.APPLIED, Fold.apply(s, Ev.create(VM, 3, 0x20000011L)).outcome().status());
+        assertEquals(0x20000011L, s.vcpu(3).cr0(), "NW without CD: kvm_is_valid_sregs() checks CR0 only from v6.5");
+    }
+
+    @Test
     void shouldRejectAWriteTheTraceMarksFaulted() {
         VmState s = vm46();
         FoldStep st = Fold.apply(s, Ev.faultedMsr(VM, 0, 0x2ff, 0xc06));
