@@ -77,7 +77,7 @@ public final class TimeTravel {
         }
     }
 
-    /** The VM's events in [from, to] with their stored outcomes (no refold). */
+    /** Offsets of the VM's events in [from, to], ascending (read from the VM index; nothing is refolded). */
     public List<Long> offsets(String vm, long from, long to) {
         List<Long> out = new ArrayList<>();
         try (CloseableIterator<Entry> it = store.scan(Column.VM_EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),

@@ -5,8 +5,6 @@ import java.util.concurrent.Callable;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.projections.query.LedgerQueries;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** Base of the commands that read the local store only (no broker). */
 abstract class QueryCommand implements Callable<Integer> {
@@ -15,9 +13,6 @@ abstract class QueryCommand implements Callable<Integer> {
 
     @Mixin
     OutputOptions output;
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public final Integer call() {

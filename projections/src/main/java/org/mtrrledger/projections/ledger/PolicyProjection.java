@@ -81,10 +81,6 @@ public final class PolicyProjection implements Projection {
         return out;
     }
 
-    private static MemtypeMap guestMap(VmState vm, MtrrState m, GuestMapCache memo) {
-        return memo.of(m);
-    }
-
     private static List<Hazard> checkPoints(ZapPolicy p, PossibleSets possible, VmState vm, FoldStep step,
             long offset, GuestMapCache memo) {
         long limit = vm.settings().gfnLimit();
@@ -94,7 +90,7 @@ public final class PolicyProjection implements Projection {
             if (!v.mtrr().enabled()) {
                 return List.of();
             }
-            return HazardCheck.check(p.id(), possible, guestMap(vm, v.mtrr(), memo), new GfnRange(0, limit), offset,
+            return HazardCheck.check(p.id(), possible, memo.of(v.mtrr()), new GfnRange(0, limit), offset,
                     v.index(), 0);
         }
         var d = step.dma();
@@ -104,11 +100,11 @@ public final class PolicyProjection implements Projection {
             if (r == null || lowest == null) {
                 return List.of();
             }
-            MemtypeMap demanded = guestMap(vm, lowest.mtrr(), memo);
+            MemtypeMap demanded = memo.of(lowest.mtrr());
             List<MemtypeMap> others = new ArrayList<>();
             for (VcpuState w : vm.vcpus()) {
                 if (w.online() && w != lowest) {
-                    others.add(guestMap(vm, w.mtrr(), memo));
+                    others.add(memo.of(w.mtrr()));
                 }
             }
             List<Hazard> out = new ArrayList<>(
