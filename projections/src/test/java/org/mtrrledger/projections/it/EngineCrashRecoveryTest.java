@@ -13,16 +13,11 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
 
 /**
  * SIGKILLs a child engine JVM at random points of a fold (a seeded random 0.5-3 s after its first committed batch,
@@ -32,7 +27,7 @@ import org.mtrrledger.events.kafka.EmbeddedBroker;
  * EVENTS must hold exactly one outcome per record of the topic (no duplicate, none missing).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class EngineCrashRecoveryTest {
+class EngineCrashRecoveryTest extends WithEmbeddedBroker {
     private static final long SEED = 20240611L;
     private static final int VMS = 180;
     private static final int PARTITIONS = 4;
@@ -42,28 +37,7 @@ class EngineCrashRecoveryTest {
     /** Small enough that VMs (a few hundred events each) get checkpoints, which are compared too. */
     private static final String CHECKPOINT_EVERY = "97";
 
-    @TempDir
-    static Path dir;
-
     private static final Path LOGS = ItSupport.logDir(EngineCrashRecoveryTest.class);
-    private static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dir.resolve("broker"));
-    }
-
-    @AfterEach
-    void killLeftovers() throws InterruptedException {
-        ItSupport.killLeftovers();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void shouldEndWithTheUninterruptedStoreAfterRandomSigkillsAndRestarts() throws Exception {

@@ -12,14 +12,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
 
 /**
  * A live fold (a child engine following the topic while three fleets are published into it, one after another,
@@ -28,33 +23,11 @@ import org.mtrrledger.events.kafka.EmbeddedBroker;
  * batches happened to fall.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class RebuildTest {
+class RebuildTest extends WithEmbeddedBroker {
     private static final int PARTITIONS = 4;
     private static final String TOPIC = "rebuild.events";
     private static final String CHECKPOINT_EVERY = "97";
     private static final Path LOGS = ItSupport.logDir(RebuildTest.class);
-
-    @TempDir
-    static Path dir;
-
-    private static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dir.resolve("broker"));
-    }
-
-    @AfterEach
-    void killLeftovers() throws InterruptedException {
-        ItSupport.killLeftovers();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void shouldRebuildByteIdenticalStateEventsZapsAndHazardsAfterALiveFold() throws Exception {

@@ -27,12 +27,8 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.engine.store.CloseableIterator;
@@ -43,7 +39,6 @@ import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.gen.BootLogGenerator;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
 
 /**
  * Two engine processes in one consumer group, each with its own store, fold a 4-partition fleet log concurrently.
@@ -52,7 +47,7 @@ import org.mtrrledger.events.kafka.EmbeddedBroker;
  * offset is its owner; the owners' contents together must equal a single-process fold of the same topic.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ScaleOutTest {
+class ScaleOutTest extends WithEmbeddedBroker {
     private static final long SEED = 77L;
     private static final int VMS = 150;
     private static final int PARTITIONS = 4;
@@ -60,28 +55,6 @@ class ScaleOutTest {
     private static final String CHECKPOINT_EVERY = "97";
     private static final String GROUP = "g1";
     private static final Path LOGS = ItSupport.logDir(ScaleOutTest.class);
-
-    @TempDir
-    static Path dir;
-
-    private static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dir.resolve("broker"));
-    }
-
-    @AfterEach
-    void killLeftovers() throws InterruptedException {
-        ItSupport.killLeftovers();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     void shouldSplitTheFleetBetweenTwoEnginesWhoseUnionEqualsASingleProcessFold() throws Exception {
