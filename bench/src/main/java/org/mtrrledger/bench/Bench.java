@@ -48,6 +48,7 @@ import org.mtrrledger.events.kafka.EventPublisher;
 import org.mtrrledger.events.kafka.IngestDigest;
 import org.mtrrledger.events.kafka.KafkaLogDefaults;
 import org.mtrrledger.events.kafka.KeyedRecord;
+import org.mtrrledger.events.kafka.PrefetchingRecords;
 import org.mtrrledger.events.kafka.PublishOutcome;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.events.parse.LogFormat;
@@ -163,8 +164,11 @@ public final class Bench {
                     if (mode.equals("parse")) {
                         IngestDigest d = IngestDigest.sha256(file);
                         try (ParsedLog log = LogParser.forFormat(LogFormat.JSONL).open(file, ParseOptions.DEFAULTS)) {
-                            Iterator<KeyedRecord> records = EncodedEvents.of(log.iterator(), d, e -> { });
-                            outcome = pub.publishFile(d, file.toString(), records, s -> { });
+                            // As `mtrr ingest` does: parse + encode a chunk ahead on their own thread.
+                            try (PrefetchingRecords records = new PrefetchingRecords(
+                                    EncodedEvents.of(log.iterator(), d, e -> { }), "bench")) {
+                                outcome = pub.publishFile(d, file.toString(), records, s -> { });
+                            }
                         }
                     } else {
                         outcome = pub.publishFile(digest, file.toString(), pre.iterator(), s -> { });

@@ -18,6 +18,7 @@ import org.mtrrledger.events.kafka.IngestDigest;
 import org.mtrrledger.events.kafka.IngestFailedException;
 import org.mtrrledger.events.kafka.KafkaEndpoint;
 import org.mtrrledger.events.kafka.KeyedRecord;
+import org.mtrrledger.events.kafka.PrefetchingRecords;
 import org.mtrrledger.events.kafka.PublishOutcome;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.events.parse.BadLinePolicy;
@@ -87,12 +88,16 @@ final class Ingester {
         long totalLines = System.console() != null ? countLines(file) : -1;
         long start = System.nanoTime();
         try (ParsedLog log = LogParser.forFormat(format).open(file, po)) {
-            Iterator<KeyedRecord> records = EncodedEvents.of(log.iterator(), digest, e -> {
+            Iterator<KeyedRecord> encoded = EncodedEvents.of(log.iterator(), digest, e -> {
                 byVm.merge(e.getVm(), 1L, Long::sum);
                 byType.merge(JsonViews.type(e), 1L, Long::sum);
             });
-            PublishOutcome outcome = publisher.publishFile(digest, file.toString(), records,
-                    sent -> progress(file, sent, log.stats().lines(), totalLines, start));
+            PublishOutcome outcome;
+            // Parsing runs a chunk ahead on its own thread, overlapping the producer's send loop.
+            try (PrefetchingRecords records = new PrefetchingRecords(encoded, file.getFileName().toString())) {
+                outcome = publisher.publishFile(digest, file.toString(), records,
+                        sent -> progress(file, sent, log.stats().lines(), totalLines, start));
+            }
             if (System.console() != null) {
                 err.print("\r\u001b[K");
             }
