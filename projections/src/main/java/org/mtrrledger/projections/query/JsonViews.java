@@ -278,6 +278,24 @@ public final class JsonViews {
         return x;
     }
 
+    /**
+     * Every MSR of KVM's MTRR code as a guest RDMSR returns it, by MSR number: MTRRCAP, PHYSBASE/PHYSMASK 0-7,
+     * the fixed MSRs, PAT and DEF_TYPE.
+     */
+    public static Map<String, Object> rdmsrAll(MtrrState m, long pat, int maxPhys) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put(Hex.of(0xfe), Hex.of(MTRRCAP));
+        for (int msr = 0x200; msr < 0x210; msr++) {
+            x.put(Hex.of(msr), Hex.of(m.rdmsr(MtrrMsr.classify(msr), msr, maxPhys)));
+        }
+        for (int msr : FixedMtrr.msrs()) {
+            x.put(Hex.of(msr), Hex.of(m.rdmsr(MtrrMsr.FIXED, msr, maxPhys)));
+        }
+        x.put(Hex.of(MtrrMsr.MSR_IA32_CR_PAT), Hex.of(pat));
+        x.put(Hex.of(MtrrMsr.MSR_MTRR_DEF_TYPE), Hex.of(m.deftype()));
+        return x;
+    }
+
     public static Map<String, Object> vcpu(String vm, int partition, long offset, VmState s, VcpuState v) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("vm", vm);
@@ -289,6 +307,7 @@ public final class JsonViews {
         m.put("cd", v.cd());
         m.put("pat", Hex.of(v.pat()));
         m.put("mtrr", mtrrs(v.mtrr(), s.settings().maxPhysAddr()));
+        m.put("msrs", rdmsrAll(v.mtrr(), v.pat(), s.settings().maxPhysAddr()));
         return m;
     }
 
