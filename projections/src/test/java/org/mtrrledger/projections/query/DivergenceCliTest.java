@@ -62,6 +62,20 @@ class DivergenceCliTest {
     }
 
     @Test
+    void shouldReportEveryMtrrMsrAsRdmsrReturnsIt(@TempDir Path data) {
+        foldUcHole(data);
+        String[] r = run("state", "--data", data.toString(), "--vm", VM, "--vcpu", "0", "--json");
+        assertEquals("0", r[0], r[2]);
+        String json = r[1].trim();
+        assertTrue(json.contains("\"0xfe\":\"0x508\""), json);
+        assertTrue(json.contains("\"0x203\":\"0x3fffc0000800\""), "mask read back without the reserved bits: " + json);
+        assertTrue(json.contains("\"0x205\":\"0x0\""), "a never-written mask reads 0: " + json);
+        assertTrue(json.contains("\"0x277\":\"0x7040600070406\""), "PAT power-up value: " + json);
+        assertTrue(json.contains("\"0x2ff\":\"0x800\""), json);
+        assertTrue(json.contains("\"list_order\":[1,0]"), "UC pair (higher base) first: " + json);
+    }
+
+    @Test
     void shouldExitWith2OnABadOptionValueAnd1OnAnUnknownVm(@TempDir Path data) {
         foldUcHole(data);
         assertEquals("2", run("memtype", "--data", data.toString(), "--vm", VM, "--kernel", "v5.0")[0]);
