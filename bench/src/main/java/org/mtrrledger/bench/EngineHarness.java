@@ -7,17 +7,13 @@ import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.consume.LedgerEngine;
 import org.mtrrledger.engine.consume.PoisonPolicy;
 import org.mtrrledger.engine.consume.StopCondition;
-import org.mtrrledger.engine.fold.FoldStep;
-import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.engine.pipeline.ObservedProjection;
 import org.mtrrledger.engine.pipeline.Pipeline;
-import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
-import org.mtrrledger.engine.pipeline.ProjectionState;
 import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
-import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
@@ -31,32 +27,19 @@ final class EngineHarness implements AutoCloseable {
     static final long CHECKPOINT_EVERY = EngineConfig.DEFAULT_CHECKPOINT_EVERY;
 
     /** PolicyProjection plus a step counter and the wall-clock time of the first step. */
-    static final class Counting implements Projection {
-        private final Projection delegate = new PolicyProjection();
+    static final class Counting implements ObservedProjection.StepObserver {
         volatile long firstStepNanos = -1;
         volatile long firstStepEpochNanos = -1;
         volatile long steps;
 
         @Override
-        public ProjectionState initial(String vm) {
-            return delegate.initial(vm);
-        }
-
-        @Override
-        public ProjectionState decode(byte[] bytes) {
-            return delegate.decode(bytes);
-        }
-
-        @Override
-        public List<ProjectionRecord> project(ProjectionState state, VmState vm, EventRef ref, MtrrEvent event,
-                FoldStep step) {
+        public void stepped(EventRef ref, List<ProjectionRecord> records) {
             if (steps == 0) {
                 firstStepNanos = System.nanoTime();
                 java.time.Instant now = java.time.Instant.now();
                 firstStepEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
             }
             steps++;
-            return delegate.project(state, vm, ref, event, step);
         }
     }
 
@@ -75,7 +58,7 @@ final class EngineHarness implements AutoCloseable {
         this.store = store;
         this.topic = topic;
         this.engine = new LedgerEngine(bootstrap, new EngineConfig(topic, group, CHECKPOINT_EVERY, PoisonPolicy.FAIL),
-                store, new Pipeline(projection));
+                store, new Pipeline(new ObservedProjection(new PolicyProjection(), projection)));
         this.thread = new Thread(() -> {
             try {
                 summary = engine.run(StopCondition.FOLLOW, EngineProgress.NONE);

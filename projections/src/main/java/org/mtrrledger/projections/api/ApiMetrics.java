@@ -11,14 +11,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mtrrledger.engine.consume.EngineProgress;
+import org.mtrrledger.engine.pipeline.ObservedProjection;
 import org.mtrrledger.engine.pipeline.Projection;
+import org.mtrrledger.engine.pipeline.ProjectionRecord;
+import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.hazard.HazardKind;
 import org.mtrrledger.projections.zap.PolicyId;
 
 /**
  * The process's Prometheus metrics. The engine stays free of Micrometer: it reports through {@link EngineProgress}
  * (events folded, fold rate, lag per partition, about once a second) and its projection is wrapped by
- * {@link CountingProjection}, which counts the zap and hazard records it produces.
+ * {@link #counting}, which counts the zap and hazard records it produces.
  */
 public final class ApiMetrics implements EngineProgress {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -107,7 +110,16 @@ public final class ApiMetrics implements EngineProgress {
 
     /** Wraps the engine's projection so that its zap and hazard records are counted here. */
     public Projection counting(Projection delegate) {
-        return new CountingProjection(delegate, this);
+        return new ObservedProjection(delegate, (ref, records) -> {
+            for (ProjectionRecord r : records) {
+                PolicyId p = PolicyId.ofCode(r.policyId());
+                if (r.kind() == ProjectionRecord.Kind.ZAP) {
+                    countZap(p);
+                } else {
+                    countHazard(p, Hazard.decode(r.value()).kind());
+                }
+            }
+        });
     }
 
     /** Records one API request's latency under its route template and status. */
