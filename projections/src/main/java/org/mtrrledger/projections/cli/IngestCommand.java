@@ -1,7 +1,6 @@
 package org.mtrrledger.projections.cli;
 
 import java.util.concurrent.Callable;
-import org.mtrrledger.events.kafka.BrokerLocator;
 import org.mtrrledger.events.kafka.KafkaEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,8 +19,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (KafkaEndpoint ep = new BrokerLocator(data.dataDir()).locate(kafka.bootstrap)) {
-            System.err.println("# kafka: " + ep.description());
+        try (KafkaEndpoint ep = kafka.connect(data)) {
             Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, System.out, System.err)
                     .ingest(ingest);
             System.out.printf("published %,d events to %s (%d file(s) already ingested)%n", t.published,

@@ -31,4 +31,15 @@ public final class KafkaOptions {
     String topic() {
         return topic == null || topic.isBlank() ? EngineConfig.DEFAULT_TOPIC : topic;
     }
+
+    /**
+     * Where to talk to Kafka for this command (flag, environment, a running broker of the data directory, or an
+     * embedded one started here), announced on stderr; closing the endpoint stops a broker this process started.
+     */
+    org.mtrrledger.events.kafka.KafkaEndpoint connect(DataOptions data) {
+        org.mtrrledger.events.kafka.KafkaEndpoint ep =
+                new BrokerLocator(data.dataDir()).locate(bootstrap);
+        System.err.println("# kafka: " + ep.description());
+        return ep;
+    }
 }

@@ -3,7 +3,6 @@ package org.mtrrledger.projections.cli;
 import java.util.concurrent.Callable;
 import org.mtrrledger.engine.consume.StopCondition;
 import org.mtrrledger.engine.store.LedgerStore;
-import org.mtrrledger.events.kafka.BrokerLocator;
 import org.mtrrledger.events.kafka.KafkaEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,8 +21,7 @@ final class RebuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (KafkaEndpoint ep = new BrokerLocator(data.dataDir()).locate(kafka.bootstrap)) {
-            System.err.println("# kafka: " + ep.description());
+        try (KafkaEndpoint ep = kafka.connect(data)) {
             if (java.nio.file.Files.isDirectory(data.storeDir())) {
                 LedgerStore.destroy(data.storeDir());
                 System.err.println("# dropped store " + data.storeDir());

@@ -5,7 +5,6 @@ import org.mtrrledger.engine.consume.StopCondition;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.engine.store.LedgerStore;
-import org.mtrrledger.events.kafka.BrokerLocator;
 import org.mtrrledger.events.kafka.KafkaEndpoint;
 import org.mtrrledger.projections.query.LedgerQueries;
 import picocli.CommandLine.Command;
@@ -28,8 +27,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (KafkaEndpoint ep = new BrokerLocator(data.dataDir()).locate(kafka.bootstrap)) {
-            System.err.println("# kafka: " + ep.description());
+        try (KafkaEndpoint ep = kafka.connect(data)) {
             Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, System.out, System.err)
                     .ingest(ingest);
             EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),

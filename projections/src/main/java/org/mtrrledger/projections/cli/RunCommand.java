@@ -2,7 +2,6 @@ package org.mtrrledger.projections.cli;
 
 import java.util.concurrent.Callable;
 import org.mtrrledger.engine.consume.StopCondition;
-import org.mtrrledger.events.kafka.BrokerLocator;
 import org.mtrrledger.events.kafka.KafkaEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +24,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (KafkaEndpoint ep = new BrokerLocator(data.dataDir()).locate(kafka.bootstrap)) {
-            System.err.println("# kafka: " + ep.description());
+        try (KafkaEndpoint ep = kafka.connect(data)) {
             EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
                     engine.durability, engine.config(kafka.topic()),
                     untilIdle ? StopCondition.UNTIL_IDLE : StopCondition.FOLLOW, System.out, System.err);

@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
-import org.mtrrledger.events.kafka.BrokerLocator;
 import org.mtrrledger.events.kafka.KafkaEndpoint;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.projections.api.ApiService;
@@ -48,8 +47,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new Args.UsageError("--host: unknown host '" + host + "'");
         }
-        try (KafkaEndpoint ep = new BrokerLocator(data.dataDir()).locate(kafka.bootstrap)) {
-            System.err.println("# kafka: " + ep.description());
+        try (KafkaEndpoint ep = kafka.connect(data)) {
             TopicAdmin.ensureTopic(ep.bootstrap(), kafka.topic(), kafka.partitions);
             CountDownLatch closed = new CountDownLatch(1);
             try (LedgerStore store = LedgerStore.open(data.storeDir(), OpenMode.PRIMARY, engine.durability)) {
