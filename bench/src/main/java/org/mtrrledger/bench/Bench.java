@@ -471,7 +471,7 @@ public final class Bench {
             long[] last = new long[vms.size()];
             long[] gfnLimit = new long[vms.size()];
             for (int v = 0; v < vms.size(); v++) {
-                try (CloseableIterator<Entry> it = store.scanPrefix(Column.VM_EVENTS, Keys.vmPrefix(vms.get(v)))) {
+                try (CloseableIterator<Entry> it = store.scanPrefix(Column.EVENTS, Keys.vmPrefix(vms.get(v)))) {
                     first[v] = Keys.decodeVmOffsetKey(it.next().key()).offset();
                 }
                 VmLedger latest = q.latest(vms.get(v));

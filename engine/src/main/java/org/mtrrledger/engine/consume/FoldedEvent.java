@@ -4,26 +4,42 @@ import java.nio.ByteBuffer;
 import org.mtrrledger.engine.fold.Outcome;
 
 /**
- * The value of the event index ({@code EVENTS}, keyed by partition and offset): the record as it came from the log
- * (Avro single-object bytes, kept verbatim so audit shows exactly what was published) and the fold's outcome.
- * Layout: VM id length (2) | VM id (UTF-8) | payload length (4) | payload | outcome.
+ * The value of the {@code EVENTS} column (keyed by VM and offset): the record's partition, the record value as it
+ * came from the log (Avro single-object bytes, kept verbatim so audit shows exactly what was published) and the
+ * fold's outcome. Layout: partition (4) | payload length (4) | payload | outcome. The VM id is in the key.
  */
-public record FoldedEvent(String vm, byte[] payload, Outcome outcome) {
+public record FoldedEvent(int partition, byte[] payload, Outcome outcome) {
     public byte[] encode() {
-        byte[] v = vm.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] o = outcome.encode();
-        return ByteBuffer.allocate(6 + v.length + payload.length + o.length).putShort((short) v.length).put(v)
-                .putInt(payload.length).put(payload).put(o).array();
+        return encode(partition, payload, outcome.encode());
+    }
+
+    /** Encodes without building the record (the engine's hot path). */
+    static byte[] encode(int partition, byte[] payload, byte[] outcome) {
+        byte[] out = new byte[8 + payload.length + outcome.length];
+        ByteBuffer.wrap(out).putInt(partition).putInt(payload.length).put(payload).put(outcome);
+        return out;
     }
 
     public static FoldedEvent decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
-        byte[] v = new byte[b.getShort() & 0xFFFF];
-        b.get(v);
+        int partition = b.getInt();
         byte[] p = new byte[b.getInt()];
         b.get(p);
         byte[] o = new byte[b.remaining()];
         b.get(o);
-        return new FoldedEvent(new String(v, java.nio.charset.StandardCharsets.UTF_8), p, Outcome.decode(o));
+        return new FoldedEvent(partition, p, Outcome.decode(o));
+    }
+
+    /** The payload alone, for replay (skips decoding the outcome). */
+    public static byte[] payloadOf(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes, 4, bytes.length - 4);
+        byte[] p = new byte[b.getInt()];
+        b.get(p);
+        return p;
+    }
+
+    /** The partition alone. */
+    public static int partitionOf(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).getInt();
     }
 }

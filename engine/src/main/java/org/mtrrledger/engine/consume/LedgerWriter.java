@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.pipeline.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
@@ -83,10 +82,8 @@ public final class LedgerWriter {
             if (poison == PoisonPolicy.FAIL) {
                 throw new PoisonRecordException(r, ex.getMessage());
             }
-            String vm = r.key() == null ? "" : r.key();
-            batch.put(Column.EVENTS, Keys.partitionOffsetKey(r.partition(), r.offset()), new FoldedEvent(vm,
-                    r.value() == null ? new byte[0] : r.value(), new Outcome(Outcome.Status.REJECTED,
-                            "undecodable record skipped: " + ex.getMessage(), List.of(), List.of())).encode());
+            batch.put(Column.SKIPPED, Keys.partitionOffsetKey(r.partition(), r.offset()),
+                    new SkippedRecord(r.key(), r.value(), "undecodable record skipped: " + ex.getMessage()).encode());
             rejected++;
             return;
         }
@@ -106,10 +103,8 @@ public final class LedgerWriter {
         if (!step.fold().outcome().applied()) {
             rejected++;
         }
-        batch.put(Column.EVENTS, Keys.partitionOffsetKey(r.partition(), r.offset()),
-                new FoldedEvent(vm, r.value(), step.fold().outcome()).encode());
-        batch.put(Column.VM_EVENTS, Keys.vmOffsetKey(vm, r.offset()), org.mtrrledger.engine.store.Values.ofInt(
-                r.partition()));
+        batch.put(Column.EVENTS, Keys.vmOffsetKey(vm, r.offset()),
+                FoldedEvent.encode(r.partition(), r.value(), step.fold().outcome().encode()));
         for (ProjectionRecord p : step.records()) {
             Column c = p.kind() == ProjectionRecord.Kind.ZAP ? Column.ZAPS : Column.HAZARDS;
             batch.put(c, Keys.vmPolicyOffsetKey(vm, p.policyId(), r.offset(), p.seq()), p.value());

@@ -10,7 +10,6 @@ import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.Entry;
 import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
-import org.mtrrledger.engine.store.Values;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 
@@ -60,14 +59,13 @@ public final class TimeTravel {
             return;
         }
         String topic = topic();
-        try (CloseableIterator<Entry> it = store.scan(Column.VM_EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
+        try (CloseableIterator<Entry> it = store.scan(Column.EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
                 to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1))) {
             while (it.hasNext()) {
                 Entry e = it.next();
                 long off = Keys.decodeVmOffsetKey(e.key()).offset();
-                int partition = Values.asInt(e.value());
-                FoldedEvent fe = FoldedEvent.decode(store.get(Column.EVENTS, Keys.partitionOffsetKey(partition, off)));
-                MtrrEvent ev = codec.decode(fe.payload());
+                int partition = FoldedEvent.partitionOf(e.value());
+                MtrrEvent ev = codec.decode(FoldedEvent.payloadOf(e.value()));
                 EventRef ref = new EventRef(topic, partition, off);
                 Pipeline.Step step = pipeline.step(ledger, ref, ev);
                 if (replayed != null) {
@@ -80,7 +78,7 @@ public final class TimeTravel {
     /** Offsets of the VM's events in [from, to], ascending (read from the VM index; nothing is refolded). */
     public List<Long> offsets(String vm, long from, long to) {
         List<Long> out = new ArrayList<>();
-        try (CloseableIterator<Entry> it = store.scan(Column.VM_EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
+        try (CloseableIterator<Entry> it = store.scan(Column.EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
                 to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1))) {
             while (it.hasNext()) {
                 out.add(Keys.decodeVmOffsetKey(it.next().key()).offset());

@@ -56,22 +56,25 @@ public enum Column {
     CHECKPOINTS("checkpoints", false),
 
     /**
-     * Local index of the log: every folded event and its outcome.
-     * Key: {@code partition(4B BE) offset(8B BE)} ({@link Keys#partitionOffsetKey}).
-     * Value: opaque (event + fold outcome). Ordered by partition then offset, i.e. log order, so a
-     * replay of a partition is one forward scan. Retention: follows the topic's retention, by a range
-     * delete of {@code [partitionOffsetKey(p, 0), partitionOffsetKey(p, firstKept))}.
+     * The folded log, by VM: every event the engine folded, verbatim, with its outcome. This is both the audit
+     * trail ("what exactly was published at this offset, and what did the fold make of it") and the input of time
+     * travel, which replays one VM from a checkpoint: keying by VM makes that replay ONE sequential scan of
+     * adjacent keys instead of an index scan plus a point read per event (format version 1 kept a partition-keyed
+     * copy and a VM index beside it: two puts per event and twice the keys).
+     * Key: {@code vmId 0x00 offset(8B BE)} ({@link Keys#vmOffsetKey}); the offset is in the VM's partition
+     * (records are keyed by VM id, so a VM lives in one partition).
+     * Value: {@code FoldedEvent}: partition (4B BE) | payload length (4B BE) | payload (the record value as
+     * published, Avro single-object bytes) | outcome (engine bytes). Retention: follows the topic's, per VM.
      */
-    EVENTS("events", true),
+    EVENTS("events-by-vm", false),
 
     /**
-     * Index of events by VM, to replay one VM without scanning its whole partition.
-     * Key: {@code vmId 0x00 offset(8B BE)} ({@link Keys#vmOffsetKey}); the offset is in the VM's
-     * partition (records are keyed by VM id, so a VM lives in one partition).
-     * Value: that partition, 4 bytes big-endian ({@link Values#ofInt}); with the offset it is the
-     * {@link #EVENTS} key. Retention: same as {@link #EVENTS}, per VM.
+     * Records the engine could not decode and skipped (poison handling {@code SKIP}): they have no trustworthy
+     * VM id, so they are kept by log position. Key: {@code partition(4B BE) offset(8B BE)}
+     * ({@link Keys#partitionOffsetKey}). Value: {@code SkippedRecord} (record key, raw value, reason). Rare by
+     * construction; retention follows the topic's.
      */
-    VM_EVENTS("vm-events", false),
+    SKIPPED("skipped-records", false),
 
     /**
      * Zap records produced by the fold, per VM and per policy.

@@ -40,7 +40,7 @@ public final class Keys {
 
     private Keys() {}
 
-    /** A decoded {@code vmId 0x00 offset} key ({@link Column#CHECKPOINTS}, {@link Column#VM_EVENTS}). */
+    /** A decoded {@code vmId 0x00 offset} key ({@link Column#CHECKPOINTS}, {@link Column#EVENTS}). */
     public record VmOffset(String vm, long offset) {}
 
     /**
@@ -49,7 +49,7 @@ public final class Keys {
      */
     public record VmPolicyOffset(String vm, int policy, long offset, int seq) {}
 
-    /** A decoded {@code partition offset} key ({@link Column#EVENTS}). */
+    /** A decoded {@code partition offset} key ({@link Column#SKIPPED}). */
     public record PartitionOffset(int partition, long offset) {}
 
     // ---------------------------------------------------------------- META
@@ -91,7 +91,7 @@ public final class Keys {
         return Arrays.copyOf(id, id.length + 1); // trailing byte is SEPARATOR (0)
     }
 
-    /** {@code vmId 0x00 offset(8B BE)} for {@link Column#CHECKPOINTS} and {@link Column#VM_EVENTS}. */
+    /** {@code vmId 0x00 offset(8B BE)} for {@link Column#CHECKPOINTS} and {@link Column#EVENTS}. */
     public static byte[] vmOffsetKey(String vm, long offset) {
         checkOffset(offset);
         byte[] id = vmBytes(vm);
@@ -141,13 +141,13 @@ public final class Keys {
 
     // ---------------------------------------------------------------- partition-keyed
 
-    /** {@code partition(4B BE)}: prefix of one partition's keys in {@link Column#EVENTS}. */
+    /** {@code partition(4B BE)}: prefix of one partition's keys in {@link Column#SKIPPED}. */
     public static byte[] partitionPrefix(int partition) {
         checkPartition(partition);
         return Values.ofInt(partition);
     }
 
-    /** {@code partition(4B BE) offset(8B BE)} for {@link Column#EVENTS}. */
+    /** {@code partition(4B BE) offset(8B BE)} for {@link Column#SKIPPED}. */
     public static byte[] partitionOffsetKey(int partition, long offset) {
         checkPartition(partition);
         checkOffset(offset);

@@ -53,8 +53,8 @@ import org.rocksdb.WriteOptions;
  *   <li>{@link Column#VM_STATE}: latest state per VM;
  *   <li>{@link Column#CHECKPOINTS}: a full VM state every K events of that VM, so the state at any
  *       offset is the {@link #floor} checkpoint plus a refold of fewer than K events;
- *   <li>{@link Column#EVENTS} and {@link Column#VM_EVENTS}: the folded log by (partition, offset) and
- *       by (VM, offset);
+ *   <li>{@link Column#EVENTS}: the folded log by (VM, offset), so a VM's replay is one scan;
+ *       {@link Column#SKIPPED}: undecodable records by (partition, offset);
  *   <li>{@link Column#ZAPS}, {@link Column#HAZARDS}, {@link Column#PROJECTIONS}: fold outputs by
  *       (VM, policy/kind, offset, seq).
  * </ul>
@@ -89,7 +89,7 @@ import org.rocksdb.WriteOptions;
  *   <li>64 MiB write buffers (4 MiB for META), up to 3 per family: VM_STATE is overwritten every
  *       batch and a large memtable absorbs those overwrites before they reach disk;
  *   <li>LZ4 on every level (cheap on 2 cores; disk is not the constraint);
- *   <li>10-bit bloom filters only on families read by exact key (META, VM_STATE, EVENTS);
+ *   <li>10-bit bloom filters only on families read by exact key (META, VM_STATE);
  *       prefix-scanned families would not use them;
  *   <li>WAL size capped ({@value #MAX_WAL_BYTES} bytes) so a rarely written family (META is tiny)
  *       cannot keep old WAL files alive forever; info LOG capped at 5 files of 16 MiB.
@@ -114,7 +114,13 @@ import org.rocksdb.WriteOptions;
 public final class LedgerStore implements AutoCloseable {
 
     /** Version of the key layouts documented on {@link Column}; bump on any incompatible change. */
-    public static final long FORMAT_VERSION = 1;
+    public static final long FORMAT_VERSION = 2;
+
+    /**
+     * Column families of older formats, by name, with the format version that last had them: a store holding one is
+     * an old store (and gets a "rebuild" message), not a newer one.
+     */
+    private static final Map<String, Long> RETIRED_FAMILIES = Map.of("events", 1L, "vm-events", 1L);
 
     /** Shared LRU cache: blocks plus memtables (charged). */
     static final long CACHE_BYTES = 192L << 20;
@@ -726,6 +732,13 @@ public final class LedgerStore implements AutoCloseable {
         }
         Set<String> unknown = new TreeSet<>(onDisk);
         unknown.removeAll(known);
+        Set<String> retired = new TreeSet<>(unknown);
+        retired.retainAll(RETIRED_FAMILIES.keySet());
+        if (!retired.isEmpty()) {
+            throw new StoreException(path, op, "store has format version "
+                    + RETIRED_FAMILIES.get(retired.iterator().next()) + " (column families " + retired
+                    + ") but this build reads version " + FORMAT_VERSION + "; rebuild it (mtrr rebuild)");
+        }
         if (!unknown.isEmpty()) {
             throw new StoreException(path, op, "store has column families " + unknown
                     + " unknown to this build (written by a newer version?); rebuild it or upgrade");

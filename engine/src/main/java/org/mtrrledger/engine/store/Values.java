@@ -3,7 +3,7 @@ package org.mtrrledger.engine.store;
 import java.util.Objects;
 
 /**
- * The few value encodings the store itself defines (offsets in META, partitions in VM_EVENTS).
+ * The few value encodings the store itself defines (offsets and the format version in META).
  * Big-endian like the keys, so a value can be reused as a key component without conversion.
  */
 public final class Values {

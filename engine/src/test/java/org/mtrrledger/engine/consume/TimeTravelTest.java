@@ -3,6 +3,7 @@ package org.mtrrledger.engine.consume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,6 +135,14 @@ class TimeTravelTest {
                     new LogRecord(TOPIC, 0, 1, "vm-a", codec.encode(Ev.create("vm-a", 0)))));
             assertEquals(2L, store.getLong(Column.META, Keys.metaOffsetKey(TOPIC, 0)).orElseThrow());
             assertEquals(1, w.folded());
+            SkippedRecord skipped = SkippedRecord.decode(store.get(Column.SKIPPED, Keys.partitionOffsetKey(0, 0)));
+            assertEquals("vm-a", skipped.key());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {9}, skipped.value());
+            assertTrue(skipped.reason().startsWith("undecodable record skipped: "), skipped.reason());
+            assertNull(store.get(Column.EVENTS, Keys.vmOffsetKey("vm-a", 0)), "a skipped record is not an event");
+            FoldedEvent folded = FoldedEvent.decode(store.get(Column.EVENTS, Keys.vmOffsetKey("vm-a", 1)));
+            assertEquals(0, folded.partition());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(codec.encode(Ev.create("vm-a", 0)), folded.payload());
         }
     }
 }

@@ -74,7 +74,7 @@ class LedgerStoreTest {
         try (LedgerStore store = LedgerStore.open(dir(), OpenMode.PRIMARY, durability);
                 Batch batch = store.newBatch()) {
             for (int o = 0; o < 100; o++) {
-                batch.put(Column.EVENTS, Keys.partitionOffsetKey(0, o), bytes("event " + o));
+                batch.put(Column.SKIPPED, Keys.partitionOffsetKey(0, o), bytes("event " + o));
             }
             batch.putLong(Column.META, OFFSET_KEY, 100).put(Column.VM_STATE, Keys.vmKey("vm-1"), bytes("s"));
             store.write(batch);
@@ -82,7 +82,7 @@ class LedgerStoreTest {
         try (LedgerStore store = LedgerStore.open(dir(), OpenMode.PRIMARY, durability)) {
             assertEquals(Optional.of(100L), store.getLong(Column.META, OFFSET_KEY));
             assertArrayEquals(bytes("s"), store.get(Column.VM_STATE, Keys.vmKey("vm-1")));
-            assertEquals(100, keys(store.scanPrefix(Column.EVENTS, Keys.partitionPrefix(0))).size());
+            assertEquals(100, keys(store.scanPrefix(Column.SKIPPED, Keys.partitionPrefix(0))).size());
         }
     }
 
@@ -172,22 +172,22 @@ class LedgerStoreTest {
                 Batch batch = store.newBatch()) {
             for (int p = 0; p < 3; p++) {
                 for (long o = 0; o < 10; o++) {
-                    batch.put(Column.EVENTS, Keys.partitionOffsetKey(p, o), Values.ofLong(o));
+                    batch.put(Column.SKIPPED, Keys.partitionOffsetKey(p, o), Values.ofLong(o));
                 }
             }
             store.write(batch);
 
             byte[] from = Keys.partitionOffsetKey(1, 3);
             byte[] to = Keys.partitionOffsetKey(1, 7);
-            assertEquals(List.of(3L, 4L, 5L, 6L), offsets(store.scan(Column.EVENTS, from, to)));
-            assertEquals(List.of(6L, 5L, 4L, 3L), offsets(store.scanReverse(Column.EVENTS, from, to)));
-            assertEquals(List.of(), offsets(store.scan(Column.EVENTS, from, from)), "empty range");
-            assertEquals(10, keys(store.scanPrefix(Column.EVENTS, Keys.partitionPrefix(2))).size());
-            assertEquals(30, keys(store.scan(Column.EVENTS, new byte[0], null)).size(), "unbounded");
-            List<Long> lastPartitionDesc = offsets(store.scanPrefixReverse(Column.EVENTS, Keys.partitionPrefix(2)));
+            assertEquals(List.of(3L, 4L, 5L, 6L), offsets(store.scan(Column.SKIPPED, from, to)));
+            assertEquals(List.of(6L, 5L, 4L, 3L), offsets(store.scanReverse(Column.SKIPPED, from, to)));
+            assertEquals(List.of(), offsets(store.scan(Column.SKIPPED, from, from)), "empty range");
+            assertEquals(10, keys(store.scanPrefix(Column.SKIPPED, Keys.partitionPrefix(2))).size());
+            assertEquals(30, keys(store.scan(Column.SKIPPED, new byte[0], null)).size(), "unbounded");
+            List<Long> lastPartitionDesc = offsets(store.scanPrefixReverse(Column.SKIPPED, Keys.partitionPrefix(2)));
             assertEquals(9L, lastPartitionDesc.get(0));
             assertEquals(10, lastPartitionDesc.size());
-            assertThrows(IllegalArgumentException.class, () -> store.scan(Column.EVENTS, to, from));
+            assertThrows(IllegalArgumentException.class, () -> store.scan(Column.SKIPPED, to, from));
         }
     }
 
@@ -279,12 +279,28 @@ class LedgerStoreTest {
             }
         }
         StoreException e = assertThrows(StoreException.class, () -> LedgerStore.open(dir(), OpenMode.PRIMARY));
-        assertTrue(e.getMessage().contains("format version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("format version " + (LedgerStore.FORMAT_VERSION + 1)), e.getMessage());
         // The failed open released its lock and handles: the store can be destroyed and recreated.
         LedgerStore.destroy(dir());
         try (LedgerStore store = LedgerStore.open(dir(), OpenMode.PRIMARY)) {
             assertEquals(Optional.of(LedgerStore.FORMAT_VERSION), store.getLong(Column.META, Keys.metaFormatVersionKey()));
         }
+    }
+
+    @Test
+    void shouldTellAFormatVersion1StoreFromANewerOneAndAskForARebuild() throws Exception {
+        // Version 1 kept the log twice: "events" by (partition, offset) and a "vm-events" index.
+        try (org.rocksdb.Options o = new org.rocksdb.Options().setCreateIfMissing(true);
+                org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(o, dir().toString());
+                org.rocksdb.ColumnFamilyOptions cf = new org.rocksdb.ColumnFamilyOptions()) {
+            for (String name : List.of("meta", "events", "vm-events")) {
+                db.createColumnFamily(new org.rocksdb.ColumnFamilyDescriptor(name.getBytes(UTF_8), cf)).close();
+            }
+        }
+        StoreException e = assertThrows(StoreException.class, () -> LedgerStore.open(dir(), OpenMode.PRIMARY));
+        assertTrue(e.getMessage().contains("format version 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("mtrr rebuild"), e.getMessage());
+        assertFalse(e.getMessage().contains("newer"), e.getMessage());
     }
 
     @Test

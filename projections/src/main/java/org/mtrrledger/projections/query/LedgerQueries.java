@@ -117,22 +117,30 @@ public final class LedgerQueries {
     }
 
     public StoredEvent event(String vm, long offset) {
-        byte[] idx = store.get(Column.VM_EVENTS, Keys.vmOffsetKey(vm, offset));
-        if (idx == null) {
+        byte[] stored = store.get(Column.EVENTS, Keys.vmOffsetKey(vm, offset));
+        if (stored == null) {
             latest(vm);
             throw new IllegalArgumentException("VM '" + vm + "' has no event at offset " + offset);
         }
-        int partition = Values.asInt(idx);
-        FoldedEvent fe = FoldedEvent.decode(store.get(Column.EVENTS, Keys.partitionOffsetKey(partition, offset)));
-        return new StoredEvent(vm, partition, offset, codec.decode(fe.payload()), fe);
+        FoldedEvent fe = FoldedEvent.decode(stored);
+        return new StoredEvent(vm, fe.partition(), offset, codec.decode(fe.payload()), fe);
     }
 
     /** The VM's events with offsets in [from, to]. */
     public List<StoredEvent> events(String vm, long from, long to) {
         latest(vm);
         List<StoredEvent> out = new ArrayList<>();
-        for (long o : timeTravel.offsets(vm, from, to)) {
-            out.add(event(vm, o));
+        if (to < from) {
+            return out;
+        }
+        try (CloseableIterator<Entry> it = store.scan(Column.EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
+                to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1))) {
+            while (it.hasNext()) {
+                Entry e = it.next();
+                FoldedEvent fe = FoldedEvent.decode(e.value());
+                out.add(new StoredEvent(vm, fe.partition(), Keys.decodeVmOffsetKey(e.key()).offset(),
+                        codec.decode(fe.payload()), fe));
+            }
         }
         return out;
     }

@@ -37,7 +37,7 @@ public final class MemtypeDiff {
             List<Map<String, Object>> evs = new ArrayList<>();
             for (TimeTravel.Replayed e : why) {
                 evs.add(JsonViews.trigger(topic, new LedgerQueries.StoredEvent(vm, e.ref().partition(),
-                        e.ref().offset(), e.event(), new FoldedEvent(vm, new byte[0], e.step().fold().outcome()))));
+                        e.ref().offset(), e.event(), new FoldedEvent(e.ref().partition(), new byte[0], e.step().fold().outcome()))));
             }
             m.put("events", evs);
             return m;

@@ -36,6 +36,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.mtrrledger.engine.consume.FoldedEvent;
 import org.mtrrledger.engine.store.CloseableIterator;
 import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.Entry;
@@ -65,7 +66,7 @@ import org.mtrrledger.projections.cli.MtrrCli;
  */
 final class ItSupport {
     /** The columns compared between stores: everything the fold writes except META (offsets, bookkeeping). */
-    static final List<Column> FOLDED = List.of(Column.VM_STATE, Column.EVENTS, Column.VM_EVENTS, Column.ZAPS,
+    static final List<Column> FOLDED = List.of(Column.VM_STATE, Column.EVENTS, Column.SKIPPED, Column.ZAPS,
             Column.HAZARDS, Column.CHECKPOINTS);
 
     private ItSupport() {
@@ -262,10 +263,17 @@ final class ItSupport {
         return out;
     }
 
-    /** Keys of the EVENTS column, per partition. */
+    /** Offsets of the folded events (EVENTS column) and skipped records (SKIPPED), per partition. */
     static Map<Integer, TreeSet<Long>> eventKeys(LedgerStore store) {
         Map<Integer, TreeSet<Long>> out = new TreeMap<>();
         try (CloseableIterator<Entry> it = store.scan(Column.EVENTS, new byte[0], null)) {
+            while (it.hasNext()) {
+                Entry e = it.next();
+                out.computeIfAbsent(FoldedEvent.partitionOf(e.value()), x -> new TreeSet<>())
+                        .add(Keys.decodeVmOffsetKey(e.key()).offset());
+            }
+        }
+        try (CloseableIterator<Entry> it = store.scan(Column.SKIPPED, new byte[0], null)) {
             while (it.hasNext()) {
                 Keys.PartitionOffset k = Keys.decodePartitionOffsetKey(it.next().key());
                 out.computeIfAbsent(k.partition(), x -> new TreeSet<>()).add(k.offset());
@@ -353,9 +361,9 @@ final class ItSupport {
             return "<none>";
         }
         String key = switch (c) {
-            case EVENTS -> Keys.decodePartitionOffsetKey(e.key()).toString();
+            case SKIPPED -> Keys.decodePartitionOffsetKey(e.key()).toString();
             case VM_STATE -> Keys.vmOfKey(e.key());
-            case CHECKPOINTS, VM_EVENTS -> Keys.decodeVmOffsetKey(e.key()).toString();
+            case CHECKPOINTS, EVENTS -> Keys.decodeVmOffsetKey(e.key()).toString();
             case ZAPS, HAZARDS -> Keys.decodeVmPolicyOffsetKey(e.key()).toString();
             default -> HexFormat.of().formatHex(e.key());
         };
