@@ -98,10 +98,11 @@ import org.rocksdb.WriteOptions;
  * <h2>Resources</h2>
  * This class owns every native object it creates (cache, filter, options, column family handles,
  * the database) and releases them in reverse order of creation on {@link #close()}, which is
- * idempotent. Iterators from {@link #scan} and friends, and {@link Batch}es, own native objects too:
- * close them (try-with-resources). As a safety net the store tracks the ones still open and closes
- * them before closing itself, so nothing leaks and nothing is used after free; using one afterwards
- * throws {@link StoreException}. Every RocksDB failure surfaces as an unchecked
+ * idempotent. Iterators from {@link #scan} and friends own native objects too: close them
+ * (try-with-resources). As a safety net the store tracks the ones still open and closes them before
+ * closing itself, so nothing leaks and nothing is used after free; using one afterwards throws
+ * {@link StoreException}. {@link Batch}es are plain heap buffers (serialized in RocksDB's batch format,
+ * handed over in one native call on {@link #write}); using one after the store closed fails the same way. Every RocksDB failure surfaces as an unchecked
  * {@link StoreException} naming the store directory and the operation.
  *
  * <h2>Thread-safety</h2>
@@ -153,6 +154,7 @@ public final class LedgerStore implements AutoCloseable {
     private final RocksDB db;
     private final Map<Column, ColumnFamilyHandle> handles = new EnumMap<>(Column.class);
     private final List<ColumnFamilyHandle> familyHandles;
+    private final int[] familyIds;
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
     private final FlushOptions flushOptions;
@@ -200,6 +202,10 @@ public final class LedgerStore implements AutoCloseable {
                 handles.put(Column.values()[i], opened.get(i + 1));
             }
             this.familyHandles = List.copyOf(handles.values());
+            this.familyIds = new int[Column.values().length];
+            for (Column c : Column.values()) {
+                familyIds[c.ordinal()] = handles.get(c).getID();
+            }
             this.writeOptions = own(new WriteOptions()
                     .setSync(durability == Durability.SYNC)
                     .setDisableWAL(durability == Durability.NO_WAL));
@@ -360,12 +366,19 @@ public final class LedgerStore implements AutoCloseable {
      * @throws StoreException if the store was opened read-only or secondary
      */
     public Batch newBatch() {
+        return newBatch(Batch.DEFAULT_INITIAL_BYTES);
+    }
+
+    /**
+     * A new empty batch whose buffer starts at {@code expectedBytes} (a hint: it grows as needed), so a
+     * caller that knows roughly how much it will write avoids re-copying a large batch while building it.
+     *
+     * @throws StoreException if the store was opened read-only or secondary
+     */
+    public Batch newBatch(int expectedBytes) {
         requireWritable("newBatch");
-        return guarded("newBatch", null, () -> {
-            Batch b = new Batch(this, new WriteBatch());
-            openResources.add(b);
-            return b;
-        });
+        requireOpen("newBatch", null);
+        return new Batch(this, Math.max(Batch.HEADER_BYTES, expectedBytes));
     }
 
     /**
@@ -378,8 +391,11 @@ public final class LedgerStore implements AutoCloseable {
         if (!batch.ownedBy(this)) {
             throw new IllegalArgumentException("batch was created by another store, not " + path);
         }
+        byte[] serialized = batch.serialized("write");
         guarded("write", null, () -> {
-            db.write(writeOptions, batch.live("write", null));
+            try (WriteBatch native_ = new WriteBatch(serialized)) {
+                db.write(writeOptions, native_);
+            }
             return null;
         });
     }
@@ -556,6 +572,18 @@ public final class LedgerStore implements AutoCloseable {
 
     ColumnFamilyHandle handle(Column c) {
         return handles.get(Objects.requireNonNull(c, "column"));
+    }
+
+    /** RocksDB's id of the column's family, as a {@link Batch} record names it. */
+    int familyId(Column c) {
+        return familyIds[Objects.requireNonNull(c, "column").ordinal()];
+    }
+
+    /** Throws the "store is closed" failure {@link #guarded} would, without taking the lock. */
+    void requireOpen(String operation, Column c) {
+        if (closed) {
+            throw new StoreException(path, describe(operation, c), "store is closed");
+        }
     }
 
     private CloseableIterator<Entry> iterate(Column c, byte[] from, byte[] toExclusive, boolean reverse) {
