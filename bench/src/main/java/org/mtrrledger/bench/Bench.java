@@ -58,6 +58,7 @@ import org.mtrrledger.events.parse.ParsedLog;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.memtype.KvmMtrrResolver;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.query.MemtypeQuery;
 import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.SnapshotTarget;
 import org.mtrrledger.projections.zap.PolicyId;
@@ -491,9 +492,9 @@ public final class Bench {
                 long off = first[v] + rnd.nextLong(last[v] - first[v] + 1);
                 long t0 = System.nanoTime();
                 try {
-                    VmLedger l = q.at(vm, off);
-                    MemtypeSnapshot s = MemtypeSnapshot.of(l.vm(), new SnapshotTarget.Vcpu(0), l.partition(), off,
-                            KvmMtrrResolver.INSTANCE, KernelEra.V6_4);
+                    // Exactly what `mtrr memtype --vm V --at O --vcpu 0` and GET /api/vms/V/memtype compute.
+                    MemtypeSnapshot s = MemtypeQuery.snapshots(q, vm, off, new SnapshotTarget.Vcpu(0),
+                            KvmMtrrResolver.INSTANCE, KernelEra.V6_4).get(0);
                     sink += s.ranges().size();
                 } catch (IllegalArgumentException noVcpu) {
                     if (i >= 0) {
