@@ -30,6 +30,11 @@ import org.mtrrledger.engine.store.LedgerStore;
  * and on every assignment each partition is sought to its stored next offset (or the beginning). Offsets are also
  * committed to Kafka, asynchronously, only so that lag shows in the usual tools.
  *
+ * <p>Batches are written by {@link StoreWrites#pipelined}: one poll is folded while the previous one is written.
+ * The store is drained (everything folded is written) when a poll comes back empty, around every rebalance, and
+ * when {@link #run} returns, so a crash loses at most the batch in flight, which is refolded from the stored offsets
+ * like any other unwritten batch.
+ *
  * <p>Scaling out: run more engine processes with the same group id, each with its own store directory; Kafka
  * spreads the partitions; a process that gains a partition resumes from its own stored offset for it (0 if it never
  * owned it: it refolds that partition from the log).
@@ -38,6 +43,7 @@ public final class LedgerEngine implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final EngineConfig config;
     private final LedgerStore store;
+    private final StoreWrites writes;
     private final LedgerWriter writer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopRequested;
@@ -52,7 +58,8 @@ public final class LedgerEngine implements AutoCloseable {
                     + new String(folded, java.nio.charset.StandardCharsets.UTF_8) + "', not '" + config.topic()
                     + "': use another --data directory or `mtrr rebuild`");
         }
-        this.writer = new LedgerWriter(store, pipeline, config.checkpointEvery(), config.poison());
+        this.writes = StoreWrites.pipelined(store);
+        this.writer = new LedgerWriter(store, writes, pipeline, config.checkpointEvery(), config.poison());
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
@@ -81,8 +88,17 @@ public final class LedgerEngine implements AutoCloseable {
                 } catch (WakeupException e) {
                     // stop() may land in poll(), endOffsets() or position(): every one of them means "stop now".
                     break;
+                } catch (RuntimeException | Error e) {
+                    // Batches folded before the failing one are valid: get the one in flight into the store.
+                    try {
+                        writer.drain();
+                    } catch (RuntimeException | Error also) {
+                        e.addSuppressed(also);
+                    }
+                    throw e;
                 }
             }
+            writer.drain();
             progress.report(writer.folded(), 0, safeLag());
             Map<Integer, Long> next = new HashMap<>();
             for (TopicPartition tp : consumer.assignment()) {
@@ -112,6 +128,9 @@ public final class LedgerEngine implements AutoCloseable {
             }
             writer.apply(batch);
             consumer.commitAsync(commit, null);
+        } else {
+            // Idle: let the store (and whoever reads it) catch up with everything folded so far.
+            writer.drain();
         }
         long now = System.nanoTime();
         if (now - lastReport >= 1_000_000_000L) {
@@ -171,12 +190,18 @@ public final class LedgerEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(5));
+        try {
+            writes.close();
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Whatever was folded for these partitions is in the store before another owner may start on them.
+            writer.drain();
             partitions.forEach(tp -> writer.forget(tp.partition()));
         }
 
@@ -187,6 +212,7 @@ public final class LedgerEngine implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            writer.drain(); // the stored offsets read below must include the batch in flight
             for (TopicPartition tp : partitions) {
                 var stored = store.getLong(Column.META, Keys.metaOffsetKey(tp.topic(), tp.partition()));
                 if (stored.isPresent()) {

@@ -27,6 +27,7 @@ import org.mtrrledger.events.codec.UnknownSchemaException;
  */
 public final class LedgerWriter {
     private final LedgerStore store;
+    private final StoreWrites writes;
     private final Pipeline pipeline;
     private final EventCodec codec = new EventCodec();
     private final long checkpointEvery;
@@ -36,14 +37,30 @@ public final class LedgerWriter {
     private long rejected;
     private boolean topicRecorded;
 
+    /** A writer whose {@link #apply} has written its batch when it returns. */
     public LedgerWriter(LedgerStore store, Pipeline pipeline, long checkpointEvery, PoisonPolicy poison) {
+        this(store, StoreWrites.inline(store), pipeline, checkpointEvery, poison);
+    }
+
+    /**
+     * A writer that hands its batches to {@code writes}; with {@link StoreWrites#pipelined} call {@link #drain}
+     * before relying on the store holding everything applied so far.
+     */
+    public LedgerWriter(LedgerStore store, StoreWrites writes, Pipeline pipeline, long checkpointEvery,
+            PoisonPolicy poison) {
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("checkpoint interval must be >= 1, was " + checkpointEvery);
         }
         this.store = store;
+        this.writes = writes;
         this.pipeline = pipeline;
         this.checkpointEvery = checkpointEvery;
         this.poison = poison;
+    }
+
+    /** Returns once every batch applied so far is in the store (rethrows a failed write). */
+    public void drain() {
+        writes.drain();
     }
 
     /** Folds the records (in log order per partition) and commits them with the next offsets, atomically. */
@@ -53,7 +70,8 @@ public final class LedgerWriter {
         }
         Set<VmLedger> touched = new HashSet<>();
         Map<String, long[]> nextOffsets = new HashMap<>();
-        try (Batch batch = store.newBatch(expectedBatchBytes(records))) {
+        Batch batch = store.newBatch(expectedBatchBytes(records));
+        try {
             if (!topicRecorded) {
                 batch.put(Column.META, Keys.metaTopicKey(),
                         records.get(0).topic().getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -70,8 +88,11 @@ public final class LedgerWriter {
                 String topic = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
                 batch.putLong(Column.META, Keys.metaOffsetKey(topic, (int) e.getValue()[0]), e.getValue()[1]);
             }
-            store.write(batch);
+        } catch (RuntimeException | Error e) {
+            batch.close();
+            throw e;
         }
+        writes.submit(batch);
     }
 
     /**
