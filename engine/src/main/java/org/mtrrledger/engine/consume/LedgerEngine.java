@@ -122,9 +122,12 @@ public final class LedgerEngine implements AutoCloseable {
         if (!polled.isEmpty()) {
             List<LogRecord> batch = new ArrayList<>(polled.count());
             Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-            for (ConsumerRecord<String, byte[]> r : polled) {
-                batch.add(new LogRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
-                commit.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            for (TopicPartition tp : polled.partitions()) {
+                List<ConsumerRecord<String, byte[]>> records = polled.records(tp);
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    batch.add(new LogRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+                }
+                commit.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
             }
             writer.apply(batch);
             consumer.commitAsync(commit, null);

@@ -77,10 +77,16 @@ public final class LedgerWriter {
                         records.get(0).topic().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 topicRecorded = true;
             }
+            LogRecord previous = null;
             for (LogRecord r : records) {
                 foldOne(r, batch, touched);
-                nextOffsets.put(r.topic() + "\u0000" + r.partition(), new long[] {r.partition(), r.offset() + 1});
+                // Polls come grouped by partition: note the next offset once per run of one partition's records.
+                if (previous != null && (r.partition() != previous.partition() || !r.topic().equals(previous.topic()))) {
+                    noteNext(nextOffsets, previous);
+                }
+                previous = r;
             }
+            noteNext(nextOffsets, previous);
             for (VmLedger l : touched) {
                 batch.put(Column.VM_STATE, Keys.vmKey(l.vm().vm()), l.encode());
             }
@@ -93,6 +99,12 @@ public final class LedgerWriter {
             throw e;
         }
         writes.submit(batch);
+    }
+
+    private static void noteNext(Map<String, long[]> nextOffsets, LogRecord r) {
+        long[] next = nextOffsets.computeIfAbsent(r.topic() + "\u0000" + r.partition(),
+                k -> new long[] {r.partition(), 0});
+        next[1] = Math.max(next[1], r.offset() + 1);
     }
 
     /**
