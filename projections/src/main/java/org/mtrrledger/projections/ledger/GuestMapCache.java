@@ -51,7 +51,8 @@ final class GuestMapCache {
 
     private PoliciesState.GuestMap entry(MtrrState m) {
         PoliciesState.GuestMap g = state.guestMaps.get(m);
-        if (g != null && g.modCount() == m.modCount() && g.settings().equals(vm.settings())) {
+        if (g != null && g.modCount() == m.modCount()
+                && (g.settings() == vm.settings() || g.settings().equals(vm.settings()))) {
             return g;
         }
         MemtypeMap map = KvmMtrrResolver.INSTANCE.resolve(m, vm.settings());

@@ -133,24 +133,44 @@ public final class PolicyProjection implements Projection {
             last = new MemtypeMap[Math.max(8, vm.vcpus().size() * 2)];
             s.lastAdded[i] = last;
         }
+        if (!all) {
+            VcpuState v = vm.vcpu(step.vcpu());
+            if (v != null && v.online()) {
+                addVcpu(p, s, vm, v, offset, guestMaps, null);
+            }
+            return;
+        }
         List<MemtypeMap> added = new ArrayList<>(2);
-        for (VcpuState v : vm.vcpus()) {
-            if (v.online() && (all || v.index() == step.vcpu())) {
-                MtrrState source = p.mtrrSource().of(vm, v);
-                MemtypeMap ept = guestMaps.ept(p.era(), v, source);
-                if (v.index() >= last.length) {
-                    last = java.util.Arrays.copyOf(last, v.index() * 2 + 1);
-                    s.lastAdded[i] = last;
-                }
-                // Maps are interned: the same object as this vCPU's last add, or as another vCPU's add of this
-                // event, has nothing new to add.
-                if (last[v.index()] != ept && !containsSame(added, ept)) {
-                    s.possible[i].add(ept, offset);
-                    added.add(ept);
-                }
-                last[v.index()] = ept;
+        List<VcpuState> vcpus = vm.vcpus();
+        for (int k = 0; k < vcpus.size(); k++) {
+            VcpuState v = vcpus.get(k);
+            if (v.online()) {
+                addVcpu(p, s, vm, v, offset, guestMaps, added);
             }
         }
+    }
+
+    /**
+     * Adds {@code v}'s EPT map unless it is the one {@code v} last added (maps are interned: the same object) or,
+     * with {@code added}, one another vCPU added for this event.
+     */
+    private static void addVcpu(ZapPolicy p, PoliciesState s, VmState vm, VcpuState v, long offset,
+            GuestMapCache guestMaps, List<MemtypeMap> added) {
+        int i = p.id().code;
+        MemtypeMap[] last = s.lastAdded[i];
+        MtrrState source = p.mtrrSource().of(vm, v);
+        MemtypeMap ept = guestMaps.ept(p.era(), v, source);
+        if (v.index() >= last.length) {
+            last = java.util.Arrays.copyOf(last, v.index() * 2 + 1);
+            s.lastAdded[i] = last;
+        }
+        if (last[v.index()] != ept && (added == null || !containsSame(added, ept))) {
+            s.possible[i].add(ept, offset);
+            if (added != null) {
+                added.add(ept);
+            }
+        }
+        last[v.index()] = ept;
     }
 
     private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {
