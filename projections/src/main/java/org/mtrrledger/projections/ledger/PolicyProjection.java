@@ -30,7 +30,7 @@ import org.mtrrledger.projections.zap.ZapRecord;
  * only while KVM honors guest MTRRs (EPT and non-coherent DMA).
  */
 public final class PolicyProjection implements Projection {
-    private final List<ZapPolicy> policies = ZapPolicy.all();
+    private final ZapPolicy[] policies = ZapPolicy.all().toArray(new ZapPolicy[0]);
 
     @Override
     public ProjectionState initial(String vm) {
@@ -50,6 +50,7 @@ public final class PolicyProjection implements Projection {
         long limit = vm.settings().gfnLimit();
         GuestMapCache guestMaps = new GuestMapCache(s, vm);
         List<Zap> zaps = new ArrayList<>(4);
+        boolean checkPoint = vm.honorsGuestMtrrs() && isCheckPoint(step);
         for (ZapPolicy p : policies) {
             int i = p.id().code;
             zaps.clear();
@@ -66,8 +67,10 @@ public final class PolicyProjection implements Projection {
                     cleared = true;
                 }
             }
-            if (vm.honorsGuestMtrrs()) {
-                for (Hazard h : checkPoints(p, s.possible[i], vm, step, ref.offset(), guestMaps)) {
+            if (checkPoint) {
+                List<Hazard> hazards = checkPoints(p, s.possible[i], vm, step, ref.offset(), guestMaps);
+                for (int k = 0; k < hazards.size(); k++) {
+                    Hazard h = hazards.get(k);
                     out.add(new ProjectionRecord(ProjectionRecord.Kind.HAZARD, i, h.seq(), h.encode()));
                     switch (h.kind()) {
                         case MEMTYPE -> s.counters[i].memtypeHazards++;
@@ -79,6 +82,13 @@ public final class PolicyProjection implements Projection {
             addOnlineVcpus(p, s, vm, step, cleared, ref.offset(), guestMaps);
         }
         return out;
+    }
+
+    /** A CR0.CD 1->0 or a DMA transfer (domain doc 9.2); {@link #checkPoints} finds nothing at other events. */
+    private static boolean isCheckPoint(FoldStep step) {
+        var c = step.cr0Write();
+        var d = step.dma();
+        return (c != null && c.cdCleared()) || (d != null && d.op() == DmaOpKind.TRANSFER);
     }
 
     private static List<Hazard> checkPoints(ZapPolicy p, PossibleSets possible, VmState vm, FoldStep step,
