@@ -6,7 +6,6 @@ import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.mtrr.GfnRange;
-import org.mtrrledger.engine.mtrr.MtrrState;
 import org.mtrrledger.engine.pipeline.EventRef;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
@@ -146,41 +145,43 @@ public final class PolicyProjection implements Projection {
         if (!all) {
             VcpuState v = vm.vcpu(step.vcpu());
             if (v != null && v.online()) {
-                addVcpu(p, s, vm, v, offset, guestMaps, null);
+                MemtypeMap ept = guestMaps.ept(p.era(), v, p.mtrrSource().of(vm, v));
+                last = lastAddedFor(s, i, v.index());
+                if (last[v.index()] != ept) {
+                    s.possible[i].add(ept, offset);
+                }
+                last[v.index()] = ept;
             }
             return;
         }
         List<MemtypeMap> added = new ArrayList<>(2);
         List<VcpuState> vcpus = vm.vcpus();
-        for (int k = 0; k < vcpus.size(); k++) {
-            VcpuState v = vcpus.get(k);
-            if (v.online()) {
-                addVcpu(p, s, vm, v, offset, guestMaps, added);
+        MemtypeMap[] epts = guestMaps.eptOfOnlineVcpus(p.era(), p.mtrrSource());
+        for (int k = 0; k < epts.length; k++) {
+            MemtypeMap ept = epts[k];
+            if (ept == null) {
+                continue;
             }
+            int v = vcpus.get(k).index();
+            last = lastAddedFor(s, i, v);
+            // Maps are interned: the same object as this vCPU's last add, or as another vCPU's add of this event,
+            // has nothing new to add.
+            if (last[v] != ept && !containsSame(added, ept)) {
+                s.possible[i].add(ept, offset);
+                added.add(ept);
+            }
+            last[v] = ept;
         }
     }
 
-    /**
-     * Adds {@code v}'s EPT map unless it is the one {@code v} last added (maps are interned: the same object) or,
-     * with {@code added}, one another vCPU added for this event.
-     */
-    private static void addVcpu(ZapPolicy p, PoliciesState s, VmState vm, VcpuState v, long offset,
-            GuestMapCache guestMaps, List<MemtypeMap> added) {
-        int i = p.id().code;
+    /** Policy {@code i}'s last-added maps, grown to hold vCPU index {@code v}. */
+    private static MemtypeMap[] lastAddedFor(PoliciesState s, int i, int v) {
         MemtypeMap[] last = s.lastAdded[i];
-        MtrrState source = p.mtrrSource().of(vm, v);
-        MemtypeMap ept = guestMaps.ept(p.era(), v, source);
-        if (v.index() >= last.length) {
-            last = java.util.Arrays.copyOf(last, v.index() * 2 + 1);
+        if (v >= last.length) {
+            last = java.util.Arrays.copyOf(last, v * 2 + 1);
             s.lastAdded[i] = last;
         }
-        if (last[v.index()] != ept && (added == null || !containsSame(added, ept))) {
-            s.possible[i].add(ept, offset);
-            if (added != null) {
-                added.add(ept);
-            }
-        }
-        last[v.index()] = ept;
+        return last;
     }
 
     private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {
