@@ -6,8 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Collection;
-import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.mtrrledger.engine.mtrr.MtrrState;
@@ -25,6 +24,8 @@ public final class VmState {
     private final String vm;
     private VmSettings settings;
     private final TreeMap<Integer, VcpuState> vcpus;
+    /** {@code vcpus.values()} as an immutable list, rebuilt when a vCPU is added (rare; read on every event). */
+    private List<VcpuState> ordered;
     private int noncoherentDmaCount;
     private final MtrrState perVmCopy;
     private final DirtyRangeTracker dirty;
@@ -35,6 +36,7 @@ public final class VmState {
         this.vm = Objects.requireNonNull(vm);
         this.settings = settings;
         this.vcpus = vcpus;
+        this.ordered = List.copyOf(vcpus.values());
         this.noncoherentDmaCount = noncoherentDmaCount;
         this.perVmCopy = perVmCopy;
         this.dirty = dirty;
@@ -59,16 +61,24 @@ public final class VmState {
     }
 
     public VcpuState vcpu(int index) {
+        // vCPUs are usually numbered 0..n-1: then the index is the position in the ordered list.
+        if (index >= 0 && index < ordered.size()) {
+            VcpuState v = ordered.get(index);
+            if (v.index() == index) {
+                return v;
+            }
+        }
         return vcpus.get(index);
     }
 
-    /** vCPUs in ascending index order. */
-    public Collection<VcpuState> vcpus() {
-        return Collections.unmodifiableCollection(vcpus.values());
+    /** vCPUs in ascending index order (an unmodifiable snapshot: a vCPU added later is not in it). */
+    public List<VcpuState> vcpus() {
+        return ordered;
     }
 
     void addVcpu(VcpuState v) {
         vcpus.put(v.index(), v);
+        ordered = List.copyOf(vcpus.values());
     }
 
     /** {@code kvm_arch_has_noncoherent_dma()}: {@code atomic_read(&noncoherent_dma_count)} as a bool, i.e. != 0. */
@@ -108,7 +118,8 @@ public final class VmState {
 
     /** The lowest-index online vCPU, or null. */
     public VcpuState lowestOnlineVcpu() {
-        for (VcpuState v : vcpus.values()) {
+        for (int i = 0; i < ordered.size(); i++) {
+            VcpuState v = ordered.get(i);
             if (v.online()) {
                 return v;
             }

@@ -1,11 +1,10 @@
 package org.mtrrledger.projections.hazard;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import org.mtrrledger.engine.mtrr.GfnRange;
 import org.mtrrledger.projections.zap.PolicyId;
 
@@ -27,24 +26,16 @@ import org.mtrrledger.projections.zap.PolicyId;
 public record Hazard(PolicyId policy, HazardKind kind, long offset, int seq, int vcpu, GfnRange range,
         int staleMask, int demanded, long sinceOffset) {
 
+    /** Bytes of {@link #encode()}: policy, kind, offset, seq, vcpu, range, stale mask, demanded, since. */
+    static final int ENCODED_SIZE = 1 + 1 + 8 + 2 + 4 + 8 + 8 + 2 + 1 + 8;
+
+    /** Big-endian fields in the order of the components (the layout {@code DataOutputStream} wrote first). */
     public byte[] encode() {
-        try {
-            ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-            DataOutputStream out = new DataOutputStream(b);
-            out.writeByte(policy.code);
-            out.writeByte(kind.ordinal());
-            out.writeLong(offset);
-            out.writeShort(seq);
-            out.writeInt(vcpu);
-            out.writeLong(range.start());
-            out.writeLong(range.end());
-            out.writeShort(staleMask);
-            out.writeByte(demanded);
-            out.writeLong(sinceOffset);
-            return b.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] b = new byte[ENCODED_SIZE];
+        ByteBuffer.wrap(b).put((byte) policy.code).put((byte) kind.ordinal()).putLong(offset).putShort((short) seq)
+                .putInt(vcpu).putLong(range.start()).putLong(range.end()).putShort((short) staleMask)
+                .put((byte) demanded).putLong(sinceOffset);
+        return b;
     }
 
     public static Hazard decode(byte[] bytes) {

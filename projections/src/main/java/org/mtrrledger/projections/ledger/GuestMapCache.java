@@ -1,5 +1,6 @@
 package org.mtrrledger.projections.ledger;
 
+import java.util.List;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.mtrr.MtrrState;
@@ -7,32 +8,84 @@ import org.mtrrledger.projections.memtype.EptView;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.memtype.KvmMtrrResolver;
 import org.mtrrledger.projections.memtype.MemtypeMap;
+import org.mtrrledger.projections.zap.MtrrSource;
 
 /**
  * KVM's guest-MTRR map of each vCPU, recomputed only when that vCPU's MTRRs (or the VM settings) changed since the
  * last event that needed it: after a full zap every online vCPU is re-added, and most of them have not changed.
+ * One instance per event: it also remembers, per memtype source and kernel era, every online vCPU's EPT map for
+ * this event, since the policies that share them (four use v6.7's column over the faulting vCPU) all re-add every
+ * vCPU after a zap of the same event.
  */
 final class GuestMapCache {
+    private static final KernelEra[] ERAS = KernelEra.values();
+    private static final int SOURCES = MtrrSource.values().length;
+
     private final PoliciesState state;
     private final VmState vm;
+    /** By {@code era * SOURCES + source}: {@link #eptOfOnlineVcpus} of this event, null until asked. */
+    private final MemtypeMap[][] online = new MemtypeMap[ERAS.length * SOURCES][];
 
     GuestMapCache(PoliciesState state, VmState vm) {
         this.state = state;
         this.vm = vm;
     }
 
+    /**
+     * The EPT map of each vCPU of {@link VmState#vcpus()} (same positions; null for an offline one) under {@code era}
+     * with {@code source}'s MTRRs. The VM does not change while one event is projected, so this is computed once
+     * per event.
+     */
+    MemtypeMap[] eptOfOnlineVcpus(KernelEra era, MtrrSource source) {
+        int key = era.ordinal() * SOURCES + source.ordinal();
+        MemtypeMap[] maps = online[key];
+        if (maps == null) {
+            List<VcpuState> vcpus = vm.vcpus();
+            maps = new MemtypeMap[vcpus.size()];
+            for (int k = 0; k < maps.length; k++) {
+                VcpuState v = vcpus.get(k);
+                if (v.online()) {
+                    maps[k] = ept(era, v, source.of(vm, v));
+                }
+            }
+            online[key] = maps;
+        }
+        return maps;
+    }
+
     MemtypeMap of(MtrrState m) {
         return entry(m).map();
     }
 
-    /** The EPT entries a fault by {@code faulting} installs under {@code era}, resolved from {@code source}. */
+    /**
+     * The EPT entries a fault by {@code faulting} installs under {@code era}, resolved from {@code source}. Where the
+     * era ignores the guest MTRRs (no non-coherent DMA, CR0.CD=1, v6.11) the map is one constant per slot, and
+     * {@code source} is not resolved at all.
+     */
     MemtypeMap ept(KernelEra era, VcpuState faulting, MtrrState source) {
+        boolean nc = vm.hasNoncoherentDma();
+        int slot = era.ordinal() * 4 + (faulting.cd() ? 2 : 0) + (nc ? 1 : 0);
+        if (!era.usesMtrr(nc, faulting.cd())) {
+            return constant(slot, era, faulting);
+        }
         PoliciesState.GuestMap g = entry(source);
-        int slot = era.ordinal() * 4 + (faulting.cd() ? 2 : 0) + (vm.hasNoncoherentDma() ? 1 : 0);
         MemtypeMap e = g.ept()[slot];
         if (e == null) {
             e = intern(EptView.of(era, vm, faulting, g.map()));
             g.ept()[slot] = e;
+        }
+        return e;
+    }
+
+    private MemtypeMap constant(int slot, KernelEra era, VcpuState faulting) {
+        if (state.constantsSettings != vm.settings() && !vm.settings().equals(state.constantsSettings)) {
+            state.constantsSettings = vm.settings();
+            java.util.Arrays.fill(state.constants, null);
+        }
+        MemtypeMap e = state.constants[slot];
+        if (e == null) {
+            e = intern(EptView.of(era, vm, faulting, null));
+            state.constants[slot] = e;
         }
         return e;
     }
@@ -51,7 +104,8 @@ final class GuestMapCache {
 
     private PoliciesState.GuestMap entry(MtrrState m) {
         PoliciesState.GuestMap g = state.guestMaps.get(m);
-        if (g != null && g.modCount() == m.modCount() && g.settings().equals(vm.settings())) {
+        if (g != null && g.modCount() == m.modCount()
+                && (g.settings() == vm.settings() || g.settings().equals(vm.settings()))) {
             return g;
         }
         MemtypeMap map = KvmMtrrResolver.INSTANCE.resolve(m, vm.settings());
@@ -59,7 +113,7 @@ final class GuestMapCache {
             state.guestMaps.clear();
         }
         g = new PoliciesState.GuestMap(m.modCount(), vm.settings(), map,
-                new MemtypeMap[KernelEra.values().length * 4]);
+                new MemtypeMap[PoliciesState.EPT_SLOTS]);
         state.guestMaps.put(m, g);
         return g;
     }

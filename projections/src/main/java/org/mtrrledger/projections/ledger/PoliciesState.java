@@ -35,6 +35,17 @@ public final class PoliciesState implements ProjectionState {
     final java.util.HashMap<org.mtrrledger.projections.memtype.MemtypeMap,
             org.mtrrledger.projections.memtype.MemtypeMap> interned = new java.util.HashMap<>();
 
+    /** EPT maps cached per (kernel era, CR0.CD, non-coherent DMA): {@code era * 4 + cd * 2 + nc}. */
+    static final int EPT_SLOTS = org.mtrrledger.projections.memtype.KernelEra.values().length * 4;
+
+    /**
+     * The EPT maps of the slots whose era ignores the guest MTRRs (constant over the GFN space), valid for
+     * {@link #constantsSettings}; a cache like the ones above.
+     */
+    final org.mtrrledger.projections.memtype.MemtypeMap[] constants =
+            new org.mtrrledger.projections.memtype.MemtypeMap[EPT_SLOTS];
+    org.mtrrledger.engine.fold.VmSettings constantsSettings;
+
     /** A resolved map plus the EPT maps derived from it, one slot per (kernel era, CR0.CD, non-coherent DMA). */
     record GuestMap(long modCount, org.mtrrledger.engine.fold.VmSettings settings,
             org.mtrrledger.projections.memtype.MemtypeMap map, org.mtrrledger.projections.memtype.MemtypeMap[] ept) {

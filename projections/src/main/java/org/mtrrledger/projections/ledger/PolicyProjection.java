@@ -6,7 +6,6 @@ import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.mtrr.GfnRange;
-import org.mtrrledger.engine.mtrr.MtrrState;
 import org.mtrrledger.engine.pipeline.EventRef;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
@@ -30,7 +29,7 @@ import org.mtrrledger.projections.zap.ZapRecord;
  * only while KVM honors guest MTRRs (EPT and non-coherent DMA).
  */
 public final class PolicyProjection implements Projection {
-    private final List<ZapPolicy> policies = ZapPolicy.all();
+    private final ZapPolicy[] policies = ZapPolicy.all().toArray(new ZapPolicy[0]);
 
     @Override
     public ProjectionState initial(String vm) {
@@ -50,6 +49,7 @@ public final class PolicyProjection implements Projection {
         long limit = vm.settings().gfnLimit();
         GuestMapCache guestMaps = new GuestMapCache(s, vm);
         List<Zap> zaps = new ArrayList<>(4);
+        boolean checkPoint = vm.honorsGuestMtrrs() && isCheckPoint(step);
         for (ZapPolicy p : policies) {
             int i = p.id().code;
             zaps.clear();
@@ -66,8 +66,10 @@ public final class PolicyProjection implements Projection {
                     cleared = true;
                 }
             }
-            if (vm.honorsGuestMtrrs()) {
-                for (Hazard h : checkPoints(p, s.possible[i], vm, step, ref.offset(), guestMaps)) {
+            if (checkPoint) {
+                List<Hazard> hazards = checkPoints(p, s.possible[i], vm, step, ref.offset(), guestMaps);
+                for (int k = 0; k < hazards.size(); k++) {
+                    Hazard h = hazards.get(k);
                     out.add(new ProjectionRecord(ProjectionRecord.Kind.HAZARD, i, h.seq(), h.encode()));
                     switch (h.kind()) {
                         case MEMTYPE -> s.counters[i].memtypeHazards++;
@@ -79,6 +81,13 @@ public final class PolicyProjection implements Projection {
             addOnlineVcpus(p, s, vm, step, cleared, ref.offset(), guestMaps);
         }
         return out;
+    }
+
+    /** A CR0.CD 1->0 or a DMA transfer (domain doc 9.2); {@link #checkPoints} finds nothing at other events. */
+    private static boolean isCheckPoint(FoldStep step) {
+        var c = step.cr0Write();
+        var d = step.dma();
+        return (c != null && c.cdCleared()) || (d != null && d.op() == DmaOpKind.TRANSFER);
     }
 
     private static List<Hazard> checkPoints(ZapPolicy p, PossibleSets possible, VmState vm, FoldStep step,
@@ -133,24 +142,46 @@ public final class PolicyProjection implements Projection {
             last = new MemtypeMap[Math.max(8, vm.vcpus().size() * 2)];
             s.lastAdded[i] = last;
         }
-        List<MemtypeMap> added = new ArrayList<>(2);
-        for (VcpuState v : vm.vcpus()) {
-            if (v.online() && (all || v.index() == step.vcpu())) {
-                MtrrState source = p.mtrrSource().of(vm, v);
-                MemtypeMap ept = guestMaps.ept(p.era(), v, source);
-                if (v.index() >= last.length) {
-                    last = java.util.Arrays.copyOf(last, v.index() * 2 + 1);
-                    s.lastAdded[i] = last;
-                }
-                // Maps are interned: the same object as this vCPU's last add, or as another vCPU's add of this
-                // event, has nothing new to add.
-                if (last[v.index()] != ept && !containsSame(added, ept)) {
+        if (!all) {
+            VcpuState v = vm.vcpu(step.vcpu());
+            if (v != null && v.online()) {
+                MemtypeMap ept = guestMaps.ept(p.era(), v, p.mtrrSource().of(vm, v));
+                last = lastAddedFor(s, i, v.index());
+                if (last[v.index()] != ept) {
                     s.possible[i].add(ept, offset);
-                    added.add(ept);
                 }
                 last[v.index()] = ept;
             }
+            return;
         }
+        List<MemtypeMap> added = new ArrayList<>(2);
+        List<VcpuState> vcpus = vm.vcpus();
+        MemtypeMap[] epts = guestMaps.eptOfOnlineVcpus(p.era(), p.mtrrSource());
+        for (int k = 0; k < epts.length; k++) {
+            MemtypeMap ept = epts[k];
+            if (ept == null) {
+                continue;
+            }
+            int v = vcpus.get(k).index();
+            last = lastAddedFor(s, i, v);
+            // Maps are interned: the same object as this vCPU's last add, or as another vCPU's add of this event,
+            // has nothing new to add.
+            if (last[v] != ept && !containsSame(added, ept)) {
+                s.possible[i].add(ept, offset);
+                added.add(ept);
+            }
+            last[v] = ept;
+        }
+    }
+
+    /** Policy {@code i}'s last-added maps, grown to hold vCPU index {@code v}. */
+    private static MemtypeMap[] lastAddedFor(PoliciesState s, int i, int v) {
+        MemtypeMap[] last = s.lastAdded[i];
+        if (v >= last.length) {
+            last = java.util.Arrays.copyOf(last, v * 2 + 1);
+            s.lastAdded[i] = last;
+        }
+        return last;
     }
 
     private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {

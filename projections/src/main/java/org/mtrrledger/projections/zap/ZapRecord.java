@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import org.mtrrledger.engine.mtrr.GfnRange;
 
 /**
@@ -17,7 +18,34 @@ public record ZapRecord(PolicyId policy, long offset, int seq, int vcpu, GfnRang
         return range.degenerate();
     }
 
+    /**
+     * Big-endian policy, offset, seq, vcpu, range, then the rule as {@link DataOutputStream#writeUTF}: a two-byte
+     * length and modified UTF-8. Rules are ASCII: those bytes are written directly, anything else goes through
+     * {@code writeUTF} itself.
+     */
     public byte[] encode() {
+        int n = rule.length();
+        if (n > 0xFFFF) {
+            return encodeWithDataOutput();
+        }
+        byte[] b = new byte[FIXED_SIZE + 2 + n];
+        for (int i = 0; i < n; i++) {
+            char c = rule.charAt(i);
+            if (c == 0 || c >= 0x80) {
+                return encodeWithDataOutput();
+            }
+            b[FIXED_SIZE + 2 + i] = (byte) c;
+        }
+        ByteBuffer.wrap(b).put((byte) policy.code).putLong(offset).putShort((short) seq).putInt(vcpu)
+                .putLong(range.start()).putLong(range.end()).putShort((short) n);
+        return b;
+    }
+
+    /** Bytes before the rule: policy, offset, seq, vcpu, range. */
+    private static final int FIXED_SIZE = 1 + 8 + 2 + 4 + 8 + 8;
+
+    /** The original encoder, still used for rules that are not plain ASCII; the tests compare both. */
+    byte[] encodeWithDataOutput() {
         try {
             ByteArrayOutputStream b = new ByteArrayOutputStream(64 + rule.length());
             DataOutputStream out = new DataOutputStream(b);

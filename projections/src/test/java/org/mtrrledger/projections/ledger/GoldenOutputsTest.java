@@ -1,0 +1,153 @@
+package org.mtrrledger.projections.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.pipeline.ProjectionRecord;
+import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.gen.BootLogGenerator;
+import org.mtrrledger.events.gen.BootPhase;
+import org.mtrrledger.events.gen.FirmwareChoice;
+import org.mtrrledger.events.gen.FleetGenerator;
+import org.mtrrledger.events.gen.GeneratorSpec;
+import org.mtrrledger.events.gen.NoncoherentDma;
+import org.mtrrledger.events.gen.Scenarios;
+import org.mtrrledger.events.gen.VcpuRange;
+import org.mtrrledger.projections.RandomLogs;
+
+/**
+ * Golden outputs: the SHA-256 of every byte the pipeline hands the store (each step's outcome and every zap/hazard
+ * record with its kind, policy and seq; every VM's encoded ledger every 997 events and at the end) for a few
+ * generated fleets. The constants were recorded from the projection before its hot path was tuned: any change of
+ * an output bit, intended or not, fails here. Caches must not show either: a run whose ledgers all go through
+ * encode/decode half-way (as a restart from checkpoints does) must give the same bytes.
+ */
+class GoldenOutputsTest {
+    private static final int PARTITIONS = 4;
+
+    @Test
+    void shouldKeepEveryOutputByteOfTheTypicalFleet() {
+        List<MtrrEvent> log = generated(FleetGenerator.plan(FleetGenerator.typicalFleet(42), 20_000).spec());
+        assertGolden(log, 19353, "3305b19b3b5810fe65f22afca4b1c63b0b55f38d2dc6347b06858fec1c5a9a5f");
+    }
+
+    @Test
+    void shouldKeepEveryOutputByteOfAFleetWithEveryScenarioAndTheQuirkOff() {
+        GeneratorSpec template = FleetGenerator.typicalFleet(7).withQuirkCdNwCleared(false)
+                .withScenarios(Scenarios.all());
+        List<MtrrEvent> log = generated(FleetGenerator.plan(template, 12_000).spec());
+        assertGolden(log, 13894, "f1d68b96791434fb38204d9dcd3560cd83665f382da24b3b826acf8d34dcb569");
+    }
+
+    @Test
+    void shouldKeepEveryOutputByteOfSmallVmsWithLateNoncoherentDma() {
+        GeneratorSpec spec = GeneratorSpec.defaults().withSeed(99).withVms(12).withVcpus(new VcpuRange(1, 8))
+                .withFirmware(FirmwareChoice.MIXED).withMaxPhysAddr(40)
+                .withNoncoherentDma(new NoncoherentDma.AtPhase(BootPhase.LINUX_BSP_EARLY))
+                .withScenarios(Scenarios.all());
+        List<MtrrEvent> log = generated(spec);
+        assertGolden(log, 7813, "fb3fe683a3e9e1f5ef36cdaa9a94941521d203db6cce067ef49799162873c767");
+    }
+
+    @Test
+    void shouldKeepEveryOutputByteOfRandomLogs() {
+        List<MtrrEvent> log = new ArrayList<>();
+        for (int vm = 0; vm < 24; vm++) {
+            log.addAll(RandomLogs.of("vm-rnd-" + vm, 1000 + vm, 500, 1 + vm % 6));
+        }
+        assertGolden(log, 12000, "ac1dc3c0af1e245a2ccd8101c2171bfc05440485448f1219dbda67dec5f8b146");
+    }
+
+    @Test
+    void shouldGiveTheSameBytesAfterEveryLedgerWentThroughEncodeAndDecode() {
+        List<MtrrEvent> log = generated(FleetGenerator.plan(FleetGenerator.typicalFleet(42), 20_000).spec());
+        for (int vm = 0; vm < 8; vm++) {
+            log.addAll(RandomLogs.of("vm-rnd-" + vm, 2000 + vm, 400, 1 + vm % 6));
+        }
+        String straight = digest(log, -1);
+        assertEquals(straight, digest(log, log.size() / 3));
+    }
+
+    /**
+     * The event count is checked first: if the generator changed, the digests say nothing about the projection;
+     * re-record them from the code as it was before the change under test.
+     */
+    private static void assertGolden(List<MtrrEvent> log, int events, String sha256) {
+        assertEquals(events, log.size(), "the generated log changed: re-record the digests");
+        assertEquals(sha256, digest(log, -1));
+    }
+
+    /** The spec's events as the engine sees them: encoded and decoded by the codec. */
+    private static List<MtrrEvent> generated(GeneratorSpec spec) {
+        EventCodec codec = new EventCodec();
+        List<MtrrEvent> out = new ArrayList<>();
+        for (Iterator<MtrrEvent> it = BootLogGenerator.iterator(spec); it.hasNext(); ) {
+            out.add(codec.decode(codec.encode(it.next())));
+        }
+        return out;
+    }
+
+    /**
+     * Folds {@code log} (each VM on partition hash % 4, offsets counted per partition) and digests every output;
+     * at event {@code roundTripAt} every ledger is replaced by the decoding of its encoding.
+     */
+    private static String digest(List<MtrrEvent> log, int roundTripAt) {
+        Pipeline pipeline = new Pipeline(new PolicyProjection());
+        Map<String, VmLedger> ledgers = new TreeMap<>();
+        long[] offsets = new long[PARTITIONS];
+        MessageDigest sha = sha256();
+        ByteBuffer head = ByteBuffer.allocate(32);
+        for (int i = 0; i < log.size(); i++) {
+            if (i == roundTripAt) {
+                ledgers.replaceAll((vm, l) -> VmLedger.decode(l.encode(), pipeline.projection()));
+            }
+            MtrrEvent e = log.get(i);
+            String vm = e.getVm().toString();
+            VmLedger ledger = ledgers.computeIfAbsent(vm, pipeline::newLedger);
+            int partition = Math.floorMod(vm.hashCode(), PARTITIONS);
+            Pipeline.Step st = pipeline.step(ledger, new EventRef("mtrr.events", partition, offsets[partition]++), e);
+            byte[] outcome = st.fold().outcome().encode();
+            head.clear().putInt(i).putInt(st.fold().vcpu()).putInt(outcome.length).putInt(st.records().size());
+            sha.update(head.flip());
+            sha.update(outcome);
+            for (ProjectionRecord r : st.records()) {
+                head.clear().putInt(r.kind().ordinal()).putInt(r.policyId()).putInt(r.seq()).putInt(r.value().length);
+                sha.update(head.flip());
+                sha.update(r.value());
+            }
+            if (i % 997 == 996) {
+                ledgerBytes(sha, ledger.encode());
+            }
+        }
+        for (VmLedger l : ledgers.values()) {
+            ledgerBytes(sha, l.encode());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void ledgerBytes(MessageDigest sha, byte[] encoded) {
+        sha.update(ByteBuffer.allocate(4).putInt(encoded.length).flip());
+        sha.update(encoded);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
