@@ -19,23 +19,32 @@ final class Hex {
      * @throws NumberFormatException with a human-readable message if empty, not hex, or too wide
      */
     static long parseDigits(String digits, int maxBits) {
-        if (digits.isEmpty()) {
+        return parseDigits(digits, 0, maxBits);
+    }
+
+    /**
+     * {@link #parseDigits(String, int)} of {@code text.subSequence(from, text.length())}, without making that
+     * substring unless the digits are bad: JSON Lines ingest parses two or three {@code "0x…"} values per line,
+     * straight from the parser's buffer.
+     */
+    private static long parseDigits(CharSequence text, int from, int maxBits) {
+        int end = text.length();
+        if (from == end) {
             throw new NumberFormatException("no hex digits");
         }
-        int start = 0;
-        while (start < digits.length() - 1 && digits.charAt(start) == '0') {
+        int start = from;
+        while (start < end - 1 && text.charAt(start) == '0') {
             start++;
         }
-        for (int i = start; i < digits.length(); i++) {
-            if (!isHexDigit(digits.charAt(i))) {
-                throw new NumberFormatException("'" + digits + "' is not hexadecimal");
+        for (int i = start; i < end; i++) {
+            if (!isHexDigit(text.charAt(i))) {
+                throw new NumberFormatException("'" + text.subSequence(from, end) + "' is not hexadecimal");
             }
         }
-        String significant = digits.substring(start);
-        if (significant.length() > 16) {
-            throw new NumberFormatException(digits + " does not fit in 64 bits");
+        if (end - start > 16) {
+            throw new NumberFormatException(text.subSequence(from, end) + " does not fit in 64 bits");
         }
-        long value = Long.parseUnsignedLong(significant, 16);
+        long value = Long.parseUnsignedLong(text, start, end, 16);
         if (maxBits < 64 && Long.compareUnsigned(value, (1L << maxBits) - 1) > 0) {
             throw new NumberFormatException(Hex.of(value) + " does not fit in " + maxBits + " bits");
         }
@@ -48,10 +57,10 @@ final class Hex {
     }
 
     /** Parses {@code 0x}/{@code 0X}-prefixed hex (case-insensitive digits). */
-    static long parsePrefixed(String text, int maxBits) {
+    static long parsePrefixed(CharSequence text, int maxBits) {
         if (text.length() < 3 || text.charAt(0) != '0' || (text.charAt(1) != 'x' && text.charAt(1) != 'X')) {
             throw new NumberFormatException("'" + text + "' is not 0x-prefixed hex");
         }
-        return parseDigits(text.substring(2), maxBits);
+        return parseDigits(text, 2, maxBits);
     }
 }
