@@ -1,6 +1,7 @@
 package org.mtrrledger.projections.ledger;
 
 import java.util.List;
+import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.mtrr.MtrrState;
@@ -25,6 +26,9 @@ final class GuestMapCache {
     private final VmState vm;
     /** By {@code era * SOURCES + source}: {@link #eptOfOnlineVcpus} of this event, null until asked. */
     private final MemtypeMap[][] online = new MemtypeMap[ERAS.length * SOURCES][];
+
+    /** By {@code era * SOURCES + source}: {@link #eptOfEventVcpu} of this event, null until asked. */
+    private final MemtypeMap[] eventVcpu = new MemtypeMap[ERAS.length * SOURCES];
 
     GuestMapCache(PoliciesState state, VmState vm) {
         this.state = state;
@@ -54,7 +58,18 @@ final class GuestMapCache {
     }
 
     MemtypeMap of(MtrrState m) {
-        return entry(m).map();
+        return resolution(m).map();
+    }
+
+    /** The EPT map of {@code v}, the event's own vCPU, under {@code era} with {@code source}'s MTRRs; once per event. */
+    MemtypeMap eptOfEventVcpu(KernelEra era, MtrrSource source, VcpuState v) {
+        int key = era.ordinal() * SOURCES + source.ordinal();
+        MemtypeMap e = eventVcpu[key];
+        if (e == null) {
+            e = ept(era, v, source.of(vm, v));
+            eventVcpu[key] = e;
+        }
+        return e;
     }
 
     /**
@@ -68,17 +83,17 @@ final class GuestMapCache {
         if (!era.usesMtrr(nc, faulting.cd())) {
             return constant(slot, era, faulting);
         }
-        PoliciesState.GuestMap g = entry(source);
-        MemtypeMap e = g.ept()[slot];
+        PoliciesState.Resolution r = resolution(source);
+        MemtypeMap e = r.ept()[slot];
         if (e == null) {
-            e = intern(EptView.of(era, vm, faulting, g.map()));
-            g.ept()[slot] = e;
+            e = intern(EptView.of(era, vm, faulting, r.map()));
+            r.ept()[slot] = e;
         }
         return e;
     }
 
     private MemtypeMap constant(int slot, KernelEra era, VcpuState faulting) {
-        if (state.constantsSettings != vm.settings() && !vm.settings().equals(state.constantsSettings)) {
+        if (state.constantsSettings == null || !same(state.constantsSettings, vm.settings())) {
             state.constantsSettings = vm.settings();
             java.util.Arrays.fill(state.constants, null);
         }
@@ -102,19 +117,29 @@ final class GuestMapCache {
         return known == null ? m : known;
     }
 
-    private PoliciesState.GuestMap entry(MtrrState m) {
+    private PoliciesState.Resolution resolution(MtrrState m) {
+        VmSettings settings = vm.settings();
         PoliciesState.GuestMap g = state.guestMaps.get(m);
-        if (g != null && g.modCount() == m.modCount()
-                && (g.settings() == vm.settings() || g.settings().equals(vm.settings()))) {
-            return g;
+        if (g != null && g.modCount() == m.modCount() && same(g.resolution().settings(), settings)) {
+            return g.resolution();
         }
-        MemtypeMap map = KvmMtrrResolver.INSTANCE.resolve(m, vm.settings());
+        MemtypeMap map = KvmMtrrResolver.INSTANCE.resolve(m, settings);
+        PoliciesState.Resolution r = state.resolutions.get(map);
+        if (r == null || !same(r.settings(), settings)) {
+            if (state.resolutions.size() > 4096) {
+                state.resolutions.clear();
+            }
+            r = new PoliciesState.Resolution(settings, map, new MemtypeMap[PoliciesState.EPT_SLOTS]);
+            state.resolutions.put(map, r);
+        }
         if (state.guestMaps.size() > 4096) {
             state.guestMaps.clear();
         }
-        g = new PoliciesState.GuestMap(m.modCount(), vm.settings(), map,
-                new MemtypeMap[PoliciesState.EPT_SLOTS]);
-        state.guestMaps.put(m, g);
-        return g;
+        state.guestMaps.put(m, new PoliciesState.GuestMap(m.modCount(), r));
+        return r;
+    }
+
+    private static boolean same(VmSettings a, VmSettings b) {
+        return a == b || a.equals(b);
     }
 }

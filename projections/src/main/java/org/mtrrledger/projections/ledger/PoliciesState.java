@@ -46,9 +46,24 @@ public final class PoliciesState implements ProjectionState {
             new org.mtrrledger.projections.memtype.MemtypeMap[EPT_SLOTS];
     org.mtrrledger.engine.fold.VmSettings constantsSettings;
 
-    /** A resolved map plus the EPT maps derived from it, one slot per (kernel era, CR0.CD, non-coherent DMA). */
-    record GuestMap(long modCount, org.mtrrledger.engine.fold.VmSettings settings,
-            org.mtrrledger.projections.memtype.MemtypeMap map, org.mtrrledger.projections.memtype.MemtypeMap[] ept) {
+    /**
+     * One {@link Resolution} per distinct resolved map, so that MTRR states that resolve alike (every AP once the
+     * firmware or the kernel programmed it as the BSP) share the EPT maps derived from it; a cache like the ones
+     * above.
+     */
+    final java.util.HashMap<org.mtrrledger.projections.memtype.MemtypeMap, Resolution> resolutions =
+            new java.util.HashMap<>();
+
+    /** The resolution of one MTRR state, valid while its {@link MtrrState#modCount()} is unchanged. */
+    record GuestMap(long modCount, Resolution resolution) {
+    }
+
+    /**
+     * A resolved map under {@code settings} plus the EPT maps derived from it, one slot per (kernel era, CR0.CD,
+     * non-coherent DMA).
+     */
+    record Resolution(org.mtrrledger.engine.fold.VmSettings settings, org.mtrrledger.projections.memtype.MemtypeMap map,
+            org.mtrrledger.projections.memtype.MemtypeMap[] ept) {
     }
 
     PoliciesState() {

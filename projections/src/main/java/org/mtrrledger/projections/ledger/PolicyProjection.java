@@ -145,7 +145,7 @@ public final class PolicyProjection implements Projection {
         if (!all) {
             VcpuState v = vm.vcpu(step.vcpu());
             if (v != null && v.online()) {
-                MemtypeMap ept = guestMaps.ept(p.era(), v, p.mtrrSource().of(vm, v));
+                MemtypeMap ept = guestMaps.eptOfEventVcpu(p.era(), p.mtrrSource(), v);
                 last = lastAddedFor(s, i, v.index());
                 if (last[v.index()] != ept) {
                     s.possible[i].add(ept, offset);
@@ -184,13 +184,18 @@ public final class PolicyProjection implements Projection {
         return last;
     }
 
+    /**
+     * Whether {@code m} is one of {@code maps} by identity. Maps are interned, so an equal map is almost always the
+     * same object; an equal one that is not (after the intern table was dropped) is added again, which changes
+     * nothing.
+     */
     private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {
-        for (MemtypeMap x : maps) {
-            if (x == m) {
+        for (int k = 0; k < maps.size(); k++) {
+            if (maps.get(k) == m) {
                 return true;
             }
         }
-        return maps.contains(m);
+        return false;
     }
 
     private static boolean changedVcpu(FoldStep step) {
