@@ -1,5 +1,6 @@
 package org.mtrrledger.projections.ledger;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
@@ -25,7 +26,8 @@ final class GuestMapCache {
     private final PoliciesState state;
     private final VmState vm;
     /** By {@code era * SOURCES + source}: {@link #eptOfOnlineVcpus} of this event, null until asked. */
-    private final MemtypeMap[][] online = new MemtypeMap[ERAS.length * SOURCES][];
+    @SuppressWarnings("unchecked")
+    private final List<MemtypeMap>[] online = new List[ERAS.length * SOURCES];
 
     /** By {@code era * SOURCES + source}: {@link #eptOfEventVcpu} of this event, null until asked. */
     private final MemtypeMap[] eventVcpu = new MemtypeMap[ERAS.length * SOURCES];
@@ -36,25 +38,39 @@ final class GuestMapCache {
     }
 
     /**
-     * The EPT map of each vCPU of {@link VmState#vcpus()} (same positions; null for an offline one) under {@code era}
-     * with {@code source}'s MTRRs. The VM does not change while one event is projected, so this is computed once
-     * per event.
+     * The distinct EPT maps (by identity: they are interned) of the online vCPUs under {@code era} with
+     * {@code source}'s MTRRs, in vCPU order of first appearance. The VM does not change while one event is
+     * projected, so this is computed once per event.
      */
-    MemtypeMap[] eptOfOnlineVcpus(KernelEra era, MtrrSource source) {
+    List<MemtypeMap> eptOfOnlineVcpus(KernelEra era, MtrrSource source) {
         int key = era.ordinal() * SOURCES + source.ordinal();
-        MemtypeMap[] maps = online[key];
+        List<MemtypeMap> maps = online[key];
         if (maps == null) {
+            maps = new ArrayList<>(2);
             List<VcpuState> vcpus = vm.vcpus();
-            maps = new MemtypeMap[vcpus.size()];
-            for (int k = 0; k < maps.length; k++) {
+            MemtypeMap previous = null;
+            for (int k = 0; k < vcpus.size(); k++) {
                 VcpuState v = vcpus.get(k);
                 if (v.online()) {
-                    maps[k] = ept(era, v, source.of(vm, v));
+                    MemtypeMap e = ept(era, v, source.of(vm, v));
+                    if (e != previous && !containsSame(maps, e)) {
+                        maps.add(e);
+                    }
+                    previous = e;
                 }
             }
             online[key] = maps;
         }
         return maps;
+    }
+
+    private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {
+        for (int k = 0; k < maps.size(); k++) {
+            if (maps.get(k) == m) {
+                return true;
+            }
+        }
+        return false;
     }
 
     MemtypeMap of(MtrrState m) {

@@ -24,12 +24,8 @@ public final class PoliciesState implements ProjectionState {
      * the settings are unchanged. A cache only: never encoded, not copied.
      */
     final java.util.IdentityHashMap<MtrrState, GuestMap> guestMaps = new java.util.IdentityHashMap<>();
-    /**
-     * Per policy, the (interned) EPT map each vCPU index last added since the policy's last zap. Adding the same map
-     * again changes nothing, so {@link PolicyProjection} skips it. A cache: not encoded, not copied.
-     */
-    final org.mtrrledger.projections.memtype.MemtypeMap[][] lastAdded =
-            new org.mtrrledger.projections.memtype.MemtypeMap[POLICIES][];
+    /** Per policy, the maps it added since its last zap ({@link AddedMaps}). A cache: not encoded, not copied. */
+    final AddedMaps[] added = new AddedMaps[POLICIES];
 
     /** Canonical instances of the EPT maps in use (see {@link GuestMapCache}); a cache like the one above. */
     final java.util.HashMap<org.mtrrledger.projections.memtype.MemtypeMap,
@@ -70,6 +66,7 @@ public final class PoliciesState implements ProjectionState {
         for (int i = 0; i < POLICIES; i++) {
             possible[i] = new PossibleSets();
             counters[i] = new PolicyCounters();
+            added[i] = new AddedMaps();
         }
     }
 
