@@ -45,7 +45,20 @@ public final class PossibleSets {
 
         @Override
         public boolean equals(Object o) {
-            return o == this || o instanceof Cell c && c.mask == mask && Arrays.equals(c.since, since);
+            return o == this || o instanceof Cell c && c.mask == mask && sameSince(c.since, since);
+        }
+
+        /** {@code Arrays.equals} for the short arrays cells hold (at most 16, mostly 1-3: a loop is cheaper). */
+        private static boolean sameSince(long[] a, long[] b) {
+            if (a.length != b.length) {
+                return false;
+            }
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] != b[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

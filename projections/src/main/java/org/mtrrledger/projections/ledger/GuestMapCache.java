@@ -1,6 +1,8 @@
 package org.mtrrledger.projections.ledger;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.mtrr.MtrrState;
@@ -24,7 +26,11 @@ final class GuestMapCache {
     private final PoliciesState state;
     private final VmState vm;
     /** By {@code era * SOURCES + source}: {@link #eptOfOnlineVcpus} of this event, null until asked. */
-    private final MemtypeMap[][] online = new MemtypeMap[ERAS.length * SOURCES][];
+    @SuppressWarnings("unchecked")
+    private final List<MemtypeMap>[] online = new List[ERAS.length * SOURCES];
+
+    /** By {@code era * SOURCES + source}: {@link #eptOfEventVcpu} of this event, null until asked. */
+    private final MemtypeMap[] eventVcpu = new MemtypeMap[ERAS.length * SOURCES];
 
     GuestMapCache(PoliciesState state, VmState vm) {
         this.state = state;
@@ -32,20 +38,25 @@ final class GuestMapCache {
     }
 
     /**
-     * The EPT map of each vCPU of {@link VmState#vcpus()} (same positions; null for an offline one) under {@code era}
-     * with {@code source}'s MTRRs. The VM does not change while one event is projected, so this is computed once
-     * per event.
+     * The distinct EPT maps (by identity: they are interned) of the online vCPUs under {@code era} with
+     * {@code source}'s MTRRs, in vCPU order of first appearance. The VM does not change while one event is
+     * projected, so this is computed once per event.
      */
-    MemtypeMap[] eptOfOnlineVcpus(KernelEra era, MtrrSource source) {
+    List<MemtypeMap> eptOfOnlineVcpus(KernelEra era, MtrrSource source) {
         int key = era.ordinal() * SOURCES + source.ordinal();
-        MemtypeMap[] maps = online[key];
+        List<MemtypeMap> maps = online[key];
         if (maps == null) {
+            maps = new ArrayList<>(2);
             List<VcpuState> vcpus = vm.vcpus();
-            maps = new MemtypeMap[vcpus.size()];
-            for (int k = 0; k < maps.length; k++) {
+            MemtypeMap previous = null;
+            for (int k = 0; k < vcpus.size(); k++) {
                 VcpuState v = vcpus.get(k);
                 if (v.online()) {
-                    maps[k] = ept(era, v, source.of(vm, v));
+                    MemtypeMap e = ept(era, v, source.of(vm, v));
+                    if (e != previous && !containsSame(maps, e)) {
+                        maps.add(e);
+                    }
+                    previous = e;
                 }
             }
             online[key] = maps;
@@ -53,8 +64,28 @@ final class GuestMapCache {
         return maps;
     }
 
+    private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {
+        for (int k = 0; k < maps.size(); k++) {
+            if (maps.get(k) == m) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     MemtypeMap of(MtrrState m) {
-        return entry(m).map();
+        return resolution(m).map();
+    }
+
+    /** The EPT map of {@code v}, the event's own vCPU, under {@code era} with {@code source}'s MTRRs; once per event. */
+    MemtypeMap eptOfEventVcpu(KernelEra era, MtrrSource source, VcpuState v) {
+        int key = era.ordinal() * SOURCES + source.ordinal();
+        MemtypeMap e = eventVcpu[key];
+        if (e == null) {
+            e = ept(era, v, source.of(vm, v));
+            eventVcpu[key] = e;
+        }
+        return e;
     }
 
     /**
@@ -68,17 +99,17 @@ final class GuestMapCache {
         if (!era.usesMtrr(nc, faulting.cd())) {
             return constant(slot, era, faulting);
         }
-        PoliciesState.GuestMap g = entry(source);
-        MemtypeMap e = g.ept()[slot];
+        PoliciesState.Resolution r = resolution(source);
+        MemtypeMap e = r.ept()[slot];
         if (e == null) {
-            e = intern(EptView.of(era, vm, faulting, g.map()));
-            g.ept()[slot] = e;
+            e = intern(EptView.of(era, vm, faulting, r.map()));
+            r.ept()[slot] = e;
         }
         return e;
     }
 
     private MemtypeMap constant(int slot, KernelEra era, VcpuState faulting) {
-        if (state.constantsSettings != vm.settings() && !vm.settings().equals(state.constantsSettings)) {
+        if (state.constantsSettings == null || !same(state.constantsSettings, vm.settings())) {
             state.constantsSettings = vm.settings();
             java.util.Arrays.fill(state.constants, null);
         }
@@ -102,19 +133,29 @@ final class GuestMapCache {
         return known == null ? m : known;
     }
 
-    private PoliciesState.GuestMap entry(MtrrState m) {
+    private PoliciesState.Resolution resolution(MtrrState m) {
+        VmSettings settings = vm.settings();
         PoliciesState.GuestMap g = state.guestMaps.get(m);
-        if (g != null && g.modCount() == m.modCount()
-                && (g.settings() == vm.settings() || g.settings().equals(vm.settings()))) {
-            return g;
+        if (g != null && g.modCount() == m.modCount() && same(g.resolution().settings(), settings)) {
+            return g.resolution();
         }
-        MemtypeMap map = KvmMtrrResolver.INSTANCE.resolve(m, vm.settings());
+        MemtypeMap map = KvmMtrrResolver.INSTANCE.resolve(m, settings);
+        PoliciesState.Resolution r = state.resolutions.get(map);
+        if (r == null || !same(r.settings(), settings)) {
+            if (state.resolutions.size() > 4096) {
+                state.resolutions.clear();
+            }
+            r = new PoliciesState.Resolution(settings, map, new MemtypeMap[PoliciesState.EPT_SLOTS]);
+            state.resolutions.put(map, r);
+        }
         if (state.guestMaps.size() > 4096) {
             state.guestMaps.clear();
         }
-        g = new PoliciesState.GuestMap(m.modCount(), vm.settings(), map,
-                new MemtypeMap[PoliciesState.EPT_SLOTS]);
-        state.guestMaps.put(m, g);
-        return g;
+        state.guestMaps.put(m, new PoliciesState.GuestMap(m.modCount(), r));
+        return r;
+    }
+
+    private static boolean same(VmSettings a, VmSettings b) {
+        return a == b || a.equals(b);
     }
 }

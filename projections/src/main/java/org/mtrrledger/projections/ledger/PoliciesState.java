@@ -24,12 +24,8 @@ public final class PoliciesState implements ProjectionState {
      * the settings are unchanged. A cache only: never encoded, not copied.
      */
     final java.util.IdentityHashMap<MtrrState, GuestMap> guestMaps = new java.util.IdentityHashMap<>();
-    /**
-     * Per policy, the (interned) EPT map each vCPU index last added since the policy's last zap. Adding the same map
-     * again changes nothing, so {@link PolicyProjection} skips it. A cache: not encoded, not copied.
-     */
-    final org.mtrrledger.projections.memtype.MemtypeMap[][] lastAdded =
-            new org.mtrrledger.projections.memtype.MemtypeMap[POLICIES][];
+    /** Per policy, the maps it added since its last zap ({@link AddedMaps}). A cache: not encoded, not copied. */
+    final AddedMaps[] added = new AddedMaps[POLICIES];
 
     /** Canonical instances of the EPT maps in use (see {@link GuestMapCache}); a cache like the one above. */
     final java.util.HashMap<org.mtrrledger.projections.memtype.MemtypeMap,
@@ -46,15 +42,31 @@ public final class PoliciesState implements ProjectionState {
             new org.mtrrledger.projections.memtype.MemtypeMap[EPT_SLOTS];
     org.mtrrledger.engine.fold.VmSettings constantsSettings;
 
-    /** A resolved map plus the EPT maps derived from it, one slot per (kernel era, CR0.CD, non-coherent DMA). */
-    record GuestMap(long modCount, org.mtrrledger.engine.fold.VmSettings settings,
-            org.mtrrledger.projections.memtype.MemtypeMap map, org.mtrrledger.projections.memtype.MemtypeMap[] ept) {
+    /**
+     * One {@link Resolution} per distinct resolved map, so that MTRR states that resolve alike (every AP once the
+     * firmware or the kernel programmed it as the BSP) share the EPT maps derived from it; a cache like the ones
+     * above.
+     */
+    final java.util.HashMap<org.mtrrledger.projections.memtype.MemtypeMap, Resolution> resolutions =
+            new java.util.HashMap<>();
+
+    /** The resolution of one MTRR state, valid while its {@link MtrrState#modCount()} is unchanged. */
+    record GuestMap(long modCount, Resolution resolution) {
+    }
+
+    /**
+     * A resolved map under {@code settings} plus the EPT maps derived from it, one slot per (kernel era, CR0.CD,
+     * non-coherent DMA).
+     */
+    record Resolution(org.mtrrledger.engine.fold.VmSettings settings, org.mtrrledger.projections.memtype.MemtypeMap map,
+            org.mtrrledger.projections.memtype.MemtypeMap[] ept) {
     }
 
     PoliciesState() {
         for (int i = 0; i < POLICIES; i++) {
             possible[i] = new PossibleSets();
             counters[i] = new PolicyCounters();
+            added[i] = new AddedMaps();
         }
     }
 

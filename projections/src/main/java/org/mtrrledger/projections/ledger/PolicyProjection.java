@@ -128,69 +128,38 @@ public final class PolicyProjection implements Projection {
      * Step (5) of domain doc 9.4. Adding an entry twice changes nothing, so only vCPUs whose EPT entries may differ
      * from what they last added are re-added: all of them after a zap of this policy or a VM-wide change
      * (settings, the non-coherent DMA count, the per-VM copy for {@link MtrrSource#PER_VM_COPY}, vCPU 0 for
-     * {@link MtrrSource#VCPU0}); otherwise only the event's own vCPU, if the event changed it.
+     * {@link MtrrSource#VCPU0}); otherwise only the event's own vCPU, if the event changed it. And a map the policy
+     * added since its last zap is not added again (maps are interned: vCPUs in the same state share one).
      */
     private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, VmState vm, FoldStep step, boolean zapped,
             long offset, GuestMapCache guestMaps) {
         int i = p.id().code;
+        AddedMaps added = s.added[i];
+        if (zapped) {
+            added.clear();
+        }
         boolean all = zapped || affectsEveryVcpu(p, step);
         if (!all && (step.vcpu() < 0 || !changedVcpu(step))) {
             return;
         }
-        MemtypeMap[] last = s.lastAdded[i];
-        if (last == null || zapped) {
-            last = new MemtypeMap[Math.max(8, vm.vcpus().size() * 2)];
-            s.lastAdded[i] = last;
-        }
         if (!all) {
             VcpuState v = vm.vcpu(step.vcpu());
             if (v != null && v.online()) {
-                MemtypeMap ept = guestMaps.ept(p.era(), v, p.mtrrSource().of(vm, v));
-                last = lastAddedFor(s, i, v.index());
-                if (last[v.index()] != ept) {
-                    s.possible[i].add(ept, offset);
-                }
-                last[v.index()] = ept;
+                add(s.possible[i], added, guestMaps.eptOfEventVcpu(p.era(), p.mtrrSource(), v), offset);
             }
             return;
         }
-        List<MemtypeMap> added = new ArrayList<>(2);
-        List<VcpuState> vcpus = vm.vcpus();
-        MemtypeMap[] epts = guestMaps.eptOfOnlineVcpus(p.era(), p.mtrrSource());
-        for (int k = 0; k < epts.length; k++) {
-            MemtypeMap ept = epts[k];
-            if (ept == null) {
-                continue;
-            }
-            int v = vcpus.get(k).index();
-            last = lastAddedFor(s, i, v);
-            // Maps are interned: the same object as this vCPU's last add, or as another vCPU's add of this event,
-            // has nothing new to add.
-            if (last[v] != ept && !containsSame(added, ept)) {
-                s.possible[i].add(ept, offset);
-                added.add(ept);
-            }
-            last[v] = ept;
+        List<MemtypeMap> maps = guestMaps.eptOfOnlineVcpus(p.era(), p.mtrrSource());
+        for (int k = 0; k < maps.size(); k++) {
+            add(s.possible[i], added, maps.get(k), offset);
         }
     }
 
-    /** Policy {@code i}'s last-added maps, grown to hold vCPU index {@code v}. */
-    private static MemtypeMap[] lastAddedFor(PoliciesState s, int i, int v) {
-        MemtypeMap[] last = s.lastAdded[i];
-        if (v >= last.length) {
-            last = java.util.Arrays.copyOf(last, v * 2 + 1);
-            s.lastAdded[i] = last;
+    private static void add(PossibleSets possible, AddedMaps added, MemtypeMap ept, long offset) {
+        if (!added.contains(ept)) {
+            possible.add(ept, offset);
+            added.add(ept);
         }
-        return last;
-    }
-
-    private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {
-        for (MemtypeMap x : maps) {
-            if (x == m) {
-                return true;
-            }
-        }
-        return maps.contains(m);
     }
 
     private static boolean changedVcpu(FoldStep step) {
