@@ -1,0 +1,90 @@
+package org.mtrrledger.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.utils.Utils;
+import org.mtrrledger.engine.consume.LedgerWriter;
+import org.mtrrledger.engine.consume.LogRecord;
+import org.mtrrledger.engine.consume.PoisonPolicy;
+import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.pipeline.Projection;
+import org.mtrrledger.engine.store.Durability;
+import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.parse.LogFormat;
+import org.mtrrledger.events.parse.LogParser;
+import org.mtrrledger.events.parse.ParseOptions;
+import org.mtrrledger.events.parse.ParsedLog;
+import org.mtrrledger.projections.ledger.PolicyProjection;
+
+/**
+ * The engine's {@link LedgerWriter} (pipelined writes, checkpoints every 1000) without Kafka, to split the fold's
+ * cost from the broker's and to profile it: {@code java -cp "bench/target/classes:bench/target/lib/*"
+ * org.mtrrledger.bench.OfflineFold <fleet.jsonl> none|full <Durability> <rounds> [store dir to keep]}.
+ * Records are encoded and partitioned (murmur2 of the VM id, 4 partitions) as the producer would, then applied in
+ * polls of 10,000. Prints wall and engine-thread CPU time per round (CPU time is the stabler number on a shared
+ * machine) and, after the last round, the store's size before and after a full compaction and its keys per column.
+ */
+final class OfflineFold {
+    public static void main(String[] args) throws Exception {
+        Path file = Path.of(args[0]);
+        String projection = args[1];
+        Durability durability = Durability.valueOf(args[2]);
+        int rounds = Integer.parseInt(args[3]);
+        List<LogRecord> all = new ArrayList<>();
+        EventCodec codec = new EventCodec();
+        long[] next = new long[4];
+        try (ParsedLog log = LogParser.forFormat(LogFormat.JSONL).open(file, ParseOptions.DEFAULTS)) {
+            for (MtrrEvent e : log) {
+                byte[] k = e.getVm().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                int p = Utils.toPositive(Utils.murmur2(k)) % 4;
+                all.add(new LogRecord("t", p, next[p]++, e.getVm(), codec.encode(e)));
+            }
+        }
+        for (int r = 0; r < rounds; r++) {
+            Path dir = args.length > 4 ? Path.of(args[4]) : Files.createTempDirectory("offline-fold");
+            Projection proj = projection.equals("none") ? Projection.NONE : new PolicyProjection();
+            try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, durability)) {
+                LedgerWriter w = new LedgerWriter(store, org.mtrrledger.engine.consume.StoreWrites.pipelined(store), new Pipeline(proj), 1000, PoisonPolicy.FAIL);
+                var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                long c0 = mx.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                for (int i = 0; i < all.size(); i += 10_000) {
+                    w.apply(all.subList(i, Math.min(all.size(), i + 10_000)));
+                }
+                w.drain();
+                long t = System.nanoTime() - t0;
+                long cpu = mx.getCurrentThreadCpuTime() - c0;
+                System.out.printf("%s %s round %d: %d events %.2f s = %.0f ev/s; thread cpu %.2f s = %.2f us/ev%n",
+                        projection, durability, r, all.size(), t / 1e9, all.size() / (t / 1e9), cpu / 1e9,
+                        cpu / 1e3 / all.size());
+                if (r == rounds - 1) {
+                    store.flush();
+                    long before = store.approximateSizeOnDisk();
+                    store.compactRange();
+                    System.out.printf("  on disk: flushed %.1f MiB, after full compaction %.1f MiB%n",
+                            before / 1048576.0, store.approximateSizeOnDisk() / 1048576.0);
+                    for (org.mtrrledger.engine.store.Column c : org.mtrrledger.engine.store.Column.values()) {
+                        long n = 0, kb = 0, vb = 0;
+                        try (var it = store.scan(c, new byte[0], null)) {
+                            while (it.hasNext()) {
+                                var en = it.next();
+                                n++;
+                                kb += en.key().length;
+                                vb += en.value().length;
+                            }
+                        }
+                        System.out.printf("  %-12s %,10d keys  key %,12d B  value %,12d B%n", c, n, kb, vb);
+                    }
+                }
+            }
+            if (args.length <= 4) {
+                LedgerStore.destroy(dir);
+            }
+        }
+    }
+}
