@@ -66,6 +66,19 @@ public final class Fold {
         throw new IllegalArgumentException("unknown payload " + p.getClass().getName());
     }
 
+    /** {@code "msr 0x" + hex} of the MSRs mtrr.c handles (0x200-0x2ff), made once instead of on every write. */
+    private static final String[] CHANGE_LABELS = new String[0x100];
+
+    static {
+        for (int i = 0; i < CHANGE_LABELS.length; i++) {
+            CHANGE_LABELS[i] = "msr 0x" + Long.toHexString(0x200 + i);
+        }
+    }
+
+    private static String changeLabel(long msr) {
+        return msr >= 0x200 && msr < 0x300 ? CHANGE_LABELS[(int) (msr - 0x200)] : "msr 0x" + Long.toHexString(msr);
+    }
+
     private static String kindOf(Object p) {
         return p.getClass().getSimpleName();
     }
@@ -228,7 +241,7 @@ public final class Fold {
             m.write(kind, msr, data, maxPhys);
             now = m.stored(kind, msr);
         }
-        List<Change> ch = old == now ? List.of() : List.of(new Change("msr 0x" + Long.toHexString(msr), old, now));
+        List<Change> ch = old == now ? List.of() : List.of(new Change(changeLabel(msr), old, now));
         PerVmFact perVm = kind == MtrrMsr.PAT ? null : updatePerVmCopy(s, kind, msr, data);
         return new FoldStep(v.index(), new Outcome(Status.APPLIED, null, ch, notes),
                 new MsrWriteFact(kind, msr, old, now, w.getHostInitiated(), v.cd()), null, null, perVm);

@@ -1,6 +1,5 @@
 package org.mtrrledger.projections.ledger;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
@@ -15,22 +14,17 @@ import org.mtrrledger.projections.zap.MtrrSource;
 /**
  * KVM's guest-MTRR map of each vCPU, recomputed only when that vCPU's MTRRs (or the VM settings) changed since the
  * last event that needed it: after a full zap every online vCPU is re-added, and most of them have not changed.
- * One instance per event: it also remembers, per memtype source and kernel era, every online vCPU's EPT map for
- * this event, since the policies that share them (four use v6.7's column over the faulting vCPU) all re-add every
- * vCPU after a zap of the same event.
+ * One instance per event, over the caches kept in {@link PoliciesState}.
  */
 final class GuestMapCache {
-    private static final KernelEra[] ERAS = KernelEra.values();
-    private static final int SOURCES = MtrrSource.values().length;
+    static final KernelEra[] ERAS = KernelEra.values();
+    static final int SOURCES = MtrrSource.values().length;
 
     private final PoliciesState state;
     private final VmState vm;
-    /** By {@code era * SOURCES + source}: {@link #eptOfOnlineVcpus} of this event, null until asked. */
-    @SuppressWarnings("unchecked")
-    private final List<MemtypeMap>[] online = new List[ERAS.length * SOURCES];
 
     /** By {@code era * SOURCES + source}: {@link #eptOfEventVcpu} of this event, null until asked. */
-    private final MemtypeMap[] eventVcpu = new MemtypeMap[ERAS.length * SOURCES];
+    private final MemtypeMap[] eventVcpuEpt = new MemtypeMap[ERAS.length * SOURCES];
 
     GuestMapCache(PoliciesState state, VmState vm) {
         this.state = state;
@@ -39,38 +33,16 @@ final class GuestMapCache {
 
     /**
      * The distinct EPT maps (by identity: they are interned) of the online vCPUs under {@code era} with
-     * {@code source}'s MTRRs, in vCPU order of first appearance. The VM does not change while one event is
-     * projected, so this is computed once per event.
+     * {@code source}'s MTRRs, in vCPU order of first appearance ({@link OnlineEpts}, kept across events).
      */
     List<MemtypeMap> eptOfOnlineVcpus(KernelEra era, MtrrSource source) {
         int key = era.ordinal() * SOURCES + source.ordinal();
-        List<MemtypeMap> maps = online[key];
-        if (maps == null) {
-            maps = new ArrayList<>(2);
-            List<VcpuState> vcpus = vm.vcpus();
-            MemtypeMap previous = null;
-            for (int k = 0; k < vcpus.size(); k++) {
-                VcpuState v = vcpus.get(k);
-                if (v.online()) {
-                    MemtypeMap e = ept(era, v, source.of(vm, v));
-                    if (e != previous && !containsSame(maps, e)) {
-                        maps.add(e);
-                    }
-                    previous = e;
-                }
-            }
-            online[key] = maps;
+        OnlineEpts o = state.online[key];
+        if (o == null) {
+            o = new OnlineEpts(era, source);
+            state.online[key] = o;
         }
-        return maps;
-    }
-
-    private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {
-        for (int k = 0; k < maps.size(); k++) {
-            if (maps.get(k) == m) {
-                return true;
-            }
-        }
-        return false;
+        return o.current(vm, state.vcpuChanges, this);
     }
 
     MemtypeMap of(MtrrState m) {
@@ -80,10 +52,10 @@ final class GuestMapCache {
     /** The EPT map of {@code v}, the event's own vCPU, under {@code era} with {@code source}'s MTRRs; once per event. */
     MemtypeMap eptOfEventVcpu(KernelEra era, MtrrSource source, VcpuState v) {
         int key = era.ordinal() * SOURCES + source.ordinal();
-        MemtypeMap e = eventVcpu[key];
+        MemtypeMap e = eventVcpuEpt[key];
         if (e == null) {
             e = ept(era, v, source.of(vm, v));
-            eventVcpu[key] = e;
+            eventVcpuEpt[key] = e;
         }
         return e;
     }

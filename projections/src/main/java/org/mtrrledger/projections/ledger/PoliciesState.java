@@ -24,6 +24,12 @@ public final class PoliciesState implements ProjectionState {
      * the settings are unchanged. A cache only: never encoded, not copied.
      */
     final java.util.IdentityHashMap<MtrrState, GuestMap> guestMaps = new java.util.IdentityHashMap<>();
+    /** The vCPUs that had events, for {@link #online}. */
+    final VcpuChanges vcpuChanges = new VcpuChanges();
+
+    /** By {@code era * sources + source}: every online vCPU's EPT map ({@link OnlineEpts}); a cache, null until used. */
+    final OnlineEpts[] online = new OnlineEpts[GuestMapCache.ERAS.length * GuestMapCache.SOURCES];
+
     /** Per policy, the maps it added since its last zap ({@link AddedMaps}). A cache: not encoded, not copied. */
     final AddedMaps[] added = new AddedMaps[POLICIES];
 

@@ -47,6 +47,7 @@ public final class PolicyProjection implements Projection {
         PoliciesState s = (PoliciesState) state;
         List<ProjectionRecord> out = new ArrayList<>();
         long limit = vm.settings().gfnLimit();
+        s.vcpuChanges.record(vm, step.vcpu());
         GuestMapCache guestMaps = new GuestMapCache(s, vm);
         List<Zap> zaps = new ArrayList<>(4);
         boolean checkPoint = vm.honorsGuestMtrrs() && isCheckPoint(step);

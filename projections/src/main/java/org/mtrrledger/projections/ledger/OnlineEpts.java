@@ -1,0 +1,136 @@
+package org.mtrrledger.projections.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.mtrrledger.engine.fold.VcpuState;
+import org.mtrrledger.engine.fold.VmSettings;
+import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.projections.memtype.KernelEra;
+import org.mtrrledger.projections.memtype.MemtypeMap;
+import org.mtrrledger.projections.zap.MtrrSource;
+
+/**
+ * For one (kernel era, memtype source): the EPT map of every online vCPU and the distinct ones among them, kept
+ * across events, so that re-adding every vCPU after a zap does not look up every vCPU's state again. A cache, not
+ * encoded.
+ *
+ * <p>Kept current without trusting any reading of the event: {@code Fold} mutates at most the event's own vCPU, so
+ * only the entries of the vCPUs that had events since the last use are recomputed ({@link VcpuChanges});
+ * everything else a map depends on is compared on every use (the vCPU list, which is a new object whenever a vCPU is
+ * added; the settings object, new at every vm_config; the non-coherent DMA flag; the shared MTRR state of
+ * {@link MtrrSource#VCPU0} and {@link MtrrSource#PER_VM_COPY} and its modification count), and a change of any of
+ * those recomputes every entry.
+ */
+final class OnlineEpts {
+    private final KernelEra era;
+    private final MtrrSource source;
+
+    private List<VcpuState> vcpus;
+    private VmSettings settings;
+    private boolean noncoherentDma;
+    private MtrrState shared;
+    private long sharedModCount;
+    private long eventCount = -1;
+    /** By position in {@link #vcpus}; null for an offline vCPU. */
+    private MemtypeMap[] byPosition = new MemtypeMap[0];
+    private final List<MemtypeMap> distinct = new ArrayList<>(2);
+
+    OnlineEpts(KernelEra era, MtrrSource source) {
+        this.era = era;
+        this.source = source;
+    }
+
+    /**
+     * The distinct EPT maps (by identity: they are interned) of the online vCPUs of {@code vm} now, in vCPU order of
+     * first appearance.
+     *
+     * @param changes the vCPUs that had events, already told about the current one
+     */
+    List<MemtypeMap> current(VmState vm, VcpuChanges changes, GuestMapCache maps) {
+        MtrrState sharedNow = sharedState(vm);
+        boolean same = vcpus == vm.vcpus() && settings == vm.settings() && noncoherentDma == vm.hasNoncoherentDma()
+                && shared == sharedNow && (sharedNow == null || sharedModCount == sharedNow.modCount());
+        if (!same || changes.everyVcpuSince(eventCount)) {
+            rebuild(vm, sharedNow, maps);
+        } else if (vm.eventCount() != eventCount) {
+            boolean changed = false;
+            for (int k = 0; k < byPosition.length; k++) {
+                if (changes.changedSince(k, eventCount)) {
+                    MemtypeMap e = ept(vm, vcpus.get(k), maps);
+                    changed |= e != byPosition[k];
+                    byPosition[k] = e;
+                }
+            }
+            if (changed) {
+                collectDistinct();
+            }
+        }
+        vcpus = vm.vcpus();
+        settings = vm.settings();
+        noncoherentDma = vm.hasNoncoherentDma();
+        shared = sharedNow;
+        sharedModCount = sharedNow == null ? 0 : sharedNow.modCount();
+        eventCount = vm.eventCount();
+        return distinct;
+    }
+
+    private MtrrState sharedState(VmState vm) {
+        return switch (source) {
+            case FAULTING_VCPU -> null;
+            case VCPU0 -> {
+                VcpuState v0 = vm.vcpu(0);
+                yield v0 == null ? null : v0.mtrr();
+            }
+            case PER_VM_COPY -> vm.perVmCopy();
+        };
+    }
+
+    /**
+     * Every entry anew. With one MTRR state shared by all vCPUs the map depends on the vCPU only through CR0.CD, so
+     * it is looked up at most twice.
+     */
+    private void rebuild(VmState vm, MtrrState sharedNow, GuestMapCache maps) {
+        List<VcpuState> all = vm.vcpus();
+        byPosition = new MemtypeMap[all.size()];
+        MemtypeMap[] byCd = new MemtypeMap[2];
+        for (int k = 0; k < byPosition.length; k++) {
+            VcpuState v = all.get(k);
+            if (sharedNow == null || !v.online()) {
+                byPosition[k] = ept(vm, v, maps);
+            } else {
+                int cd = v.cd() ? 1 : 0;
+                if (byCd[cd] == null) {
+                    byCd[cd] = ept(vm, v, maps);
+                }
+                byPosition[k] = byCd[cd];
+            }
+        }
+        vcpus = all;
+        collectDistinct();
+    }
+
+    private MemtypeMap ept(VmState vm, VcpuState v, GuestMapCache maps) {
+        return v.online() ? maps.ept(era, v, source.of(vm, v)) : null;
+    }
+
+    private void collectDistinct() {
+        distinct.clear();
+        MemtypeMap previous = null;
+        for (MemtypeMap e : byPosition) {
+            if (e != null && e != previous && !containsSame(distinct, e)) {
+                distinct.add(e);
+            }
+            previous = e == null ? previous : e;
+        }
+    }
+
+    private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {
+        for (int k = 0; k < maps.size(); k++) {
+            if (maps.get(k) == m) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

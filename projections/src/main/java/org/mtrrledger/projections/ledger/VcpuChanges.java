@@ -1,0 +1,60 @@
+package org.mtrrledger.projections.ledger;
+
+import java.util.Arrays;
+import java.util.List;
+import org.mtrrledger.engine.fold.VcpuState;
+import org.mtrrledger.engine.fold.VmState;
+
+/**
+ * Which vCPUs (by position in {@link VmState#vcpus()}) had an event, by the VM's {@link VmState#eventCount()} of
+ * their last one, for the caches that keep per-vCPU results across events ({@link OnlineEpts}). {@code Fold}
+ * mutates at most the event's own vCPU, so a vCPU without an event since then is unchanged. Events folded without
+ * this projection (a gap in the event count) and a new vCPU list (a vCPU added, another VM state) count as a change
+ * of every vCPU. A cache: not encoded.
+ */
+final class VcpuChanges {
+    private List<VcpuState> vcpus;
+    private long[] changedAt = new long[0];
+    private long everyChangedAt = Long.MAX_VALUE;
+    private long eventCount = Long.MIN_VALUE;
+
+    /** Called once per projected event, after the fold. */
+    void record(VmState vm, int eventVcpu) {
+        long now = vm.eventCount();
+        if (vcpus != vm.vcpus() || now != eventCount + 1) {
+            vcpus = vm.vcpus();
+            changedAt = new long[vcpus.size()];
+            Arrays.fill(changedAt, now);
+            everyChangedAt = now;
+        } else if (eventVcpu >= 0) {
+            int k = position(eventVcpu);
+            if (k >= 0) {
+                changedAt[k] = now;
+            }
+        }
+        eventCount = now;
+    }
+
+    /** Whether every vCPU counts as changed after event count {@code since}. */
+    boolean everyVcpuSince(long since) {
+        return everyChangedAt > since;
+    }
+
+    /** Whether the vCPU at {@code position} had an event after event count {@code since}. */
+    boolean changedSince(int position, long since) {
+        return changedAt[position] > since;
+    }
+
+    /** Position of vCPU {@code index} (its index when they are numbered 0..n-1), or -1. */
+    private int position(int index) {
+        if (index < vcpus.size() && vcpus.get(index).index() == index) {
+            return index;
+        }
+        for (int k = 0; k < vcpus.size(); k++) {
+            if (vcpus.get(k).index() == index) {
+                return k;
+            }
+        }
+        return -1;
+    }
+}
