@@ -38,7 +38,11 @@ public final class EventCodec {
     private final Map<Long, Integer> versions = new HashMap<>();
     private final SpecificDatumWriter<MtrrEvent> writer = new SpecificDatumWriter<>(current);
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-    private BinaryEncoder encoder;
+    /**
+     * Buffered, and bound to {@link #buffer} once: a direct encoder hands the synchronized ByteArrayOutputStream one
+     * byte at a time, and rebinding per record allocates a new sink. {@code flush()} ends each record.
+     */
+    private final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, null);
     private BinaryDecoder decoder;
 
     public EventCodec() {
@@ -59,6 +63,8 @@ public final class EventCodec {
 
     public byte[] encode(MtrrEvent e) {
         try {
+            // A write that failed half way left bytes in the encoder: flush them into the buffer that is now reset.
+            encoder.flush();
             buffer.reset();
             buffer.write(MAGIC0);
             buffer.write(MAGIC1);
@@ -66,7 +72,6 @@ public final class EventCodec {
             for (int i = 0; i < 8; i++) {
                 buffer.write((int) (fp >>> (8 * i)));
             }
-            encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
             writer.write(e, encoder);
             encoder.flush();
             return buffer.toByteArray();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -21,6 +22,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.MsrWrite;
@@ -105,6 +107,33 @@ class EventCodecTest {
         byte[] b = codec.encode(e);
         assertEquals(e, codec.decode(b));
         assertArrayEquals(b, codec.encode(codec.decode(b)));
+    }
+
+    /** The Avro body as a fresh writer writes it straight to a stream, the way every record was encoded first. */
+    static byte[] directBody(MtrrEvent e) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
+        new SpecificDatumWriter<MtrrEvent>(MtrrEvent.getClassSchema()).write(e, enc);
+        enc.flush();
+        return out.toByteArray();
+    }
+
+    static byte[] body(byte[] encoded) {
+        return java.util.Arrays.copyOfRange(encoded, EventCodec.HEADER, encoded.length);
+    }
+
+    @Property(tries = 300)
+    void shouldEncodeEveryEventAsAFreshDirectWriterDoes(@ForAll("events") MtrrEvent e) throws IOException {
+        assertArrayEquals(directBody(e), body(codec.encode(e)));
+    }
+
+    @Test
+    void shouldEncodeCleanlyAfterAnEventThatFailedHalfWay() throws IOException {
+        MtrrEvent good = Ev.msr("vm-1", 0, 0x2ff, 0xc06);
+        // vm, vcpu, timestamp and source are written before the missing payload fails the record.
+        MtrrEvent bad = new MtrrEvent("vm-1", 0, 5L, new FilePosition("f", 1L), null, null);
+        assertThrows(RuntimeException.class, () -> codec.encode(bad));
+        assertArrayEquals(directBody(good), body(codec.encode(good)));
     }
 
     @Provide
