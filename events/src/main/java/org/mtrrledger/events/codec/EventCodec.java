@@ -12,7 +12,6 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.mtrrledger.events.avro.MtrrEvent;
 
 /**
@@ -36,7 +35,7 @@ public final class EventCodec {
     private final long currentFingerprint = SchemaNormalization.parsingFingerprint64(current);
     private final Map<Long, SpecificDatumReader<MtrrEvent>> readers = new HashMap<>();
     private final Map<Long, Integer> versions = new HashMap<>();
-    private final SpecificDatumWriter<MtrrEvent> writer = new SpecificDatumWriter<>(current);
+    private final EventDatumWriter writer = new EventDatumWriter(current);
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     /**
      * Buffered, and bound to {@link #buffer} once: a direct encoder hands the synchronized ByteArrayOutputStream one
