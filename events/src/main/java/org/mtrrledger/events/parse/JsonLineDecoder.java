@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.BufferRecycler;
-import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +41,13 @@ final class JsonLineDecoder implements LineDecoder {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+    /**
+     * MAPPER's factory less duplicate detection, which {@link JsonFields} does with a bit mask: Jackson's detector
+     * fills a HashSet per object of more than two fields.
+     */
+    private static final JsonFactory STREAMING = MAPPER.getFactory().rebuild()
+            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
     private static final int COMMON = Name.VM.bit | Name.TYPE.bit | Name.TS_NS.bit;
     private static final Allowed VM_CONFIG = new Allowed("vm_config", Name.MAXPHYADDR, Name.GUEST_HAS_MTRR,
@@ -56,44 +61,9 @@ final class JsonLineDecoder implements LineDecoder {
 
     private final Optional<String> vmOverride;
     private final JsonFields fields = new JsonFields();
-    /**
-     * MAPPER's factory less duplicate detection, which {@link JsonFields} does with a bit mask (Jackson's detector
-     * fills a HashSet per object of more than two fields), and with buffers of this decoder's own.
-     */
-    private final JsonFactory streaming = MAPPER.getFactory().rebuild()
-            .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .recyclerPool(new OwnRecycler())
-            .build();
-    /** The line's chars, for the parser: a buffer of ours spares Jackson taking one from its pool per line. */
-    private char[] chars = new char[256];
 
     JsonLineDecoder(ParseOptions options) {
         this.vmOverride = options.vm();
-    }
-
-    /**
-     * Gives every parser of one decoder the same buffers. A decoder parses one line at a time on one thread, and the
-     * default pool (one recycler per thread) costs a ThreadLocal lookup per line.
-     */
-    private static final class OwnRecycler implements RecyclerPool<BufferRecycler> {
-        private static final long serialVersionUID = 1L;
-
-        private final transient BufferRecycler recycler = new BufferRecycler();
-
-        @Override
-        public BufferRecycler acquireAndLinkPooled() {
-            return recycler;
-        }
-
-        @Override
-        public BufferRecycler acquirePooled() {
-            return recycler;
-        }
-
-        @Override
-        public void releasePooled(BufferRecycler pooled) {
-            // Nothing to do: the one recycler stays with its decoder.
-        }
     }
 
     /** The fields a type allows besides vm, type and ts_ns, and how an unknown one is reported. */
@@ -136,12 +106,7 @@ final class JsonLineDecoder implements LineDecoder {
 
     /** Fills {@link #fields} from the line, streaming, or from its tree if the streaming pass gives up. */
     private void read(String line) throws BadLine {
-        int length = line.length();
-        if (chars.length < length) {
-            chars = new char[Math.max(length, 2 * chars.length)];
-        }
-        line.getChars(0, length, chars, 0);
-        try (JsonParser p = streaming.createParser(chars, 0, length)) {
+        try (JsonParser p = STREAMING.createParser(line)) {
             if (fields.stream(p)) {
                 return;
             }
