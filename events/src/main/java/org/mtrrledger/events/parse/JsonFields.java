@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,12 +33,19 @@ final class JsonFields {
      */
     enum Name {
         VM("vm", 0), TYPE("type", 0), TS_NS("ts_ns", 63), MAXPHYADDR("maxphyaddr", 64),
-        GUEST_HAS_MTRR("guest_has_mtrr", 0), TDP_ENABLED("tdp_enabled", 0), QUIRK_CD_NW_CLEARED("quirk_cd_nw_cleared", 0),
-        VCPU("vcpu", 64), OP("op", 0), CR0("cr0", 64), MSR("msr", 32), VALUE("value", 64),
-        HOST_INITIATED("host_initiated", 0), GP("gp", 0), GPA("gpa", 64), LEN("len", 64), DEVICE("device", 0),
-        DIRECTION("direction", 0);
+        GUEST_HAS_MTRR("guest_has_mtrr", 0), TDP_ENABLED("tdp_enabled", 0),
+        QUIRK_CD_NW_CLEARED("quirk_cd_nw_cleared", 0), VCPU("vcpu", 64), OP("op", 0), CR0("cr0", 64),
+        MSR("msr", 32), VALUE("value", 64), HOST_INITIATED("host_initiated", 0), GP("gp", 0), GPA("gpa", 64),
+        LEN("len", 64), DEVICE("device", 0), DIRECTION("direction", 0);
 
         private static final Name[] ALL = values();
+        private static final Map<String, Name> BY_JSON = new HashMap<>();
+
+        static {
+            for (Name n : ALL) {
+                BY_JSON.put(n.json, n);
+            }
+        }
 
         final String json;
         final int bit;
@@ -51,27 +59,7 @@ final class JsonFields {
 
         /** The name spelled {@code json}, or null for a name the grammar does not know. */
         static Name of(String json) {
-            return switch (json) {
-                case "vm" -> VM;
-                case "type" -> TYPE;
-                case "ts_ns" -> TS_NS;
-                case "maxphyaddr" -> MAXPHYADDR;
-                case "guest_has_mtrr" -> GUEST_HAS_MTRR;
-                case "tdp_enabled" -> TDP_ENABLED;
-                case "quirk_cd_nw_cleared" -> QUIRK_CD_NW_CLEARED;
-                case "vcpu" -> VCPU;
-                case "op" -> OP;
-                case "cr0" -> CR0;
-                case "msr" -> MSR;
-                case "value" -> VALUE;
-                case "host_initiated" -> HOST_INITIATED;
-                case "gp" -> GP;
-                case "gpa" -> GPA;
-                case "len" -> LEN;
-                case "device" -> DEVICE;
-                case "direction" -> DIRECTION;
-                default -> null;
-            };
+            return BY_JSON.get(json);
         }
     }
 
