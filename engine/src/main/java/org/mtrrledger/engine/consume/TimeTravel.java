@@ -59,8 +59,7 @@ public final class TimeTravel {
             return;
         }
         String topic = topic();
-        try (CloseableIterator<Entry> it = store.scan(Column.EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
-                to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1))) {
+        try (CloseableIterator<Entry> it = events(vm, from, to)) {
             while (it.hasNext()) {
                 Entry e = it.next();
                 long off = Keys.decodeVmOffsetKey(e.key()).offset();
@@ -78,13 +77,21 @@ public final class TimeTravel {
     /** Offsets of the VM's events in [from, to], ascending (read from the VM index; nothing is refolded). */
     public List<Long> offsets(String vm, long from, long to) {
         List<Long> out = new ArrayList<>();
-        try (CloseableIterator<Entry> it = store.scan(Column.EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
-                to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1))) {
+        try (CloseableIterator<Entry> it = events(vm, from, to)) {
             while (it.hasNext()) {
                 out.add(Keys.decodeVmOffsetKey(it.next().key()).offset());
             }
         }
         return out;
+    }
+
+    /**
+     * The stored {@code EVENTS} entries of {@code vm} with offsets in [from, to] ({@code to} may be
+     * {@link Long#MAX_VALUE}), in offset order: one bounded scan. The caller closes the iterator.
+     */
+    public CloseableIterator<Entry> events(String vm, long from, long to) {
+        return store.scan(Column.EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
+                to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1));
     }
 
     private String topic() {

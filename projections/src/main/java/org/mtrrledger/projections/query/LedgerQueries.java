@@ -133,8 +133,7 @@ public final class LedgerQueries {
         if (to < from) {
             return out;
         }
-        try (CloseableIterator<Entry> it = store.scan(Column.EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
-                to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1))) {
+        try (CloseableIterator<Entry> it = timeTravel.events(vm, from, to)) {
             while (it.hasNext()) {
                 Entry e = it.next();
                 FoldedEvent fe = FoldedEvent.decode(e.value());
