@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Small Kafka helpers for the harness (not part of what is measured unless said so). */
 final class KafkaBits {
@@ -93,15 +92,15 @@ final class KafkaBits {
         long n = 0;
         long bytes = 0;
         Map<Integer, Long> next = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(engineLikeConsumer(bootstrap, group),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(engineLikeConsumer(bootstrap, group),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             Map<TopicPartition, Long> end = null;
             while (true) {
-                ConsumerRecords<String, byte[]> polled = c.poll(Duration.ofMillis(100));
-                for (ConsumerRecord<String, byte[]> r : polled) {
+                ConsumerRecords<byte[], byte[]> polled = c.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> r : polled) {
                     n++;
-                    bytes += r.value().length + (r.key() == null ? 0 : r.key().length());
+                    bytes += r.value().length + (r.key() == null ? 0 : r.key().length);
                     next.put(r.partition(), r.offset() + 1);
                 }
                 if (end == null && !c.assignment().isEmpty()) {

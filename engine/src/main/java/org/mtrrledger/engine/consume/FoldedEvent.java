@@ -10,13 +10,14 @@ import org.mtrrledger.engine.fold.Outcome;
  */
 public record FoldedEvent(int partition, byte[] payload, Outcome outcome) {
     public byte[] encode() {
-        return encode(partition, payload, outcome.encode());
+        return encode(partition, payload, outcome);
     }
 
-    /** Encodes without building the record (the engine's hot path). */
-    static byte[] encode(int partition, byte[] payload, byte[] outcome) {
-        byte[] out = new byte[8 + payload.length + outcome.length];
-        ByteBuffer.wrap(out).putInt(partition).putInt(payload.length).put(payload).put(outcome);
+    /** Encodes without building the record, the outcome written in place (the engine's hot path). */
+    static byte[] encode(int partition, byte[] payload, Outcome outcome) {
+        byte[] out = new byte[8 + payload.length + outcome.encodedSize()];
+        ByteBuffer.wrap(out).putInt(partition).putInt(payload.length).put(payload);
+        outcome.encodeInto(out, 8 + payload.length);
         return out;
     }
 

@@ -18,7 +18,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.Keys;
@@ -30,21 +29,23 @@ import org.mtrrledger.engine.store.LedgerStore;
  * and on every assignment each partition is sought to its stored next offset (or the beginning). Offsets are also
  * committed to Kafka, asynchronously, only so that lag shows in the usual tools.
  *
- * <p>Batches are written by {@link StoreWrites#pipelined}: one poll is folded while the previous one is written.
- * The store is drained (everything folded is written) when a poll comes back empty, around every rebalance, and
- * when {@link #run} returns, so a crash loses at most the batch in flight, which is refolded from the stored offsets
- * like any other unwritten batch.
+ * <p>Three threads overlap three polls: this one fetches and parses poll N+2 while {@link FoldStage#pipelined}
+ * folds poll N+1 and {@link StoreWrites#pipelined} writes poll N's batch. The stages are drained (everything
+ * polled is folded and written) when a poll comes back empty, around every rebalance, and when {@link #run}
+ * returns, so a crash loses at most the polls in flight, which are refolded from the stored offsets like any other
+ * unwritten batch.
  *
  * <p>Scaling out: run more engine processes with the same group id, each with its own store directory; Kafka
  * spreads the partitions; a process that gains a partition resumes from its own stored offset for it (0 if it never
  * owned it: it refolds that partition from the log).
  */
 public final class LedgerEngine implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
     private final EngineConfig config;
     private final LedgerStore store;
     private final StoreWrites writes;
     private final LedgerWriter writer;
+    private final FoldStage folds;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean assignedOnce;
@@ -60,6 +61,7 @@ public final class LedgerEngine implements AutoCloseable {
         }
         this.writes = StoreWrites.pipelined(store);
         this.writer = new LedgerWriter(store, writes, pipeline, config.checkpointEvery(), config.poison());
+        this.folds = FoldStage.pipelined(writer);
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
@@ -70,7 +72,7 @@ public final class LedgerEngine implements AutoCloseable {
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "mtrr-engine-" + ProcessHandle.current().pid());
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Summary of one run. */
@@ -91,14 +93,14 @@ public final class LedgerEngine implements AutoCloseable {
                 } catch (RuntimeException | Error e) {
                     // Batches folded before the failing one are valid: get the one in flight into the store.
                     try {
-                        writer.drain();
+                        folds.drain();
                     } catch (RuntimeException | Error also) {
                         e.addSuppressed(also);
                     }
                     throw e;
                 }
             }
-            writer.drain();
+            folds.drain();
             progress.report(writer.folded(), 0, safeLag());
             Map<Integer, Long> next = new HashMap<>();
             for (TopicPartition tp : consumer.assignment()) {
@@ -118,22 +120,22 @@ public final class LedgerEngine implements AutoCloseable {
 
     /** One poll, its batch, a progress report when due; true when {@code until} says the run is over. */
     private boolean pollOnce(StopCondition until, EngineProgress progress) {
-        ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(200));
+        ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(200));
         if (!polled.isEmpty()) {
             List<LogRecord> batch = new ArrayList<>(polled.count());
             Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
             for (TopicPartition tp : polled.partitions()) {
-                List<ConsumerRecord<String, byte[]>> records = polled.records(tp);
-                for (ConsumerRecord<String, byte[]> r : records) {
+                List<ConsumerRecord<byte[], byte[]>> records = polled.records(tp);
+                for (ConsumerRecord<byte[], byte[]> r : records) {
                     batch.add(new LogRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
                 }
                 commit.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
             }
-            writer.apply(batch);
+            folds.submit(batch);
             consumer.commitAsync(commit, null);
         } else {
             // Idle: let the store (and whoever reads it) catch up with everything folded so far.
-            writer.drain();
+            folds.drain();
         }
         long now = System.nanoTime();
         if (now - lastReport >= 1_000_000_000L) {
@@ -194,7 +196,11 @@ public final class LedgerEngine implements AutoCloseable {
     @Override
     public void close() {
         try {
-            writes.close();
+            try {
+                folds.close();
+            } finally {
+                writes.close();
+            }
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
@@ -204,7 +210,7 @@ public final class LedgerEngine implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // Whatever was folded for these partitions is in the store before another owner may start on them.
-            writer.drain();
+            folds.drain();
             partitions.forEach(tp -> writer.forget(tp.partition()));
         }
 
@@ -215,7 +221,7 @@ public final class LedgerEngine implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            writer.drain(); // the stored offsets read below must include the batch in flight
+            folds.drain(); // the stored offsets read below must include the poll in flight
             for (TopicPartition tp : partitions) {
                 var stored = store.getLong(Column.META, Keys.metaOffsetKey(tp.topic(), tp.partition()));
                 if (stored.isPresent()) {

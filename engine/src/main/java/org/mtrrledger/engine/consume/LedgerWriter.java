@@ -13,6 +13,7 @@ import org.mtrrledger.engine.store.Batch;
 import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.engine.store.VmKeys;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.codec.UnknownSchemaException;
@@ -32,9 +33,16 @@ public final class LedgerWriter {
     private final EventCodec codec = new EventCodec();
     private final long checkpointEvery;
     private final PoisonPolicy poison;
-    private final Map<String, VmLedger> ledgers = new HashMap<>();
-    private long folded;
-    private long rejected;
+    private final Map<String, Slot> ledgers = new HashMap<>();
+    /** Counted by the folding thread; published to {@link #folded}/{@link #rejected} once a poll is folded. */
+    private long foldedWork;
+    private long rejectedWork;
+    private volatile long folded;
+
+    /** A cached VM ledger with its keys (encoded once per VM, not per event). */
+    private record Slot(VmLedger ledger, VmKeys keys) {
+    }
+    private volatile long rejected;
     private boolean topicRecorded;
 
     /** A writer whose {@link #apply} has written its batch when it returns. */
@@ -68,7 +76,7 @@ public final class LedgerWriter {
         if (records.isEmpty()) {
             return;
         }
-        Set<VmLedger> touched = new HashSet<>();
+        Set<Slot> touched = new HashSet<>();
         Map<String, long[]> nextOffsets = new HashMap<>();
         Batch batch = store.newBatch(expectedBatchBytes(records));
         try {
@@ -87,8 +95,8 @@ public final class LedgerWriter {
                 previous = r;
             }
             noteNext(nextOffsets, previous);
-            for (VmLedger l : touched) {
-                batch.put(Column.VM_STATE, Keys.vmKey(l.vm().vm()), l.encode());
+            for (Slot l : touched) {
+                batch.put(Column.VM_STATE, l.keys().stateKey(), l.ledger().encode());
             }
             for (Map.Entry<String, long[]> e : nextOffsets.entrySet()) {
                 String topic = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
@@ -96,8 +104,12 @@ public final class LedgerWriter {
             }
         } catch (RuntimeException | Error e) {
             batch.close();
+            foldedWork = folded;
+            rejectedWork = rejected;
             throw e;
         }
+        folded = foldedWork;
+        rejected = rejectedWork;
         writes.submit(batch);
     }
 
@@ -119,7 +131,7 @@ public final class LedgerWriter {
         return (int) Math.min(bytes, 256L << 20);
     }
 
-    private void foldOne(LogRecord r, Batch batch, Set<VmLedger> touched) {
+    private void foldOne(LogRecord r, Batch batch, Set<Slot> touched) {
         MtrrEvent e;
         try {
             e = codec.decode(r.value());
@@ -129,11 +141,12 @@ public final class LedgerWriter {
             }
             batch.put(Column.SKIPPED, Keys.partitionOffsetKey(r.partition(), r.offset()),
                     new SkippedRecord(r.key(), r.value(), "undecodable record skipped: " + ex.getMessage()).encode());
-            rejected++;
+            rejectedWork++;
             return;
         }
         String vm = e.getVm();
-        VmLedger ledger = ledger(vm);
+        Slot slot = slot(vm);
+        VmLedger ledger = slot.ledger();
         if (ledger.partition() >= 0 && ledger.partition() != r.partition()) {
             throw new PoisonRecordException(r, "VM '" + vm + "' was on partition " + ledger.partition()
                     + " and now appears on partition " + r.partition()
@@ -143,27 +156,29 @@ public final class LedgerWriter {
             return;
         }
         Pipeline.Step step = pipeline.step(ledger, new EventRef(r.topic(), r.partition(), r.offset()), e);
-        touched.add(ledger);
-        folded++;
+        touched.add(slot);
+        foldedWork++;
         if (!step.fold().outcome().applied()) {
-            rejected++;
+            rejectedWork++;
         }
-        batch.put(Column.EVENTS, Keys.vmOffsetKey(vm, r.offset()),
-                FoldedEvent.encode(r.partition(), r.value(), step.fold().outcome().encode()));
+        batch.put(Column.EVENTS, slot.keys().offsetKey(r.offset()),
+                FoldedEvent.encode(r.partition(), r.value(), step.fold().outcome()));
         for (ProjectionRecord p : step.records()) {
             Column c = p.kind() == ProjectionRecord.Kind.ZAP ? Column.ZAPS : Column.HAZARDS;
-            batch.put(c, Keys.vmPolicyOffsetKey(vm, p.policyId(), r.offset(), p.seq()), p.value());
+            batch.put(c, slot.keys().policyOffsetKey(p.policyId(), r.offset(), p.seq()), p.value());
         }
         if (ledger.vm().eventCount() % checkpointEvery == 0) {
-            batch.put(Column.CHECKPOINTS, Keys.vmOffsetKey(vm, r.offset()), ledger.encode());
+            batch.put(Column.CHECKPOINTS, slot.keys().offsetKey(r.offset()), ledger.encode());
         }
     }
 
-    private VmLedger ledger(String vm) {
-        VmLedger l = ledgers.get(vm);
+    private Slot slot(String vm) {
+        Slot l = ledgers.get(vm);
         if (l == null) {
-            byte[] stored = store.get(Column.VM_STATE, Keys.vmKey(vm));
-            l = stored == null ? pipeline.newLedger(vm) : VmLedger.decode(stored, pipeline.projection());
+            VmKeys keys = VmKeys.of(vm);
+            byte[] stored = store.get(Column.VM_STATE, keys.stateKey());
+            l = new Slot(stored == null ? pipeline.newLedger(vm) : VmLedger.decode(stored, pipeline.projection()),
+                    keys);
             ledgers.put(vm, l);
         }
         return l;
@@ -171,9 +186,10 @@ public final class LedgerWriter {
 
     /** Drops cached ledgers of a partition this process no longer owns; the store stays the truth. */
     public void forget(int partition) {
-        ledgers.values().removeIf(l -> l.partition() == partition);
+        ledgers.values().removeIf(l -> l.ledger().partition() == partition);
     }
 
+    /** Events folded by the polls applied so far (readable from any thread). */
     public long folded() {
         return folded;
     }

@@ -1,9 +1,5 @@
 package org.mtrrledger.engine.consume;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.mtrrledger.engine.store.Batch;
 import org.mtrrledger.engine.store.LedgerStore;
 
@@ -65,12 +61,7 @@ public sealed interface StoreWrites extends AutoCloseable permits StoreWrites.In
     /** See {@link StoreWrites#pipelined}. */
     final class Pipelined implements StoreWrites {
         private final LedgerStore store;
-        private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "mtrr-store-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        private Future<?> inFlight;
+        private final InFlight writer = new InFlight("mtrr-store-writer");
 
         private Pipelined(LedgerStore store) {
             this.store = store;
@@ -79,12 +70,12 @@ public sealed interface StoreWrites extends AutoCloseable permits StoreWrites.In
         @Override
         public void submit(Batch batch) {
             try {
-                drain();
+                writer.await();
             } catch (RuntimeException | Error e) {
                 batch.close();
                 throw e;
             }
-            inFlight = writer.submit(() -> {
+            writer.submit(() -> {
                 try (batch) {
                     store.write(batch);
                 }
@@ -93,46 +84,12 @@ public sealed interface StoreWrites extends AutoCloseable permits StoreWrites.In
 
         @Override
         public void drain() {
-            Future<?> f = inFlight;
-            if (f == null) {
-                return;
-            }
-            boolean interrupted = false;
-            try {
-                while (true) {
-                    try {
-                        f.get();
-                        break;
-                    } catch (InterruptedException e) {
-                        // The batch is already with RocksDB; returning before it lands would let the caller read
-                        // stale offsets. Finish waiting, keep the interrupt for the caller.
-                        interrupted = true;
-                    }
-                }
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException("store write failed", cause);
-            } finally {
-                inFlight = null;
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            writer.await();
         }
 
         @Override
         public void close() {
-            try {
-                drain();
-            } finally {
-                writer.shutdown();
-            }
+            writer.close();
         }
     }
 }

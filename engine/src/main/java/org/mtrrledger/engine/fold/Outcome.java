@@ -1,11 +1,12 @@
 package org.mtrrledger.engine.fold;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,45 +34,72 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
         return status == Status.APPLIED;
     }
 
+    /**
+     * Status, reason flag, [reason], change count, changes (label, old, new), note count, notes; numbers big-endian,
+     * strings as {@link OutcomeLabels} writes them (format 2's {@code writeUTF} layout, labels as two-byte codes).
+     */
     public byte[] encode() {
-        try {
-            ByteArrayOutputStream b = new ByteArrayOutputStream(64);
-            DataOutputStream out = new DataOutputStream(b);
-            out.writeByte(status.ordinal());
-            out.writeBoolean(reason != null);
-            if (reason != null) {
-                out.writeUTF(reason);
-            }
-            out.writeShort(changes.size());
-            for (Change c : changes) {
-                out.writeUTF(c.what());
-                out.writeLong(c.oldValue());
-                out.writeLong(c.newValue());
-            }
-            out.writeShort(notes.size());
-            for (String n : notes) {
-                out.writeUTF(n);
-            }
-            return b.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        byte[] out = new byte[encodedSize()];
+        encodeInto(out, 0);
+        return out;
+    }
+
+    /** Length of {@link #encode()}. */
+    public int encodedSize() {
+        int n = 1 + 1 + 2 + 2 + changes.size() * 16;
+        if (reason != null) {
+            n += OutcomeLabels.size(reason);
+        }
+        for (Change c : changes) {
+            n += OutcomeLabels.size(c.what());
+        }
+        for (String note : notes) {
+            n += OutcomeLabels.size(note);
+        }
+        return n;
+    }
+
+    /** Writes {@link #encode()}'s bytes at {@code at} (the engine appends them to the stored event in place). */
+    public void encodeInto(byte[] out, int at) {
+        int p = at;
+        out[p++] = (byte) status.ordinal();
+        out[p++] = (byte) (reason != null ? 1 : 0);
+        if (reason != null) {
+            p = OutcomeLabels.write(reason, out, p);
+        }
+        SHORT_BE.set(out, p, (short) changes.size());
+        p += 2;
+        for (Change c : changes) {
+            p = OutcomeLabels.write(c.what(), out, p);
+            LONG_BE.set(out, p, c.oldValue());
+            LONG_BE.set(out, p + 8, c.newValue());
+            p += 16;
+        }
+        SHORT_BE.set(out, p, (short) notes.size());
+        p += 2;
+        for (String note : notes) {
+            p = OutcomeLabels.write(note, out, p);
         }
     }
+
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT_BE =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
     public static Outcome decode(byte[] bytes) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             Status st = Status.values()[in.readUnsignedByte()];
-            String reason = in.readBoolean() ? in.readUTF() : null;
+            String reason = in.readBoolean() ? OutcomeLabels.read(in) : null;
             int n = in.readUnsignedShort();
             List<Change> ch = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                ch.add(new Change(in.readUTF(), in.readLong(), in.readLong()));
+                ch.add(new Change(OutcomeLabels.read(in), in.readLong(), in.readLong()));
             }
             int m = in.readUnsignedShort();
             List<String> notes = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {
-                notes.add(in.readUTF());
+                notes.add(OutcomeLabels.read(in));
             }
             return new Outcome(st, reason, ch, notes);
         } catch (IOException e) {

@@ -94,7 +94,12 @@ public final class Keys {
     /** {@code vmId 0x00 offset(8B BE)} for {@link Column#CHECKPOINTS} and {@link Column#EVENTS}. */
     public static byte[] vmOffsetKey(String vm, long offset) {
         checkOffset(offset);
-        byte[] id = vmBytes(vm);
+        return vmOffsetKey(vmBytes(vm), offset);
+    }
+
+    /** {@link #vmOffsetKey(String, long)} of an id already checked and encoded ({@link VmKeys}). */
+    static byte[] vmOffsetKey(byte[] id, long offset) {
+        checkOffset(offset);
         byte[] key = new byte[id.length + 1 + OFFSET_BYTES];
         System.arraycopy(id, 0, key, 0, id.length);
         putLong(key, id.length + 1, offset);
@@ -116,10 +121,14 @@ public final class Keys {
      * {@link Column#HAZARDS}.
      */
     public static byte[] vmPolicyOffsetKey(String vm, int policy, long offset, int seq) {
+        return vmPolicyOffsetKey(vmBytes(vm), policy, offset, seq);
+    }
+
+    /** {@link #vmPolicyOffsetKey(String, int, long, int)} of an id already checked and encoded ({@link VmKeys}). */
+    static byte[] vmPolicyOffsetKey(byte[] id, int policy, long offset, int seq) {
         checkTag(policy, "policy");
         checkOffset(offset);
         checkSeq(seq);
-        byte[] id = vmBytes(vm);
         byte[] key = new byte[id.length + 1 + TAG_BYTES + OFFSET_BYTES + SEQ_BYTES];
         int i = id.length;
         System.arraycopy(id, 0, key, 0, i);
@@ -234,7 +243,7 @@ public final class Keys {
     }
 
     /** Validates a VM id and returns its UTF-8 bytes. */
-    private static byte[] vmBytes(String vm) {
+    static byte[] vmBytes(String vm) {
         checkVm(vm);
         return vm.getBytes(StandardCharsets.UTF_8);
     }
