@@ -19,8 +19,15 @@ import org.mtrrledger.events.avro.MtrrEvent;
  * of the writer schema's parsing canonical form, then the binary body (Avro spec, "Single-object encoding").
  * Confluent's registry is not available; the fingerprint plus {@link ReleasedSchemas} play its part.
  *
- * <p>Decoding checks the 10-byte header by hand and reuses one {@link BinaryDecoder} and one reader per writer
- * schema (faster than {@code BinaryMessageDecoder} in a consumer loop). Not thread-safe: one codec per thread.
+ * <p>Decoding checks the 10-byte header by hand. A body written with the compiled schema, which is what the engine
+ * folds, is read by the hand-written {@link CurrentSchemaDecoder}; bodies of older released schemas go through one
+ * reused {@link BinaryDecoder} and one resolving {@link SpecificDatumReader} per writer schema (faster than
+ * {@code BinaryMessageDecoder} in a consumer loop).
+ *
+ * <p>Not thread-safe: the encoder's buffer, the reused decoder and the string caches of {@link CurrentSchemaDecoder}
+ * belong to one call at a time. Every user keeps its own codec, used by one thread: the engine's {@code LedgerWriter}
+ * (its consumer thread), {@code TimeTravel} and {@code LedgerQueries} (one per API server thread, through a
+ * ThreadLocal) and {@code EncodedEvents} (one per event iterator).
  */
 public final class EventCodec {
     static {
@@ -36,6 +43,9 @@ public final class EventCodec {
     private final Map<Long, SpecificDatumReader<MtrrEvent>> readers = new HashMap<>();
     private final Map<Long, Integer> versions = new HashMap<>();
     private final EventDatumWriter writer = new EventDatumWriter(current);
+    /** Null if the compiled schema is not the one the decoder mirrors (a test fails then): Avro reads it instead. */
+    private final CurrentSchemaDecoder currentDecoder =
+            currentFingerprint == CurrentSchemaDecoder.FINGERPRINT ? new CurrentSchemaDecoder() : null;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     /**
      * Buffered, and bound to {@link #buffer} once: a direct encoder hands the synchronized ByteArrayOutputStream one
@@ -99,6 +109,13 @@ public final class EventCodec {
      */
     public MtrrEvent decode(byte[] payload) {
         long fp = fingerprint(payload);
+        if (fp == currentFingerprint && currentDecoder != null) {
+            try {
+                return currentDecoder.decode(payload, HEADER);
+            } catch (IOException | RuntimeException ex) {
+                throw corrupt(fp, ex);
+            }
+        }
         SpecificDatumReader<MtrrEvent> reader = readers.get(fp);
         if (reader == null) {
             throw new UnknownSchemaException("unknown writer schema fingerprint 0x" + Long.toHexString(fp)
@@ -108,7 +125,11 @@ public final class EventCodec {
             decoder = DecoderFactory.get().binaryDecoder(payload, HEADER, payload.length - HEADER, decoder);
             return reader.read(null, decoder);
         } catch (IOException | RuntimeException ex) {
-            throw new UnknownSchemaException("corrupt Avro body (schema v" + versions.get(fp) + "): " + ex);
+            throw corrupt(fp, ex);
         }
+    }
+
+    private UnknownSchemaException corrupt(long fp, Exception ex) {
+        return new UnknownSchemaException("corrupt Avro body (schema v" + versions.get(fp) + "): " + ex);
     }
 }
