@@ -1,7 +1,12 @@
 package org.mtrrledger.engine.consume;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.mtrrledger.engine.fold.Outcome;
+import org.mtrrledger.engine.store.Batch;
+import org.mtrrledger.engine.store.Column;
 
 /**
  * The value of the {@code EVENTS} column (keyed by VM and offset): the record's partition, the record value as it
@@ -13,13 +18,27 @@ public record FoldedEvent(int partition, byte[] payload, Outcome outcome) {
         return encode(partition, payload, outcome);
     }
 
-    /** Encodes without building the record, the outcome written in place (the engine's hot path). */
+    /** Encodes without building the record. */
     static byte[] encode(int partition, byte[] payload, Outcome outcome) {
         byte[] out = new byte[8 + payload.length + outcome.encodedSize()];
-        ByteBuffer.wrap(out).putInt(partition).putInt(payload.length).put(payload);
-        outcome.encodeInto(out, 8 + payload.length);
+        writeTo(partition, payload, outcome, out, 0);
         return out;
     }
+
+    /** Puts the encoding into {@code batch} in place, without an intermediate array (the engine's hot path). */
+    static void put(Batch batch, Column column, byte[] key, int partition, byte[] payload, Outcome outcome) {
+        batch.put(column, key, 8 + payload.length + outcome.encodedSize(),
+                (out, at) -> writeTo(partition, payload, outcome, out, at));
+    }
+
+    private static void writeTo(int partition, byte[] payload, Outcome outcome, byte[] out, int at) {
+        INT_BE.set(out, at, partition);
+        INT_BE.set(out, at + 4, payload.length);
+        System.arraycopy(payload, 0, out, at + 8, payload.length);
+        outcome.encodeInto(out, at + 8 + payload.length);
+    }
+
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     public static FoldedEvent decode(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes);

@@ -161,8 +161,8 @@ public final class LedgerWriter {
         if (!step.fold().outcome().applied()) {
             rejectedWork++;
         }
-        batch.put(Column.EVENTS, slot.keys().offsetKey(r.offset()),
-                FoldedEvent.encode(r.partition(), r.value(), step.fold().outcome()));
+        FoldedEvent.put(batch, Column.EVENTS, slot.keys().offsetKey(r.offset()), r.partition(), r.value(),
+                step.fold().outcome());
         for (ProjectionRecord p : step.records()) {
             Column c = p.kind() == ProjectionRecord.Kind.ZAP ? Column.ZAPS : Column.HAZARDS;
             batch.put(c, slot.keys().policyOffsetKey(p.policyId(), r.offset(), p.seq()), p.value());

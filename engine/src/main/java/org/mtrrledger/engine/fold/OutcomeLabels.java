@@ -2,7 +2,9 @@ package org.mtrrledger.engine.fold;
 
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How {@link Outcome} stores its strings. Store format 2 wrote every string with {@link java.io.DataOutput#writeUTF}
@@ -27,6 +29,7 @@ final class OutcomeLabels {
     /** Append-only. */
     private static final List<String> NAMED = List.of("cr0", "online", "noncoherent_dma_count", "maxphyaddr",
             "guest_has_mtrr", "tdp_enabled", "quirk_cd_nw_cleared");
+    private static final Map<String, Integer> NAMED_CODES = codes(NAMED);
     private static final String MSR_PREFIX = "msr 0x2";
     private static final String[] MSR_LABELS = new String[0x100];
 
@@ -48,8 +51,8 @@ final class OutcomeLabels {
             }
             return -1;
         }
-        int named = NAMED.indexOf(s);
-        return named < 0 ? -1 : NAMED_CODE << 8 | named;
+        Integer named = NAMED_CODES.get(s);
+        return named == null ? -1 : NAMED_CODE << 8 | named;
     }
 
     /** Bytes {@link #write} takes for {@code s}. */
@@ -119,6 +122,14 @@ final class OutcomeLabels {
             n += w;
         }
         return n;
+    }
+
+    private static Map<String, Integer> codes(List<String> named) {
+        Map<String, Integer> codes = new HashMap<>();
+        for (int i = 0; i < named.size(); i++) {
+            codes.put(named.get(i), i);
+        }
+        return Map.copyOf(codes);
     }
 
     private static int hexByte(char hi, char lo) {

@@ -60,6 +60,31 @@ public final class Batch implements AutoCloseable {
         return this;
     }
 
+    /** Writes a value of a length known beforehand straight into the batch. */
+    @FunctionalInterface
+    public interface ValueWriter {
+        /** Writes exactly the announced number of bytes into {@code out} from {@code at}. */
+        void write(byte[] out, int at);
+    }
+
+    /**
+     * Adds a put of the {@code valueLength} bytes {@code value} writes, serialized in place: for a value assembled
+     * from parts (the engine's stored events) this saves building it as an array and copying it in.
+     */
+    public Batch put(Column c, byte[] key, int valueLength, ValueWriter value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        if (valueLength < 0) {
+            throw new IllegalArgumentException("negative value length " + valueLength);
+        }
+        recordHead(c, "batch put", PUT, CF_PUT, key, 5 + valueLength);
+        putVarint32(valueLength);
+        value.write(rep, size);
+        size += valueLength;
+        count++;
+        return this;
+    }
+
     /** Adds a put of {@code value} as 8 bytes big-endian ({@link Values#ofLong}). */
     public Batch putLong(Column c, byte[] key, long value) {
         return put(c, key, Values.ofLong(value));
@@ -126,9 +151,18 @@ public final class Batch implements AutoCloseable {
     }
 
     private void record(Column c, String operation, byte tag, byte cfTag, byte[] key, byte[] value) {
+        recordHead(c, operation, tag, cfTag, key, value == null ? 0 : 5 + value.length);
+        if (value != null) {
+            putVarstring(value);
+        }
+        count++;
+    }
+
+    /** Tag, column family and key of a record, with room for {@code more} bytes after them. */
+    private void recordHead(Column c, String operation, byte tag, byte cfTag, byte[] key, int more) {
         live(operation, c);
         int family = store.familyId(c);
-        ensure(1 + 5 + 5 + key.length + (value == null ? 0 : 5 + value.length));
+        ensure(1 + 5 + 5 + key.length + more);
         if (family == 0) {
             rep[size++] = tag;
         } else {
@@ -136,10 +170,6 @@ public final class Batch implements AutoCloseable {
             putVarint32(family);
         }
         putVarstring(key);
-        if (value != null) {
-            putVarstring(value);
-        }
-        count++;
     }
 
     private void putVarstring(byte[] bytes) {

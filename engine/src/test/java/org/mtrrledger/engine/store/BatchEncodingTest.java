@@ -43,10 +43,16 @@ class BatchEncodingTest {
                 for (int k = 0; k < ops; k++) {
                     Column c = Column.values()[random.nextInt(Column.values().length)];
                     byte[] key = bytes(random, lengthOf(random));
-                    switch (random.nextInt(3)) {
+                    switch (random.nextInt(4)) {
                         case 0 -> {
                             byte[] value = bytes(random, lengthOf(random));
                             ours.put(c, key, value);
+                            theirs.put(store.handle(c), key, value);
+                        }
+                        case 3 -> { // the same put, its value written in place
+                            byte[] value = bytes(random, lengthOf(random));
+                            ours.put(c, key, value.length, (out, at) -> System.arraycopy(value, 0, out, at,
+                                    value.length));
                             theirs.put(store.handle(c), key, value);
                         }
                         case 1 -> {
