@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * delete {@code 0x0} / {@code 0x4}, range delete {@code 0xF} / {@code 0xE}. {@code BatchEncodingTest} checks
  * every byte against RocksJava's own {@code WriteBatch.data()} for random batches.
  *
- * <p>Heap only, no native memory; still {@link AutoCloseable} so a closed batch cannot be written by mistake.
- * Closing without writing discards the writes. A batch may be written more than once. Not thread-safe: build
+ * <p>Heap only, no native memory; still {@link AutoCloseable} so a closed batch cannot be written by mistake,
+ * and closing hands the buffer back to the store ({@link BatchBuffers}). Closing without writing discards the
+ * writes. A batch may be written more than once. Not thread-safe: build
  * a batch on one thread. Only valid on the store that created it.
  */
 public final class Batch implements AutoCloseable {
@@ -47,9 +48,10 @@ public final class Batch implements AutoCloseable {
     private int size = HEADER_BYTES;
     private int count;
 
-    Batch(LedgerStore store, int initialBytes) {
+    Batch(LedgerStore store, byte[] buffer) {
         this.store = store;
-        this.rep = new byte[initialBytes];
+        this.rep = buffer;
+        Arrays.fill(rep, 0, HEADER_BYTES, (byte) 0); // a recycled buffer: sequence 0, count set on serialize
     }
 
     /** Adds a put of {@code value} under {@code key} in column {@code c}. */
@@ -130,11 +132,13 @@ public final class Batch implements AutoCloseable {
         return size;
     }
 
-    /** Discards the writes. Idempotent. */
+    /** Discards the writes (the buffer goes back to the store for the next batch). Idempotent. */
     @Override
     public void close() {
         if (released.compareAndSet(false, true)) {
+            byte[] b = rep;
             rep = null;
+            store.recycle(b);
         }
     }
 

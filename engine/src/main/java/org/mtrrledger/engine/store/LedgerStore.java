@@ -161,6 +161,7 @@ public final class LedgerStore implements AutoCloseable {
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
     private final FlushOptions flushOptions;
+    private final BatchBuffers batchBuffers = new BatchBuffers();
 
     private LedgerStore(Path path, OpenMode mode, Durability durability) {
         this.path = path;
@@ -381,7 +382,12 @@ public final class LedgerStore implements AutoCloseable {
     public Batch newBatch(int expectedBytes) {
         requireWritable("newBatch");
         requireOpen("newBatch", null);
-        return new Batch(this, Math.max(Batch.HEADER_BYTES, expectedBytes));
+        return new Batch(this, batchBuffers.take(Math.max(Batch.HEADER_BYTES, expectedBytes)));
+    }
+
+    /** A closed batch's buffer, for the next {@link #newBatch}. */
+    void recycle(byte[] buffer) {
+        batchBuffers.give(buffer);
     }
 
     /**

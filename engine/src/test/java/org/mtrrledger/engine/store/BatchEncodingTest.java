@@ -76,6 +76,21 @@ class BatchEncodingTest {
     }
 
     @Test
+    void shouldSerializeOnlyItsOwnRecordsIntoARecycledBuffer() throws RocksDBException {
+        byte[] big = new byte[100_000];
+        Arrays.fill(big, (byte) 0x5A);
+        try (Batch first = store.newBatch()) {
+            first.put(Column.EVENTS, new byte[] {1}, big).put(Column.ZAPS, new byte[] {2}, big);
+            store.write(first);
+        } // its buffer, full of 0x5A, goes back to the store
+        try (Batch second = store.newBatch(); WriteBatch theirs = new WriteBatch()) {
+            second.put(Column.META, new byte[] {3}, new byte[] {4});
+            theirs.put(store.handle(Column.META), new byte[] {3}, new byte[] {4});
+            assertArrayEquals(theirs.data(), second.serialized("test"));
+        }
+    }
+
+    @Test
     void shouldEncodeLengthsAtEveryVarintWidthBoundary() throws RocksDBException {
         for (int length : new int[] {0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152}) {
             byte[] key = new byte[] {1, (byte) (length & 0xFF)};
