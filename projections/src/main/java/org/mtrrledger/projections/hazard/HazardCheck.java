@@ -19,44 +19,68 @@ public final class HazardCheck {
     public static List<Hazard> check(PolicyId policy, PossibleSets possible, MemtypeMap demanded, GfnRange range,
             long offset, int vcpu, int firstSeq) {
         List<Hazard> out = new ArrayList<>();
+        check(policy, possible, demanded, range, offset, vcpu, firstSeq, out);
+        return out;
+    }
+
+    /** {@link #check} appending to {@code out}; {@code seq} is {@code seqBase} + the position in {@code out}. */
+    public static void checkInto(PolicyId policy, PossibleSets possible, MemtypeMap demanded, GfnRange range,
+            long offset, int vcpu, List<Hazard> out) {
+        check(policy, possible, demanded, range, offset, vcpu, 0, out);
+    }
+
+    private static void check(PolicyId policy, PossibleSets possible, MemtypeMap demanded, GfnRange range,
+            long offset, int vcpu, int firstSeq, List<Hazard> out) {
         Acc mem = new Acc(HazardKind.MEMTYPE);
         Acc ipat = new Acc(HazardKind.IPAT);
-        for (PossibleSets.Span sp : possible.spans(range.start(), range.end())) {
-            int mask = sp.cell().mask();
+        // The pieces overlapping the range, clipped to it, as PossibleSets.spans() lists them.
+        long end = range.end();
+        int i = possible.pieceAt(range.start());
+        long spanStart = range.start();
+        while (true) {
+            long next = possible.pieceEnd(i);
+            boolean last = Long.compareUnsigned(next, end) >= 0;
+            long spanEnd = last ? end : next;
+            PossibleSets.Cell cell = possible.pieceCell(i);
+            int mask = cell.mask();
             if (mask == 0) {
                 mem.flush(policy, offset, vcpu, out, firstSeq);
                 ipat.flush(policy, offset, vcpu, out, firstSeq);
-                continue;
-            }
-            long s = sp.start();
-            while (Long.compareUnsigned(s, sp.end()) < 0) {
-                int di = indexOf(demanded, s);
-                long e = Math.min(demanded.end(di), sp.end());
-                int d = demanded.value(di);
-                int staleMem = 0;
-                int staleIpat = 0;
-                long sinceMem = Long.MAX_VALUE;
-                long sinceIpat = Long.MAX_VALUE;
-                for (int bit = 0; bit < 16; bit++) {
-                    if ((mask & (1 << bit)) == 0) {
-                        continue;
+            } else {
+                long s = spanStart;
+                while (Long.compareUnsigned(s, spanEnd) < 0) {
+                    int di = indexOf(demanded, s);
+                    long e = Math.min(demanded.end(di), spanEnd);
+                    int d = demanded.value(di);
+                    int staleMem = 0;
+                    int staleIpat = 0;
+                    long sinceMem = Long.MAX_VALUE;
+                    long sinceIpat = Long.MAX_VALUE;
+                    for (int bit = 0; bit < 16; bit++) {
+                        if ((mask & (1 << bit)) == 0) {
+                            continue;
+                        }
+                        if ((bit >> 1) != d) {
+                            staleMem |= 1 << bit;
+                            sinceMem = Math.min(sinceMem, cell.sinceOf(bit));
+                        } else if ((bit & 1) != 0) {
+                            staleIpat |= 1 << bit;
+                            sinceIpat = Math.min(sinceIpat, cell.sinceOf(bit));
+                        }
                     }
-                    if ((bit >> 1) != d) {
-                        staleMem |= 1 << bit;
-                        sinceMem = Math.min(sinceMem, sp.cell().sinceOf(bit));
-                    } else if ((bit & 1) != 0) {
-                        staleIpat |= 1 << bit;
-                        sinceIpat = Math.min(sinceIpat, sp.cell().sinceOf(bit));
-                    }
+                    mem.take(s, e, staleMem, d, sinceMem, policy, offset, vcpu, out, firstSeq);
+                    ipat.take(s, e, staleIpat, d, sinceIpat, policy, offset, vcpu, out, firstSeq);
+                    s = e;
                 }
-                mem.take(s, e, staleMem, d, sinceMem, policy, offset, vcpu, out, firstSeq);
-                ipat.take(s, e, staleIpat, d, sinceIpat, policy, offset, vcpu, out, firstSeq);
-                s = e;
             }
+            if (last) {
+                break;
+            }
+            spanStart = next;
+            i++;
         }
         mem.flush(policy, offset, vcpu, out, firstSeq);
         ipat.flush(policy, offset, vcpu, out, firstSeq);
-        return out;
     }
 
     /** Where online vCPUs' MTRR types differ from the lowest online vCPU's over {@code range}. */

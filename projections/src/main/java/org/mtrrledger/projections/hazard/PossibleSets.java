@@ -72,6 +72,17 @@ public final class PossibleSets {
     private Cell[] cells = {Cell.EMPTY};
     private int size = 1;
 
+    /**
+     * The arrays the next rebuild writes into ({@link #put}); {@link #install} swaps them with the live ones, so a
+     * rebuild allocates nothing once they are large enough.
+     */
+    private long[] nextStarts = new long[0];
+    private Cell[] nextCells = new Cell[0];
+    private int nextSize;
+
+    /** Adds not applied to the arrays yet; every public reader applies them first ({@link #apply}). */
+    private final PendingAdds pending = new PendingAdds();
+
     public PossibleSets() {
     }
 
@@ -89,30 +100,42 @@ public final class PossibleSets {
         return lo;
     }
 
-    /** Rebuilds the arrays from pieces, merging equal neighbours. */
-    private final class Builder {
-        long[] s = new long[size + 8];
-        Cell[] c = new Cell[size + 8];
-        int n;
-
-        void add(long start, Cell cell) {
-            if (n > 0 && c[n - 1].equals(cell)) {
-                return;
-            }
-            if (n == s.length) {
-                s = Arrays.copyOf(s, n * 2);
-                c = Arrays.copyOf(c, n * 2);
-            }
-            s[n] = start;
-            c[n] = cell;
-            n++;
+    /** Starts a rebuild into the spare arrays, with room for {@code capacity} pieces (more grows them). */
+    private void beginRebuild(int capacity) {
+        if (nextStarts.length < capacity) {
+            nextStarts = new long[capacity];
+            nextCells = new Cell[capacity];
         }
+        nextSize = 0;
+    }
 
-        void install() {
-            starts = s;
-            cells = c;
-            size = n;
+    /** Appends a piece of the rebuild, merged into the previous one if equal (the arrays stay canonical). */
+    private void put(long start, Cell cell) {
+        int n = nextSize;
+        if (n > 0 && nextCells[n - 1].equals(cell)) {
+            return;
         }
+        if (n == nextStarts.length) {
+            nextStarts = Arrays.copyOf(nextStarts, n * 2);
+            nextCells = Arrays.copyOf(nextCells, n * 2);
+        }
+        nextStarts[n] = start;
+        nextCells[n] = cell;
+        nextSize = n + 1;
+    }
+
+    /**
+     * Makes the rebuild live; the old arrays become the spare ones. Their stale cells are not cleared: each rebuild
+     * writes a slot before it reads it, and cells are small immutable values (copies share them).
+     */
+    private void install() {
+        long[] s = starts;
+        Cell[] c = cells;
+        starts = nextStarts;
+        cells = nextCells;
+        size = nextSize;
+        nextStarts = s;
+        nextCells = c;
     }
 
     /** A zap: the range's sets become empty. */
@@ -120,38 +143,83 @@ public final class PossibleSets {
         if (r.degenerate()) {
             return;
         }
-        Builder b = new Builder();
-        int i = 0;
-        while (i < size && Long.compareUnsigned(starts[i], r.start()) < 0) {
-            b.add(starts[i], cells[i]);
-            i++;
+        if (pending.coveredBy(r.start(), r.end())) {
+            // Whatever the pending adds would have made possible lies inside r: this zap takes it away again.
+            pending.clear();
+        } else {
+            apply();
         }
-        b.add(r.start(), Cell.EMPTY);
-        Cell atEnd = cells[indexOf(r.end())];
-        if (r.end() != 0) {
-            b.add(r.end(), atEnd);
-            int j = indexOf(r.end()) + 1;
-            for (; j < size; j++) {
-                b.add(starts[j], cells[j]);
-            }
-        }
-        b.install();
-    }
-
-    /** Adds every page's entry of {@code ept} (packed values) as possible since {@code offset}. */
-    public void add(MemtypeMap ept, long offset) {
-        if (containsAll(ept)) {
+        if (size == 1 && cells[0].mask() == 0) {
             return;
         }
-        Builder b = new Builder();
+        beginRebuild(size + 2);
+        int i = 0;
+        while (i < size && Long.compareUnsigned(starts[i], r.start()) < 0) {
+            put(starts[i], cells[i]);
+            i++;
+        }
+        put(r.start(), Cell.EMPTY);
+        if (r.end() != 0) {
+            int j = indexOf(r.end());
+            put(r.end(), cells[j]);
+            for (j++; j < size; j++) {
+                put(starts[j], cells[j]);
+            }
+        }
+        install();
+    }
+
+    /**
+     * Adds every page's entry of {@code ept} (packed values) as possible since {@code offset}. Queued: applied when
+     * the sets are next read, unless a zap of the whole range drops it first ({@link PendingAdds}).
+     */
+    public void add(MemtypeMap ept, long offset) {
+        if (pending.isFull()) {
+            apply();
+        }
+        pending.add(ept, offset);
+    }
+
+    /** Applies the pending adds in order. */
+    private void apply() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (int k = 0; k < pending.size(); k++) {
+            addNow(pending.map(k), pending.offset(k));
+        }
+        pending.clear();
+    }
+
+    /** {@link #add} applied: one merge of the arrays with the map's ranges. */
+    private void addNow(MemtypeMap ept, long offset) {
+        beginRebuild(size + ept.size() + 1);
         int i = 0;
         int m = 0;
         long pos = 0;
         long limit = ept.limit();
+        // Consecutive pieces often come from the same cell: the same input gives the very same output cell, so
+        // equal neighbours are merged by identity without comparing their offsets.
+        Cell lastIn = null;
+        int lastEntry = -1;
+        Cell lastOut = null;
         while (true) {
             Cell here = cells[i];
-            Cell out = Long.compareUnsigned(pos, limit) < 0 ? here.add(ept.value(m), offset) : here;
-            b.add(pos, out);
+            Cell out;
+            if (Long.compareUnsigned(pos, limit) >= 0) {
+                out = here;
+            } else {
+                int entry = ept.value(m);
+                if (here == lastIn && entry == lastEntry) {
+                    out = lastOut;
+                } else {
+                    out = here.add(entry, offset);
+                    lastIn = here;
+                    lastEntry = entry;
+                    lastOut = out;
+                }
+            }
+            put(pos, out);
             long nextOwn = i + 1 < size ? starts[i + 1] : -1L;
             long nextMap = Long.compareUnsigned(pos, limit) < 0 ? ept.end(m) : -1L;
             long next = Long.compareUnsigned(nextOwn, nextMap) < 0 ? nextOwn : nextMap;
@@ -166,30 +234,12 @@ public final class PossibleSets {
             }
             pos = next;
         }
-        b.install();
-    }
-
-    /** Whether every page's entry of {@code ept} is already possible (then adding it would change nothing). */
-    private boolean containsAll(MemtypeMap ept) {
-        int i = 0;
-        for (int m = 0; m < ept.size(); m++) {
-            long s = ept.start(m);
-            long e = ept.end(m);
-            int bit = 1 << ept.value(m);
-            while (i + 1 < size && Long.compareUnsigned(starts[i + 1], s) <= 0) {
-                i++;
-            }
-            for (int j = i; j < size && Long.compareUnsigned(starts[j], e) < 0; j++) {
-                if ((cells[j].mask() & bit) == 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        install();
     }
 
     /** The cells overlapping [start, end), clipped to it. */
     public List<Span> spans(long start, long end) {
+        apply();
         List<Span> out = new ArrayList<>();
         int i = indexOf(start);
         long s = start;
@@ -208,7 +258,26 @@ public final class PossibleSets {
     public record Span(long start, long end, Cell cell) {
     }
 
+    /**
+     * {@link #spans} without the list, for {@link HazardCheck}: the index of the piece holding {@code gfn}, pending
+     * adds applied first. {@link #pieceCell} and {@link #pieceEnd} then walk the pieces from there.
+     */
+    int pieceAt(long gfn) {
+        apply();
+        return indexOf(gfn);
+    }
+
+    Cell pieceCell(int i) {
+        return cells[i];
+    }
+
+    /** Where piece {@code i} ends: the next start, or -1 (2^64, unsigned) for the last one. */
+    long pieceEnd(int i) {
+        return i + 1 < size ? starts[i + 1] : -1L;
+    }
+
     public PossibleSets copy() {
+        apply();
         PossibleSets p = new PossibleSets();
         p.starts = Arrays.copyOf(starts, size);
         p.cells = Arrays.copyOf(cells, size);
@@ -217,6 +286,7 @@ public final class PossibleSets {
     }
 
     public void writeTo(DataOutput out) throws IOException {
+        apply();
         out.writeInt(size);
         for (int i = 0; i < size; i++) {
             out.writeLong(starts[i]);
@@ -247,12 +317,18 @@ public final class PossibleSets {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PossibleSets p && p.size == size && Arrays.equals(p.starts, 0, size, starts, 0, size)
+        if (!(o instanceof PossibleSets p)) {
+            return false;
+        }
+        apply();
+        p.apply();
+        return p.size == size && Arrays.equals(p.starts, 0, size, starts, 0, size)
                 && Arrays.equals(p.cells, 0, size, cells, 0, size);
     }
 
     @Override
     public int hashCode() {
+        apply();
         return Arrays.hashCode(Arrays.copyOf(starts, size));
     }
 }

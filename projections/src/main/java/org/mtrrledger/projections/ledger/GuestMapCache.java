@@ -14,21 +14,38 @@ import org.mtrrledger.projections.zap.MtrrSource;
 /**
  * KVM's guest-MTRR map of each vCPU, recomputed only when that vCPU's MTRRs (or the VM settings) changed since the
  * last event that needed it: after a full zap every online vCPU is re-added, and most of them have not changed.
- * One instance per event, over the caches kept in {@link PoliciesState}.
+ * One instance per VM ledger over the caches kept in {@link PoliciesState}, reset for each event
+ * ({@link #forEvent}).
  */
 final class GuestMapCache {
     static final KernelEra[] ERAS = KernelEra.values();
     static final int SOURCES = MtrrSource.values().length;
 
     private final PoliciesState state;
-    private final VmState vm;
+    /** The VM state after the event being projected. */
+    private VmState vm;
 
     /** By {@code era * SOURCES + source}: {@link #eptOfEventVcpu} of this event, null until asked. */
     private final MemtypeMap[] eventVcpuEpt = new MemtypeMap[ERAS.length * SOURCES];
 
-    GuestMapCache(PoliciesState state, VmState vm) {
+    /**
+     * The MTRR state last resolved during this event and its resolution: the policies ask for the same state (the
+     * event's vCPU's) again and again, and within one event neither its modification count nor the settings move.
+     */
+    private MtrrState lastState;
+    private PoliciesState.Resolution lastResolution;
+
+    GuestMapCache(PoliciesState state) {
         this.state = state;
+    }
+
+    /** Starts an event: {@code vm} is the state after its fold. */
+    GuestMapCache forEvent(VmState vm) {
         this.vm = vm;
+        java.util.Arrays.fill(eventVcpuEpt, null);
+        lastState = null;
+        lastResolution = null;
+        return this;
     }
 
     /**
@@ -106,11 +123,40 @@ final class GuestMapCache {
     }
 
     private PoliciesState.Resolution resolution(MtrrState m) {
+        if (m == lastState) {
+            return lastResolution;
+        }
+        PoliciesState.Resolution r = lookUp(m);
+        lastState = m;
+        lastResolution = r;
+        return r;
+    }
+
+    /**
+     * By identity while the state is unchanged; else by content (another vCPU, or this one earlier, held the same
+     * MTRRs: {@link ResolvedStates}); else resolved, and shared with every state that resolves alike.
+     */
+    private PoliciesState.Resolution lookUp(MtrrState m) {
         VmSettings settings = vm.settings();
         PoliciesState.GuestMap g = state.guestMaps.get(m);
         if (g != null && g.modCount() == m.modCount() && same(g.resolution().settings(), settings)) {
             return g.resolution();
         }
+        long print = ResolvedStates.fingerprint(m);
+        PoliciesState.Resolution r = state.resolvedStates.get(m, print, settings);
+        if (r == null) {
+            r = resolve(m, settings);
+            state.resolvedStates.put(m, print, r);
+        }
+        if (state.guestMaps.size() > 4096) {
+            state.guestMaps.clear();
+        }
+        state.guestMaps.put(m, new PoliciesState.GuestMap(m.modCount(), r));
+        return r;
+    }
+
+    /** {@code kvm_mtrr_get_guest_memory_type()} over the whole space, the instance for that map under settings. */
+    private PoliciesState.Resolution resolve(MtrrState m, VmSettings settings) {
         MemtypeMap map = KvmMtrrResolver.INSTANCE.resolve(m, settings);
         PoliciesState.Resolution r = state.resolutions.get(map);
         if (r == null || !same(r.settings(), settings)) {
@@ -120,10 +166,6 @@ final class GuestMapCache {
             r = new PoliciesState.Resolution(settings, map, new MemtypeMap[PoliciesState.EPT_SLOTS]);
             state.resolutions.put(map, r);
         }
-        if (state.guestMaps.size() > 4096) {
-            state.guestMaps.clear();
-        }
-        state.guestMaps.put(m, new PoliciesState.GuestMap(m.modCount(), r));
         return r;
     }
 

@@ -55,11 +55,17 @@ final class OnlineEpts {
             rebuild(vm, sharedNow, maps);
         } else if (vm.eventCount() != eventCount) {
             boolean changed = false;
-            for (int k = 0; k < byPosition.length; k++) {
-                if (changes.changedSince(k, eventCount)) {
-                    MemtypeMap e = ept(vm, vcpus.get(k), maps);
-                    changed |= e != byPosition[k];
-                    byPosition[k] = e;
+            if (changes.onlyLatestSince(eventCount)) {
+                // Current as of the previous event (the usual case in a burst of zaps): one vCPU at most to redo.
+                int k = changes.latestPosition();
+                if (k >= 0) {
+                    changed = recompute(vm, k, maps);
+                }
+            } else {
+                for (int k = 0; k < byPosition.length; k++) {
+                    if (changes.changedSince(k, eventCount)) {
+                        changed |= recompute(vm, k, maps);
+                    }
                 }
             }
             if (changed) {
@@ -73,6 +79,14 @@ final class OnlineEpts {
         sharedModCount = sharedNow == null ? 0 : sharedNow.modCount();
         eventCount = vm.eventCount();
         return distinct;
+    }
+
+    /** Looks up the vCPU at position {@code k} again; whether its map changed. */
+    private boolean recompute(VmState vm, int k, GuestMapCache maps) {
+        MemtypeMap e = ept(vm, vcpus.get(k), maps);
+        boolean changed = e != byPosition[k];
+        byPosition[k] = e;
+        return changed;
     }
 
     private MtrrState sharedState(VmState vm) {
@@ -92,18 +106,21 @@ final class OnlineEpts {
      */
     private void rebuild(VmState vm, MtrrState sharedNow, GuestMapCache maps) {
         List<VcpuState> all = vm.vcpus();
-        byPosition = new MemtypeMap[all.size()];
-        MemtypeMap[] byCd = new MemtypeMap[2];
+        if (byPosition.length != all.size()) {
+            byPosition = new MemtypeMap[all.size()];
+        }
+        MemtypeMap cdClear = null;
+        MemtypeMap cdSet = null;
         for (int k = 0; k < byPosition.length; k++) {
             VcpuState v = all.get(k);
             if (sharedNow == null || !v.online()) {
                 byPosition[k] = ept(vm, v, maps);
+            } else if (v.cd()) {
+                cdSet = cdSet == null ? ept(vm, v, maps) : cdSet;
+                byPosition[k] = cdSet;
             } else {
-                int cd = v.cd() ? 1 : 0;
-                if (byCd[cd] == null) {
-                    byCd[cd] = ept(vm, v, maps);
-                }
-                byPosition[k] = byCd[cd];
+                cdClear = cdClear == null ? ept(vm, v, maps) : cdClear;
+                byPosition[k] = cdClear;
             }
         }
         vcpus = all;

@@ -24,6 +24,14 @@ public final class PoliciesState implements ProjectionState {
      * the settings are unchanged. A cache only: never encoded, not copied.
      */
     final java.util.IdentityHashMap<MtrrState, GuestMap> guestMaps = new java.util.IdentityHashMap<>();
+    /** The per-event view of the caches above; a cache too. */
+    final GuestMapCache guestMapCache = new GuestMapCache(this);
+    /** Scratch list for each policy's zaps of one event (a ledger is projected by one thread at a time). */
+    final java.util.List<org.mtrrledger.projections.zap.Zap> zaps = new java.util.ArrayList<>(4);
+
+    /** Resolutions by MTRR content, when the identity above is stale ({@link ResolvedStates}); a cache too. */
+    final ResolvedStates resolvedStates = new ResolvedStates();
+
     /** The vCPUs that had events, for {@link #online}. */
     final VcpuChanges vcpuChanges = new VcpuChanges();
 

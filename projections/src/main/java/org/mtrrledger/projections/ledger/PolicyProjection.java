@@ -10,11 +10,8 @@ import org.mtrrledger.engine.pipeline.EventRef;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.pipeline.ProjectionState;
-import org.mtrrledger.events.avro.DmaOpKind;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.projections.hazard.Hazard;
-import org.mtrrledger.projections.hazard.HazardCheck;
-import org.mtrrledger.projections.hazard.HazardKind;
 import org.mtrrledger.projections.hazard.PossibleSets;
 import org.mtrrledger.projections.memtype.MemtypeMap;
 import org.mtrrledger.projections.zap.Zap;
@@ -45,12 +42,15 @@ public final class PolicyProjection implements Projection {
     public List<ProjectionRecord> project(ProjectionState state, VmState vm, EventRef ref, MtrrEvent event,
             FoldStep step) {
         PoliciesState s = (PoliciesState) state;
-        List<ProjectionRecord> out = new ArrayList<>();
+        List<ProjectionRecord> out = null;
         long limit = vm.settings().gfnLimit();
         s.vcpuChanges.record(vm, step.vcpu());
-        GuestMapCache guestMaps = new GuestMapCache(s, vm);
-        List<Zap> zaps = new ArrayList<>(4);
-        boolean checkPoint = vm.honorsGuestMtrrs() && isCheckPoint(step);
+        GuestMapCache guestMaps = s.guestMapCache.forEvent(vm);
+        List<Zap> zaps = s.zaps;
+        CheckPoint checkPoint = CheckPoint.of(vm, step, ref.offset(), guestMaps);
+        boolean vcpuChanged = changedVcpu(step);
+        // The event's vCPU if the event changed it (Fold mutates no other vCPU): looked up once, not per policy.
+        VcpuState changed = vcpuChanged && step.vcpu() >= 0 ? vm.vcpu(step.vcpu()) : null;
         for (ZapPolicy p : policies) {
             int i = p.id().code;
             zaps.clear();
@@ -58,6 +58,7 @@ public final class PolicyProjection implements Projection {
             boolean cleared = false;
             for (int k = 0; k < zaps.size(); k++) {
                 Zap z = zaps.get(k);
+                out = orNew(out);
                 out.add(new ProjectionRecord(ProjectionRecord.Kind.ZAP, i, k,
                         new ZapRecord(p.id(), ref.offset(), k, step.vcpu(), z.range(), z.rule()).encode()));
                 s.counters[i].countZap(z.range(), limit);
@@ -67,10 +68,11 @@ public final class PolicyProjection implements Projection {
                     cleared = true;
                 }
             }
-            if (checkPoint) {
-                List<Hazard> hazards = checkPoints(p, s.possible[i], vm, step, ref.offset(), guestMaps);
+            if (checkPoint != null) {
+                List<Hazard> hazards = checkPoint.hazards(p.id(), s.possible[i], ref.offset());
                 for (int k = 0; k < hazards.size(); k++) {
                     Hazard h = hazards.get(k);
+                    out = orNew(out);
                     out.add(new ProjectionRecord(ProjectionRecord.Kind.HAZARD, i, h.seq(), h.encode()));
                     switch (h.kind()) {
                         case MEMTYPE -> s.counters[i].memtypeHazards++;
@@ -79,50 +81,15 @@ public final class PolicyProjection implements Projection {
                     }
                 }
             }
-            addOnlineVcpus(p, s, vm, step, cleared, ref.offset(), guestMaps);
+            addOnlineVcpus(p, s, step, cleared, vcpuChanged, changed, ref.offset(), guestMaps);
         }
-        return out;
+        zaps.clear();
+        return out == null ? List.of() : out;
     }
 
-    /** A CR0.CD 1->0 or a DMA transfer (domain doc 9.2); {@link #checkPoints} finds nothing at other events. */
-    private static boolean isCheckPoint(FoldStep step) {
-        var c = step.cr0Write();
-        var d = step.dma();
-        return (c != null && c.cdCleared()) || (d != null && d.op() == DmaOpKind.TRANSFER);
-    }
-
-    private static List<Hazard> checkPoints(ZapPolicy p, PossibleSets possible, VmState vm, FoldStep step,
-            long offset, GuestMapCache memo) {
-        long limit = vm.settings().gfnLimit();
-        var c = step.cr0Write();
-        if (c != null && c.cdCleared()) {
-            VcpuState v = vm.vcpu(step.vcpu());
-            if (!v.mtrr().enabled()) {
-                return List.of();
-            }
-            return HazardCheck.check(p.id(), possible, memo.of(v.mtrr()), new GfnRange(0, limit), offset,
-                    v.index(), 0);
-        }
-        var d = step.dma();
-        if (d != null && d.op() == DmaOpKind.TRANSFER) {
-            GfnRange r = d.transferGfns().clip(limit);
-            VcpuState lowest = vm.lowestOnlineVcpu();
-            if (r == null || lowest == null) {
-                return List.of();
-            }
-            MemtypeMap demanded = memo.of(lowest.mtrr());
-            List<MemtypeMap> others = new ArrayList<>();
-            for (VcpuState w : vm.vcpus()) {
-                if (w.online() && w != lowest) {
-                    others.add(memo.of(w.mtrr()));
-                }
-            }
-            List<Hazard> out = new ArrayList<>(
-                    HazardCheck.disagreement(p.id(), demanded, others, r, offset, lowest.index(), 0));
-            out.addAll(HazardCheck.check(p.id(), possible, demanded, r, offset, lowest.index(), out.size()));
-            return out;
-        }
-        return List.of();
+    /** Most events produce no record: the list is made for the first one. */
+    private static List<ProjectionRecord> orNew(List<ProjectionRecord> out) {
+        return out != null ? out : new ArrayList<>(4);
     }
 
     /**
@@ -132,21 +99,17 @@ public final class PolicyProjection implements Projection {
      * {@link MtrrSource#VCPU0}); otherwise only the event's own vCPU, if the event changed it. And a map the policy
      * added since its last zap is not added again (maps are interned: vCPUs in the same state share one).
      */
-    private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, VmState vm, FoldStep step, boolean zapped,
-            long offset, GuestMapCache guestMaps) {
+    private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, FoldStep step, boolean zapped,
+            boolean vcpuChanged, VcpuState changed, long offset, GuestMapCache guestMaps) {
         int i = p.id().code;
         AddedMaps added = s.added[i];
         if (zapped) {
             added.clear();
         }
-        boolean all = zapped || affectsEveryVcpu(p, step);
-        if (!all && (step.vcpu() < 0 || !changedVcpu(step))) {
-            return;
-        }
+        boolean all = zapped || affectsEveryVcpu(p, step, vcpuChanged);
         if (!all) {
-            VcpuState v = vm.vcpu(step.vcpu());
-            if (v != null && v.online()) {
-                add(s.possible[i], added, guestMaps.eptOfEventVcpu(p.era(), p.mtrrSource(), v), offset);
+            if (changed != null && changed.online()) {
+                add(s.possible[i], added, guestMaps.eptOfEventVcpu(p.era(), p.mtrrSource(), changed), offset);
             }
             return;
         }
@@ -167,12 +130,12 @@ public final class PolicyProjection implements Projection {
         return !step.outcome().changes().isEmpty() || !step.outcome().notes().isEmpty();
     }
 
-    private static boolean affectsEveryVcpu(ZapPolicy p, FoldStep step) {
+    private static boolean affectsEveryVcpu(ZapPolicy p, FoldStep step, boolean vcpuChanged) {
         if (step.vcpu() < 0) {
             return step.outcome().applied() && !step.outcome().changes().isEmpty();
         }
         return switch (p.mtrrSource()) {
-            case VCPU0 -> step.vcpu() == 0 && changedVcpu(step);
+            case VCPU0 -> step.vcpu() == 0 && vcpuChanged;
             case PER_VM_COPY -> step.perVm() != null && !step.perVm().marked().isEmpty();
             case FAULTING_VCPU -> false;
         };

@@ -17,6 +17,8 @@ final class VcpuChanges {
     private long[] changedAt = new long[0];
     private long everyChangedAt = Long.MAX_VALUE;
     private long eventCount = Long.MIN_VALUE;
+    /** Position of the latest event's vCPU, -1 for a VM-scoped event (or an unknown vCPU). */
+    private int latestPosition = -1;
 
     /** Called once per projected event, after the fold. */
     void record(VmState vm, int eventVcpu) {
@@ -26,13 +28,27 @@ final class VcpuChanges {
             changedAt = new long[vcpus.size()];
             Arrays.fill(changedAt, now);
             everyChangedAt = now;
-        } else if (eventVcpu >= 0) {
-            int k = position(eventVcpu);
-            if (k >= 0) {
-                changedAt[k] = now;
+            latestPosition = -1;
+        } else {
+            latestPosition = eventVcpu >= 0 ? position(eventVcpu) : -1;
+            if (latestPosition >= 0) {
+                changedAt[latestPosition] = now;
             }
         }
         eventCount = now;
+    }
+
+    /**
+     * Whether the latest event is the only one after event count {@code since} and did not change every vCPU: then
+     * at most {@link #latestPosition()} changed, and a cache current as of {@code since} need not scan the others.
+     */
+    boolean onlyLatestSince(long since) {
+        return since == eventCount - 1 && everyChangedAt <= since;
+    }
+
+    /** Position of the latest event's vCPU, -1 if none. */
+    int latestPosition() {
+        return latestPosition;
     }
 
     /** Whether every vCPU counts as changed after event count {@code since}. */

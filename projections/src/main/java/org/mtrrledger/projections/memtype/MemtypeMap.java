@@ -13,6 +13,7 @@ public final class MemtypeMap {
     private final long[] starts;
     private final int[] values;
     private final long limit;
+    private int hash;
 
     private MemtypeMap(long[] starts, int[] values, long limit) {
         this.starts = starts;
@@ -33,24 +34,54 @@ public final class MemtypeMap {
         long[] b = Arrays.copyOf(boundaries, count + 1);
         b[count] = 0;
         Arrays.sort(b);
-        long[] s = new long[b.length];
-        int[] v = new int[b.length];
-        int n = 0;
-        long prev = -1;
+        Builder out = new Builder(limit, b.length);
         for (long x : b) {
-            if (x < 0 || x >= limit || x == prev) {
-                continue;
+            if (out.wants(x)) {
+                out.add(x, valueAt.applyAsInt(x));
             }
-            prev = x;
-            int val = valueAt.applyAsInt(x);
-            if (n > 0 && v[n - 1] == val) {
-                continue;
-            }
-            s[n] = x;
-            v[n] = val;
-            n++;
         }
-        return new MemtypeMap(Arrays.copyOf(s, n), Arrays.copyOf(v, n), limit);
+        return out.build();
+    }
+
+    /**
+     * Collects a map from its boundaries in ascending order: {@link #wants} drops a boundary outside [0, limit) or
+     * equal to the previous one; {@link #add} merges a value equal to the previous range's.
+     */
+    static final class Builder {
+        private final long limit;
+        private long[] starts;
+        private int[] values;
+        private int size;
+        private long previous = -1;
+
+        Builder(long limit, int capacity) {
+            this.limit = limit;
+            this.starts = new long[Math.max(1, capacity)];
+            this.values = new int[starts.length];
+        }
+
+        boolean wants(long gfn) {
+            return gfn >= 0 && gfn < limit && gfn != previous;
+        }
+
+        /** The value from {@code gfn} (ascending, {@link #wants} it) to the next boundary. */
+        void add(long gfn, int value) {
+            previous = gfn;
+            if (size > 0 && values[size - 1] == value) {
+                return;
+            }
+            if (size == starts.length) {
+                starts = Arrays.copyOf(starts, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            starts[size] = gfn;
+            values[size] = value;
+            size++;
+        }
+
+        MemtypeMap build() {
+            return new MemtypeMap(Arrays.copyOf(starts, size), Arrays.copyOf(values, size), limit);
+        }
     }
 
     /** Applies {@code f} to every value and merges equal neighbours. */
@@ -124,8 +155,17 @@ public final class MemtypeMap {
                 && Arrays.equals(m.values, values);
     }
 
+    /**
+     * Maps are interned and looked up by value on the projection's hot path ({@code GuestMapCache}); being
+     * immutable, the hash is computed once (0 = not yet, as {@link String#hashCode}).
+     */
     @Override
     public int hashCode() {
-        return Arrays.hashCode(starts) * 31 + Arrays.hashCode(values);
+        int h = hash;
+        if (h == 0) {
+            h = Arrays.hashCode(starts) * 31 + Arrays.hashCode(values);
+            hash = h;
+        }
+        return h;
     }
 }

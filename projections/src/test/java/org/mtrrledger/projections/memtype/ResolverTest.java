@@ -2,11 +2,16 @@ package org.mtrrledger.projections.memtype;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.mtrr.FixedMtrr;
 import org.mtrrledger.engine.mtrr.MemType;
+import org.mtrrledger.engine.mtrr.MtrrMsr;
 import org.mtrrledger.engine.mtrr.MtrrState;
 import org.mtrrledger.events.testing.Ev;
 
@@ -80,5 +85,75 @@ class ResolverTest {
         assertEquals(EptEntry.pack(0, false), KernelEra.V6_7.ept(true, false, true, 0));
         assertEquals(EptEntry.pack(6, false), KernelEra.V6_11.ept(true, false, true, 0));
         assertEquals(EptEntry.pack(6, true), KernelEra.V6_11.ept(false, false, true, 0));
+    }
+
+    /**
+     * {@link KvmMtrrResolver#resolve} merges the sorted variable-range boundaries into the fixed ones, which are
+     * ascending already; it must give exactly the map of its first reading: every boundary sorted, evaluated by
+     * {@code typeAt}, equal neighbours merged. Random states: any valid type, pairs with contiguous, holed or
+     * never-written masks, E and FE either way, MAXPHYADDR 36-52.
+     */
+    @Property(tries = 2000)
+    void shouldResolveExactlyAsTypeAtAtEverySortedBoundary(@ForAll long seed) {
+        Random r = new Random(seed);
+        int[] types = {0, 1, 4, 5, 6};
+        int maxPhys = 36 + r.nextInt(17);
+        VmSettings settings = new VmSettings(maxPhys, r.nextBoolean(), true, true);
+        MtrrState m = new MtrrState();
+        for (int w = 0, n = r.nextInt(40); w < n; w++) {
+            int pick = r.nextInt(10);
+            if (pick < 2) {
+                int msr = FixedMtrr.msrs()[r.nextInt(11)];
+                long data = 0;
+                int t = types[r.nextInt(types.length)];
+                for (int b = 0; b < 8; b++) {
+                    t = r.nextInt(4) == 0 ? types[r.nextInt(types.length)] : t;
+                    data |= (long) t << (8 * b);
+                }
+                m.write(MtrrMsr.FIXED, msr, data, maxPhys);
+            } else if (pick < 6) {
+                int pair = r.nextInt(MtrrMsr.NR_VAR_MTRR);
+                long size = 1L << (12 + r.nextInt(maxPhys - 12));
+                long base = (r.nextLong() & (MtrrState.reservedGpaBits(maxPhys) ^ -1L)) & -size;
+                m.write(MtrrMsr.VAR_BASE, 0x200 + 2 * pair, base | types[r.nextInt(types.length)], maxPhys);
+            } else if (pick < 9) {
+                int pair = r.nextInt(MtrrMsr.NR_VAR_MTRR);
+                long mask = -(1L << (12 + r.nextInt(maxPhys - 12)));
+                mask = switch (r.nextInt(6)) {
+                    case 0 -> 0;
+                    case 1 -> mask ^ (1L << (12 + r.nextInt(maxPhys - 12)));
+                    default -> mask;
+                };
+                long data = (mask & ~MtrrState.reservedGpaBits(maxPhys) & ~0xFFFL) | (r.nextInt(5) == 0 ? 0 : 0x800);
+                m.write(MtrrMsr.VAR_MASK, 0x201 + 2 * pair, data, maxPhys);
+            } else {
+                long data = types[r.nextInt(types.length)] | (r.nextInt(5) == 0 ? 0 : 0x800)
+                        | (r.nextBoolean() ? 0x400 : 0);
+                m.write(MtrrMsr.DEF_TYPE, MtrrMsr.MSR_MTRR_DEF_TYPE, data, maxPhys);
+            }
+        }
+        assertEquals(firstReading(m, settings), KvmMtrrResolver.INSTANCE.resolve(m, settings));
+    }
+
+    /** The resolver's original map: all boundaries in one array, sorted, {@code typeAt} at each. */
+    private static MemtypeMap firstReading(MtrrState m, VmSettings s) {
+        long limit = s.gfnLimit();
+        if (!m.enabled()) {
+            return MemtypeMap.constant(limit, KvmMtrrResolver.disabledType(s));
+        }
+        long[] b = new long[2 + FixedMtrr.NR_FIXED_RANGES + 2 * m.listLength()];
+        int n = 0;
+        b[n++] = 0;
+        if (m.fixedEnabled()) {
+            for (int i = 0; i < FixedMtrr.NR_FIXED_RANGES; i++) {
+                b[n++] = FixedMtrr.rangeEndGpa(i) >>> 12;
+            }
+        }
+        for (int i = 0; i < m.listLength(); i++) {
+            long[] range = m.varRange(m.listEntry(i));
+            b[n++] = range[0] >>> 12;
+            b[n++] = range[1] >>> 12;
+        }
+        return MemtypeMap.build(limit, b, n, g -> KvmMtrrResolver.INSTANCE.typeAt(m, s, g));
     }
 }
