@@ -19,13 +19,17 @@ import org.mtrrledger.events.avro.MtrrEvent;
  * of the writer schema's parsing canonical form, then the binary body (Avro spec, "Single-object encoding").
  * Confluent's registry is not available; the fingerprint plus {@link ReleasedSchemas} play its part.
  *
+ * <p>Encoding with the compiled schema is written out by hand in {@link CurrentSchemaEncoder}; an event it does not
+ * take (a null where the schema has none, a union value of a foreign class) goes to the {@link EventDatumWriter}
+ * it replaced, which fails on it as before.
+ *
  * <p>Decoding checks the 10-byte header by hand. A body written with the compiled schema, which is what the engine
  * folds, is read by the hand-written {@link CurrentSchemaDecoder}; bodies of older released schemas go through one
  * reused {@link BinaryDecoder} and one resolving {@link SpecificDatumReader} per writer schema (faster than
  * {@code BinaryMessageDecoder} in a consumer loop).
  *
- * <p>Not thread-safe: the encoder's buffer, the reused decoder and the string caches of {@link CurrentSchemaDecoder}
- * belong to one call at a time. Every user keeps its own codec, used by one thread: the engine's {@code LedgerWriter}
+ * <p>Not thread-safe: the encoders' buffers, the reused decoder and the string caches of {@link CurrentSchemaEncoder}
+ * and {@link CurrentSchemaDecoder} belong to one call at a time. Every user keeps its own codec, used by one thread: the engine's {@code LedgerWriter}
  * (its consumer thread), {@code TimeTravel} and {@code LedgerQueries} (one per API server thread, through a
  * ThreadLocal) and {@code EncodedEvents} (one per event iterator).
  */
@@ -46,6 +50,9 @@ public final class EventCodec {
     /** Null if the compiled schema is not the one the decoder mirrors (a test fails then): Avro reads it instead. */
     private final CurrentSchemaDecoder currentDecoder =
             currentFingerprint == CurrentSchemaDecoder.FINGERPRINT ? new CurrentSchemaDecoder() : null;
+    /** Null if the compiled schema is not the one the encoder mirrors (a test fails then): Avro writes it instead. */
+    private final CurrentSchemaEncoder currentEncoder =
+            currentFingerprint == CurrentSchemaEncoder.FINGERPRINT ? new CurrentSchemaEncoder(header()) : null;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     /**
      * Buffered, and bound to {@link #buffer} once: a direct encoder hands the synchronized ByteArrayOutputStream one
@@ -71,22 +78,39 @@ public final class EventCodec {
     }
 
     public byte[] encode(MtrrEvent e) {
+        if (currentEncoder != null) {
+            byte[] payload = currentEncoder.encode(e);
+            if (payload != null) {
+                return payload;
+            }
+        }
+        return encodeWithAvro(e);
+    }
+
+    /** The encode before {@link CurrentSchemaEncoder}, now for the events it refuses: Avro throws on them. */
+    byte[] encodeWithAvro(MtrrEvent e) {
         try {
             // A write that failed half way left bytes in the encoder: flush them into the buffer that is now reset.
             encoder.flush();
             buffer.reset();
-            buffer.write(MAGIC0);
-            buffer.write(MAGIC1);
-            long fp = currentFingerprint;
-            for (int i = 0; i < 8; i++) {
-                buffer.write((int) (fp >>> (8 * i)));
-            }
+            buffer.writeBytes(header());
             writer.write(e, encoder);
             encoder.flush();
             return buffer.toByteArray();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** {@code C3 01} and the compiled schema's fingerprint, little-endian. */
+    private byte[] header() {
+        byte[] h = new byte[HEADER];
+        h[0] = MAGIC0;
+        h[1] = MAGIC1;
+        for (int i = 0; i < 8; i++) {
+            h[2 + i] = (byte) (currentFingerprint >>> (8 * i));
+        }
+        return h;
     }
 
     /** The writer schema fingerprint of an encoded payload. */

@@ -25,19 +25,15 @@ import org.mtrrledger.events.avro.DmaDirection;
 import org.mtrrledger.events.avro.DmaOp;
 import org.mtrrledger.events.avro.DmaOpKind;
 import org.mtrrledger.events.avro.FilePosition;
-import org.mtrrledger.events.avro.GeneratorPosition;
-import org.mtrrledger.events.avro.LifecycleOp;
 import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
-import org.mtrrledger.events.avro.VcpuLifecycle;
-import org.mtrrledger.events.avro.VmConfig;
 
 /**
  * {@link EventCodec#decode} reads bodies of the compiled schema with {@link CurrentSchemaDecoder}; it must decode
  * exactly what Avro's {@link SpecificDatumReader} decodes from the same bytes, and fail exactly where it fails.
  */
 class CurrentSchemaDecoderPropertiesTest {
-    private static final String DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    private static final String DIGEST = MtrrEventArbitraries.DIGEST;
     private static final String CORRUPT = "corrupt Avro body (schema v2): ";
 
     private final EventCodec codec = new EventCodec();
@@ -260,43 +256,13 @@ class CurrentSchemaDecoderPropertiesTest {
                 values).as(Corruption::new).list().ofMinSize(1).ofMaxSize(4);
     }
 
-    /**
-     * Strings: a few values that repeat (so the decoder's caches hit, miss, and evict more values than they hold,
-     * with equal lengths and different bytes), the empty string, values too long to be cached, and any other
-     * string, unpaired surrogates included (the writer encodes those as '?').
-     */
-    static Arbitrary<String> strings() {
-        Arbitrary<String> repeated = Arbitraries.of("vm-1", "vm-2", "vm-3", "vm-4", "vm-5", "vm-6", "ü", "中文",
-                "0000:01:00.0", "boot.trace", DIGEST, "", "x".repeat(300));
-        return Arbitraries.oneOf(repeated, repeated, Arbitraries.strings().all().ofMaxLength(200));
-    }
-
-    static Arbitrary<Object> payloads() {
-        Arbitrary<Boolean> bool = Arbitraries.of(true, false);
-        Arbitrary<Long> longs = Arbitraries.longs();
-        return Arbitraries.oneOf(
-                Combinators.combine(Arbitraries.integers(), bool, bool, bool).as(VmConfig::new),
-                Combinators.combine(Arbitraries.of(LifecycleOp.class), longs.injectNull(0.3)).as(VcpuLifecycle::new),
-                Combinators.combine(longs, longs, bool, bool).as(MsrWrite::new),
-                longs.map(Cr0Write::new),
-                Combinators.combine(Arbitraries.of(DmaOpKind.class), strings().injectNull(0.3),
-                        longs.injectNull(0.3), longs.injectNull(0.3), Arbitraries.of(DmaDirection.class).injectNull(0.3))
-                        .as(DmaOp::new));
-    }
-
     @Provide
     Arbitrary<MtrrEvent> events() {
-        Arbitrary<Object> sources = Arbitraries.<Object>oneOf(
-                Combinators.combine(strings(), Arbitraries.longs()).as(FilePosition::new),
-                Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(GeneratorPosition::new))
-                .injectNull(0.3);
-        return Combinators.combine(strings(), Arbitraries.integers().injectNull(0.3),
-                Arbitraries.longs().injectNull(0.3), sources, payloads(), strings().injectNull(0.3))
-                .as(MtrrEvent::new);
+        return MtrrEventArbitraries.events();
     }
 
     @Provide
     Arbitrary<List<MtrrEvent>> runs() {
-        return events().list().ofMinSize(1).ofMaxSize(12);
+        return MtrrEventArbitraries.runs();
     }
 }

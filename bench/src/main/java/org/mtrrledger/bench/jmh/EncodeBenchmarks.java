@@ -1,0 +1,109 @@
+package org.mtrrledger.bench.jmh;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.gen.BootLogGenerator;
+import org.mtrrledger.events.gen.FleetGenerator;
+import org.mtrrledger.events.gen.GeneratorSpec;
+import org.mtrrledger.events.kafka.IngestDigest;
+import org.mtrrledger.events.parse.LogFormat;
+import org.mtrrledger.events.parse.LogParser;
+import org.mtrrledger.events.parse.LogWriter;
+import org.mtrrledger.events.parse.ParseOptions;
+import org.mtrrledger.events.parse.ParsedLog;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * {@link EventCodec#encode} of the events {@code mtrr ingest} publishes, per event: the same input as
+ * {@link DecodeBenchmarks} (the first {@value DecodeBenchmarks#EVENTS} events of the bench's typicalFleet, seed 42,
+ * parsed from a JSON Lines file, so each has a FilePosition source and its own parsed strings, and stamped with the
+ * file's SHA-256 digest). {@link #specificDatumWriter} is a plain Avro encode for reference: the header, then one
+ * SpecificDatumWriter and one reused buffered BinaryEncoder into a reused ByteArrayOutputStream.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class EncodeBenchmarks {
+    static final int EVENTS = DecodeBenchmarks.EVENTS;
+
+    private static final String DIGEST = IngestDigest.of("0".repeat(64)).hex();
+
+    private final EventCodec codec = new EventCodec();
+    private final SpecificDatumWriter<MtrrEvent> writer = new SpecificDatumWriter<>(MtrrEvent.getClassSchema());
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+    private final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, null);
+    private MtrrEvent[] events;
+    private byte[] header;
+
+    @Setup
+    public void setup() throws IOException {
+        GeneratorSpec spec = FleetGenerator.plan(FleetGenerator.typicalFleet(42), 2 * EVENTS).spec();
+        StringWriter out = new StringWriter();
+        int written = 0;
+        try (LogWriter w = LogWriter.of(LogFormat.JSONL, out)) {
+            for (Iterator<MtrrEvent> it = BootLogGenerator.iterator(spec); it.hasNext() && written < EVENTS; written++) {
+                w.write(it.next());
+            }
+        }
+        events = new MtrrEvent[EVENTS];
+        int n = 0;
+        try (ParsedLog parsed = LogParser.forFormat(LogFormat.JSONL).open("fleet.jsonl",
+                new StringReader(out.toString()), ParseOptions.DEFAULTS)) {
+            for (MtrrEvent e : parsed) {
+                e.setIngest(DIGEST);
+                events[n++] = e;
+            }
+        }
+        if (n != EVENTS) {
+            throw new IllegalStateException("typicalFleet generated " + n + " events, not " + EVENTS);
+        }
+        header = Arrays.copyOf(codec.encode(events[0]), EventCodec.HEADER);
+        for (MtrrEvent e : events) {
+            if (!Arrays.equals(codec.encode(e), specificDatumWriterEncode(e))) {
+                throw new IllegalStateException("the two encodes differ for " + e);
+            }
+        }
+    }
+
+    private byte[] specificDatumWriterEncode(MtrrEvent e) throws IOException {
+        buffer.reset();
+        buffer.write(header, 0, header.length);
+        writer.write(e, encoder);
+        encoder.flush();
+        return buffer.toByteArray();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void eventCodec(Blackhole bh) {
+        for (MtrrEvent e : events) {
+            bh.consume(codec.encode(e));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void specificDatumWriter(Blackhole bh) throws IOException {
+        for (MtrrEvent e : events) {
+            bh.consume(specificDatumWriterEncode(e));
+        }
+    }
+}
