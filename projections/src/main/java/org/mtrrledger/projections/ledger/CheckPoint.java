@@ -96,7 +96,8 @@ final class CheckPoint {
      */
     List<Hazard> hazards(PolicyId policy, PossibleSets possible, long offset) {
         List<Hazard> out = new ArrayList<>(disagreement.size() + 2);
-        for (Hazard h : disagreement) {
+        for (int k = 0; k < disagreement.size(); k++) {
+            Hazard h = disagreement.get(k);
             out.add(h.policy() == policy ? h : new Hazard(policy, h.kind(), h.offset(), h.seq(), h.vcpu(), h.range(),
                     h.staleMask(), h.demanded(), h.sinceOffset()));
         }

@@ -71,24 +71,25 @@ final class GuestMapCache {
         int key = era.ordinal() * SOURCES + source.ordinal();
         MemtypeMap e = eventVcpuEpt[key];
         if (e == null) {
-            e = ept(era, v, source.of(vm, v));
+            e = ept(era, v, source);
             eventVcpuEpt[key] = e;
         }
         return e;
     }
 
     /**
-     * The EPT entries a fault by {@code faulting} installs under {@code era}, resolved from {@code source}. Where the
-     * era ignores the guest MTRRs (no non-coherent DMA, CR0.CD=1, v6.11) the map is one constant per slot, and
-     * {@code source} is not resolved at all.
+     * The EPT entries a fault by {@code faulting} installs under {@code era}, resolved from {@code source}'s MTRR
+     * state. Where the era ignores the guest MTRRs (no non-coherent DMA, CR0.CD=1, v6.11: {@code vmx_get_mt_mask()}
+     * returns before {@code kvm_mtrr_get_guest_memory_type()}) the map is one constant per slot, and the source
+     * state is not even looked up (for {@link MtrrSource#VCPU0} that is another vCPU, cold in cache).
      */
-    MemtypeMap ept(KernelEra era, VcpuState faulting, MtrrState source) {
+    MemtypeMap ept(KernelEra era, VcpuState faulting, MtrrSource source) {
         boolean nc = vm.hasNoncoherentDma();
         int slot = era.ordinal() * 4 + (faulting.cd() ? 2 : 0) + (nc ? 1 : 0);
         if (!era.usesMtrr(nc, faulting.cd())) {
             return constant(slot, era, faulting);
         }
-        PoliciesState.Resolution r = resolution(source);
+        PoliciesState.Resolution r = resolution(source.of(vm, faulting));
         MemtypeMap e = r.ept()[slot];
         if (e == null) {
             e = intern(EptView.of(era, vm, faulting, r.map()));
@@ -139,14 +140,19 @@ final class GuestMapCache {
     private PoliciesState.Resolution lookUp(MtrrState m) {
         VmSettings settings = vm.settings();
         PoliciesState.GuestMap g = state.guestMaps.get(m);
-        if (g != null && g.modCount() == m.modCount() && same(g.resolution().settings(), settings)) {
-            return g.resolution();
+        if (g != null && g.modCount == m.modCount() && same(g.resolution.settings(), settings)) {
+            return g.resolution;
         }
         long print = ResolvedStates.fingerprint(m);
         PoliciesState.Resolution r = state.resolvedStates.get(m, print, settings);
         if (r == null) {
             r = resolve(m, settings);
             state.resolvedStates.put(m, print, r);
+        }
+        if (g != null) {
+            g.modCount = m.modCount();
+            g.resolution = r;
+            return r;
         }
         if (state.guestMaps.size() > 4096) {
             state.guestMaps.clear();

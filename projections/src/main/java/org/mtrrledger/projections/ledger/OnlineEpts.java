@@ -16,13 +16,19 @@ import org.mtrrledger.projections.zap.MtrrSource;
  * encoded.
  *
  * <p>Kept current without trusting any reading of the event: {@code Fold} mutates at most the event's own vCPU, so
- * only the entries of the vCPUs that had events since the last use are recomputed ({@link VcpuChanges});
- * everything else a map depends on is compared on every use (the vCPU list, which is a new object whenever a vCPU is
- * added; the settings object, new at every vm_config; the non-coherent DMA flag; the shared MTRR state of
- * {@link MtrrSource#VCPU0} and {@link MtrrSource#PER_VM_COPY} and its modification count), and a change of any of
- * those recomputes every entry.
+ * only the entries of the vCPUs that had events since the last use are recomputed ({@link VcpuChanges}); the vCPU
+ * list (a new object whenever a vCPU is added), the settings object (new at every vm_config) and the non-coherent
+ * DMA flag are compared on every use, and a change of any of those recomputes every entry. With a shared MTRR state
+ * ({@link MtrrSource#VCPU0}, {@link MtrrSource#PER_VM_COPY}) a vCPU's map depends on that state and on the vCPU
+ * only through being online and its CR0.CD ({@link #kinds}): when only the shared state moved (its identity or
+ * modification count), the at most two maps are looked up again and handed to every position by its kind, without
+ * reading the vCPUs.
  */
 final class OnlineEpts {
+    private static final byte OFFLINE = 0;
+    private static final byte CD_CLEAR = 1;
+    private static final byte CD_SET = 2;
+
     private final KernelEra era;
     private final MtrrSource source;
 
@@ -34,6 +40,8 @@ final class OnlineEpts {
     private long eventCount = -1;
     /** By position in {@link #vcpus}; null for an offline vCPU. */
     private MemtypeMap[] byPosition = new MemtypeMap[0];
+    /** By position: offline, or online with CR0.CD clear or set, as of the last look at that vCPU. */
+    private byte[] kinds = new byte[0];
     private final List<MemtypeMap> distinct = new ArrayList<>(2);
 
     OnlineEpts(KernelEra era, MtrrSource source) {
@@ -49,24 +57,30 @@ final class OnlineEpts {
      */
     List<MemtypeMap> current(VmState vm, VcpuChanges changes, GuestMapCache maps) {
         MtrrState sharedNow = sharedState(vm);
-        boolean same = vcpus == vm.vcpus() && settings == vm.settings() && noncoherentDma == vm.hasNoncoherentDma()
-                && shared == sharedNow && (sharedNow == null || sharedModCount == sharedNow.modCount());
-        if (!same || changes.everyVcpuSince(eventCount)) {
+        boolean sameLayout = vcpus == vm.vcpus() && settings == vm.settings()
+                && noncoherentDma == vm.hasNoncoherentDma() && (shared == null) == (sharedNow == null);
+        if (!sameLayout || changes.everyVcpuSince(eventCount)) {
             rebuild(vm, sharedNow, maps);
-        } else if (vm.eventCount() != eventCount) {
+        } else {
             boolean changed = false;
-            if (changes.onlyLatestSince(eventCount)) {
-                // Current as of the previous event (the usual case in a burst of zaps): one vCPU at most to redo.
-                int k = changes.latestPosition();
-                if (k >= 0) {
-                    changed = recompute(vm, k, maps);
-                }
-            } else {
-                for (int k = 0; k < byPosition.length; k++) {
-                    if (changes.changedSince(k, eventCount)) {
-                        changed |= recompute(vm, k, maps);
+            if (vm.eventCount() != eventCount) {
+                if (changes.onlyLatestSince(eventCount)) {
+                    // Current as of the previous event (the usual case in a burst of zaps): one vCPU at most to redo.
+                    int k = changes.latestPosition();
+                    if (k >= 0) {
+                        changed = recompute(vm, k, maps);
+                    }
+                } else {
+                    for (int k = 0; k < byPosition.length; k++) {
+                        if (changes.changedSince(k, eventCount)) {
+                            changed |= recompute(vm, k, maps);
+                        }
                     }
                 }
+            }
+            if (sharedNow != null && (sharedNow != shared || sharedNow.modCount() != sharedModCount)) {
+                // After the recomputes above every kind is current, so any vCPU of a kind stands for all of them.
+                changed |= refreshShared(maps);
             }
             if (changed) {
                 collectDistinct();
@@ -83,9 +97,33 @@ final class OnlineEpts {
 
     /** Looks up the vCPU at position {@code k} again; whether its map changed. */
     private boolean recompute(VmState vm, int k, GuestMapCache maps) {
-        MemtypeMap e = ept(vm, vcpus.get(k), maps);
+        VcpuState v = vcpus.get(k);
+        kinds[k] = kindOf(v);
+        MemtypeMap e = ept(v, maps);
         boolean changed = e != byPosition[k];
         byPosition[k] = e;
+        return changed;
+    }
+
+    /** Every online position gets the map of its kind under the shared state now; whether any changed. */
+    private boolean refreshShared(GuestMapCache maps) {
+        MemtypeMap cdClear = null;
+        MemtypeMap cdSet = null;
+        boolean changed = false;
+        for (int k = 0; k < byPosition.length; k++) {
+            MemtypeMap e;
+            if (kinds[k] == OFFLINE) {
+                continue;
+            } else if (kinds[k] == CD_SET) {
+                cdSet = cdSet == null ? ept(vcpus.get(k), maps) : cdSet;
+                e = cdSet;
+            } else {
+                cdClear = cdClear == null ? ept(vcpus.get(k), maps) : cdClear;
+                e = cdClear;
+            }
+            changed |= e != byPosition[k];
+            byPosition[k] = e;
+        }
         return changed;
     }
 
@@ -108,18 +146,20 @@ final class OnlineEpts {
         List<VcpuState> all = vm.vcpus();
         if (byPosition.length != all.size()) {
             byPosition = new MemtypeMap[all.size()];
+            kinds = new byte[all.size()];
         }
         MemtypeMap cdClear = null;
         MemtypeMap cdSet = null;
         for (int k = 0; k < byPosition.length; k++) {
             VcpuState v = all.get(k);
-            if (sharedNow == null || !v.online()) {
-                byPosition[k] = ept(vm, v, maps);
-            } else if (v.cd()) {
-                cdSet = cdSet == null ? ept(vm, v, maps) : cdSet;
+            kinds[k] = kindOf(v);
+            if (sharedNow == null || kinds[k] == OFFLINE) {
+                byPosition[k] = ept(v, maps);
+            } else if (kinds[k] == CD_SET) {
+                cdSet = cdSet == null ? ept(v, maps) : cdSet;
                 byPosition[k] = cdSet;
             } else {
-                cdClear = cdClear == null ? ept(vm, v, maps) : cdClear;
+                cdClear = cdClear == null ? ept(v, maps) : cdClear;
                 byPosition[k] = cdClear;
             }
         }
@@ -127,8 +167,12 @@ final class OnlineEpts {
         collectDistinct();
     }
 
-    private MemtypeMap ept(VmState vm, VcpuState v, GuestMapCache maps) {
-        return v.online() ? maps.ept(era, v, source.of(vm, v)) : null;
+    private static byte kindOf(VcpuState v) {
+        return !v.online() ? OFFLINE : v.cd() ? CD_SET : CD_CLEAR;
+    }
+
+    private MemtypeMap ept(VcpuState v, GuestMapCache maps) {
+        return v.online() ? maps.ept(era, v, source) : null;
     }
 
     private void collectDistinct() {

@@ -64,8 +64,18 @@ public final class PoliciesState implements ProjectionState {
     final java.util.HashMap<org.mtrrledger.projections.memtype.MemtypeMap, Resolution> resolutions =
             new java.util.HashMap<>();
 
-    /** The resolution of one MTRR state, valid while its {@link MtrrState#modCount()} is unchanged. */
-    record GuestMap(long modCount, Resolution resolution) {
+    /**
+     * The resolution of one MTRR state, valid while its {@link MtrrState#modCount()} is unchanged; updated in place
+     * when the state changed (an entry per write would be garbage at once).
+     */
+    static final class GuestMap {
+        long modCount;
+        Resolution resolution;
+
+        GuestMap(long modCount, Resolution resolution) {
+            this.modCount = modCount;
+            this.resolution = resolution;
+        }
     }
 
     /**

@@ -15,15 +15,15 @@ public final class PolicyCounters {
     long ipatHazards;
     long disagreementHazards;
 
-    void countZap(GfnRange r, long gfnLimit) {
+    /** @param clipped {@code r.clip(gfnLimit)}, which the caller has at hand already */
+    void countZap(GfnRange r, GfnRange clipped, long gfnLimit) {
         zapCalls++;
         if (r.degenerate()) {
             degenerateCalls++;
             return;
         }
-        GfnRange c = r.clip(gfnLimit);
-        if (c != null) {
-            gfnsZapped += c.size();
+        if (clipped != null) {
+            gfnsZapped += clipped.size();
         }
         if (r.start() == 0 && Long.compareUnsigned(r.end(), gfnLimit) >= 0) {
             fullRangeZaps++;

@@ -61,8 +61,8 @@ public final class PolicyProjection implements Projection {
                 out = orNew(out);
                 out.add(new ProjectionRecord(ProjectionRecord.Kind.ZAP, i, k,
                         new ZapRecord(p.id(), ref.offset(), k, step.vcpu(), z.range(), z.rule()).encode()));
-                s.counters[i].countZap(z.range(), limit);
                 GfnRange c = z.range().clip(limit);
+                s.counters[i].countZap(z.range(), c, limit);
                 if (c != null) {
                     s.possible[i].clear(c);
                     cleared = true;

@@ -45,7 +45,7 @@ enum MsrWriteRule {
 
     abstract boolean gate(VmState vm, FoldStep step);
 
-    void zaps(VmState vm, FoldStep step, String policy, List<Zap> out) {
+    void zaps(VmState vm, FoldStep step, PolicyId policy, List<Zap> out) {
         if (gate(vm, step)) {
             UpdateMtrrZap.zap(step.msrWrite(), vm.vcpu(step.vcpu()).mtrr(), policy, out);
         }

@@ -12,11 +12,11 @@ record RulePolicy(PolicyId id, KernelEra era, MtrrSource mtrrSource, MsrWriteRul
     @Override
     public void zaps(VmState vm, FoldStep step, List<Zap> out) {
         if (step.msrWrite() != null) {
-            onMsrWrite.zaps(vm, step, id.label, out);
+            onMsrWrite.zaps(vm, step, id, out);
         } else if (step.cr0Write() != null) {
-            onCr0Write.zaps(vm, step, id.label, out);
+            onCr0Write.zaps(vm, step, id, out);
         } else if (step.dma() != null) {
-            onDma.zaps(vm, step, id.label, out);
+            onDma.zaps(vm, step, id, out);
         }
     }
 }

@@ -17,7 +17,26 @@ final class UpdateMtrrZap {
     private UpdateMtrrZap() {
     }
 
-    static void zap(MsrWriteFact w, MtrrState writer, String policy, List<Zap> out) {
+    private static final PolicyText DEF_TYPE_ALL = new PolicyText(" update_mtrr: DEF_TYPE write zaps all");
+    /** By {@code 2 * pair + (PHYSMASK ? 1 : 0)}. */
+    private static final PolicyText[] NEW_VAR_RANGE = new PolicyText[2 * MtrrMsr.NR_VAR_MTRR];
+    /** By fixed MSR, {@code fixed_msr_to_range_index() / 8}. */
+    private static final PolicyText[] FIXED_SPAN = new PolicyText[FixedMtrr.NR_FIXED_RANGES / 8];
+
+    static {
+        for (int idx = 0; idx < MtrrMsr.NR_VAR_MTRR; idx++) {
+            NEW_VAR_RANGE[2 * idx] = new PolicyText(" update_mtrr: new range of variable pair " + idx
+                    + " (PHYSBASE write)");
+            NEW_VAR_RANGE[2 * idx + 1] = new PolicyText(" update_mtrr: new range of variable pair " + idx
+                    + " (PHYSMASK write)");
+        }
+        for (int msr : FixedMtrr.msrs()) {
+            FIXED_SPAN[FixedMtrr.rangeIndex(msr) / 8] = new PolicyText(" update_mtrr: fixed MSR 0x"
+                    + Long.toHexString(msr) + " span");
+        }
+    }
+
+    static void zap(MsrWriteFact w, MtrrState writer, PolicyId policy, List<Zap> out) {
         if (!MtrrMsr.isMtrr(w.kind())) {
             return;
         }
@@ -28,16 +47,16 @@ final class UpdateMtrrZap {
             case FIXED -> {
                 if (writer.fixedEnabled()) {
                     long[] s = FixedMtrr.msrSpanGfn(w.msr());
-                    out.add(new Zap(new GfnRange(s[0], s[1]), policy + " update_mtrr: fixed MSR 0x"
-                            + Long.toHexString(w.msr()) + " span"));
+                    out.add(new Zap(new GfnRange(s[0], s[1]),
+                            FIXED_SPAN[FixedMtrr.rangeIndex(w.msr()) / 8].of(policy)));
                 }
             }
-            case DEF_TYPE -> out.add(new Zap(GfnRange.ALL52, policy + " update_mtrr: DEF_TYPE write zaps all"));
+            case DEF_TYPE -> out.add(new Zap(GfnRange.ALL52, DEF_TYPE_ALL.of(policy)));
             default -> {
                 int idx = MtrrMsr.varIndex(w.msr());
                 long[] r = writer.varRange(idx);
-                out.add(new Zap(GfnRange.ofGpa(r[0], r[1]), policy + " update_mtrr: new range of variable pair "
-                        + idx + (w.kind() == MtrrMsr.VAR_BASE ? " (PHYSBASE write)" : " (PHYSMASK write)")));
+                out.add(new Zap(GfnRange.ofGpa(r[0], r[1]),
+                        NEW_VAR_RANGE[2 * idx + (w.kind() == MtrrMsr.VAR_BASE ? 0 : 1)].of(policy)));
             }
         }
     }
