@@ -1,10 +1,8 @@
 package org.mtrrledger.bench.jmh;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.io.BinaryDecoder;
@@ -12,15 +10,6 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
-import org.mtrrledger.events.gen.BootLogGenerator;
-import org.mtrrledger.events.gen.FleetGenerator;
-import org.mtrrledger.events.gen.GeneratorSpec;
-import org.mtrrledger.events.kafka.IngestDigest;
-import org.mtrrledger.events.parse.LogFormat;
-import org.mtrrledger.events.parse.LogParser;
-import org.mtrrledger.events.parse.LogWriter;
-import org.mtrrledger.events.parse.ParseOptions;
-import org.mtrrledger.events.parse.ParsedLog;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -44,8 +33,6 @@ import org.openjdk.jmh.infra.Blackhole;
 public class DecodeBenchmarks {
     static final int EVENTS = 5_000;
 
-    private static final String DIGEST = IngestDigest.of("0".repeat(64)).hex();
-
     private final EventCodec codec = new EventCodec();
     private final Map<Long, SpecificDatumReader<MtrrEvent>> readers = new HashMap<>();
     private byte[][] payloads;
@@ -53,25 +40,10 @@ public class DecodeBenchmarks {
 
     @Setup
     public void setup() throws IOException {
-        GeneratorSpec spec = FleetGenerator.plan(FleetGenerator.typicalFleet(42), 2 * EVENTS).spec();
-        StringWriter out = new StringWriter();
-        int written = 0;
-        try (LogWriter writer = LogWriter.of(LogFormat.JSONL, out)) {
-            for (Iterator<MtrrEvent> it = BootLogGenerator.iterator(spec); it.hasNext() && written < EVENTS; written++) {
-                writer.write(it.next());
-            }
-        }
+        List<MtrrEvent> events = IngestedEvents.published(EVENTS);
         payloads = new byte[EVENTS][];
-        int n = 0;
-        try (ParsedLog parsed = LogParser.forFormat(LogFormat.JSONL).open("fleet.jsonl",
-                new StringReader(out.toString()), ParseOptions.DEFAULTS)) {
-            for (MtrrEvent e : parsed) {
-                e.setIngest(DIGEST);
-                payloads[n++] = codec.encode(e);
-            }
-        }
-        if (n != EVENTS) {
-            throw new IllegalStateException("typicalFleet generated " + n + " events, not " + EVENTS);
+        for (int i = 0; i < EVENTS; i++) {
+            payloads[i] = codec.encode(events.get(i));
         }
         readers.put(codec.currentFingerprint(), new SpecificDatumReader<>(MtrrEvent.getClassSchema()));
         for (byte[] p : payloads) {

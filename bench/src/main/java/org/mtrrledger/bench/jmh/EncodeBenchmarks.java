@@ -2,25 +2,13 @@ package org.mtrrledger.bench.jmh;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
-import org.mtrrledger.events.gen.BootLogGenerator;
-import org.mtrrledger.events.gen.FleetGenerator;
-import org.mtrrledger.events.gen.GeneratorSpec;
-import org.mtrrledger.events.kafka.IngestDigest;
-import org.mtrrledger.events.parse.LogFormat;
-import org.mtrrledger.events.parse.LogParser;
-import org.mtrrledger.events.parse.LogWriter;
-import org.mtrrledger.events.parse.ParseOptions;
-import org.mtrrledger.events.parse.ParsedLog;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -44,7 +32,6 @@ import org.openjdk.jmh.infra.Blackhole;
 public class EncodeBenchmarks {
     static final int EVENTS = DecodeBenchmarks.EVENTS;
 
-    private static final String DIGEST = IngestDigest.of("0".repeat(64)).hex();
 
     private final EventCodec codec = new EventCodec();
     private final SpecificDatumWriter<MtrrEvent> writer = new SpecificDatumWriter<>(MtrrEvent.getClassSchema());
@@ -55,26 +42,7 @@ public class EncodeBenchmarks {
 
     @Setup
     public void setup() throws IOException {
-        GeneratorSpec spec = FleetGenerator.plan(FleetGenerator.typicalFleet(42), 2 * EVENTS).spec();
-        StringWriter out = new StringWriter();
-        int written = 0;
-        try (LogWriter w = LogWriter.of(LogFormat.JSONL, out)) {
-            for (Iterator<MtrrEvent> it = BootLogGenerator.iterator(spec); it.hasNext() && written < EVENTS; written++) {
-                w.write(it.next());
-            }
-        }
-        events = new MtrrEvent[EVENTS];
-        int n = 0;
-        try (ParsedLog parsed = LogParser.forFormat(LogFormat.JSONL).open("fleet.jsonl",
-                new StringReader(out.toString()), ParseOptions.DEFAULTS)) {
-            for (MtrrEvent e : parsed) {
-                e.setIngest(DIGEST);
-                events[n++] = e;
-            }
-        }
-        if (n != EVENTS) {
-            throw new IllegalStateException("typicalFleet generated " + n + " events, not " + EVENTS);
-        }
+        events = IngestedEvents.published(EVENTS).toArray(new MtrrEvent[0]);
         header = Arrays.copyOf(codec.encode(events[0]), EventCodec.HEADER);
         for (MtrrEvent e : events) {
             if (!Arrays.equals(codec.encode(e), specificDatumWriterEncode(e))) {

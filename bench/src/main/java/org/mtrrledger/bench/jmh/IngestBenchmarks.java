@@ -1,19 +1,11 @@
 package org.mtrrledger.bench.jmh;
 
-import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
-import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
-import org.mtrrledger.events.gen.BootLogGenerator;
-import org.mtrrledger.events.gen.FleetGenerator;
-import org.mtrrledger.events.gen.GeneratorSpec;
-import org.mtrrledger.events.kafka.IngestDigest;
 import org.mtrrledger.events.parse.LogFormat;
 import org.mtrrledger.events.parse.LogParser;
-import org.mtrrledger.events.parse.LogWriter;
 import org.mtrrledger.events.parse.ParseOptions;
 import org.mtrrledger.events.parse.ParsedLog;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,25 +29,14 @@ import org.openjdk.jmh.annotations.State;
 public class IngestBenchmarks {
     static final int EVENTS = 5_000;
 
-    private static final String DIGEST = IngestDigest.of("0".repeat(64)).hex();
+    private static final String DIGEST = IngestedEvents.DIGEST;
 
     private final EventCodec codec = new EventCodec();
     private String log;
 
     @Setup
-    public void setup() throws IOException {
-        GeneratorSpec spec = FleetGenerator.plan(FleetGenerator.typicalFleet(42), 2 * EVENTS).spec();
-        StringWriter out = new StringWriter();
-        int written = 0;
-        try (LogWriter writer = LogWriter.of(LogFormat.JSONL, out)) {
-            for (Iterator<MtrrEvent> it = BootLogGenerator.iterator(spec); it.hasNext() && written < EVENTS; written++) {
-                writer.write(it.next());
-            }
-        }
-        if (written != EVENTS) {
-            throw new IllegalStateException("typicalFleet generated " + written + " events, not " + EVENTS);
-        }
-        log = out.toString();
+    public void setup() {
+        log = IngestedEvents.jsonl(EVENTS);
     }
 
     private ParsedLog parse() {
