@@ -29,11 +29,13 @@ final class GuestMapCache {
     private final MemtypeMap[] eventVcpuEpt = new MemtypeMap[ERAS.length * SOURCES];
 
     /**
-     * The MTRR state last resolved during this event and its resolution: the policies ask for the same state (the
-     * event's vCPU's) again and again, and within one event neither its modification count nor the settings move.
+     * The MTRR states resolved during this event and their resolutions: the policies ask for the same few states
+     * (the event's vCPU's, vCPU 0's, the per-VM copy) again and again, alternating, and within one event neither
+     * their modification counts nor the settings move. Filled round robin.
      */
-    private MtrrState lastState;
-    private PoliciesState.Resolution lastResolution;
+    private final MtrrState[] memoStates = new MtrrState[4];
+    private final PoliciesState.Resolution[] memoResolutions = new PoliciesState.Resolution[4];
+    private int memoNext;
 
     GuestMapCache(PoliciesState state) {
         this.state = state;
@@ -43,8 +45,7 @@ final class GuestMapCache {
     GuestMapCache forEvent(VmState vm) {
         this.vm = vm;
         java.util.Arrays.fill(eventVcpuEpt, null);
-        lastState = null;
-        lastResolution = null;
+        java.util.Arrays.fill(memoStates, null);
         return this;
     }
 
@@ -124,12 +125,15 @@ final class GuestMapCache {
     }
 
     private PoliciesState.Resolution resolution(MtrrState m) {
-        if (m == lastState) {
-            return lastResolution;
+        for (int k = 0; k < memoStates.length; k++) {
+            if (memoStates[k] == m) {
+                return memoResolutions[k];
+            }
         }
         PoliciesState.Resolution r = lookUp(m);
-        lastState = m;
-        lastResolution = r;
+        memoStates[memoNext] = m;
+        memoResolutions[memoNext] = r;
+        memoNext = (memoNext + 1) & (memoStates.length - 1);
         return r;
     }
 
@@ -143,11 +147,19 @@ final class GuestMapCache {
         if (g != null && g.modCount == m.modCount() && same(g.resolution.settings(), settings)) {
             return g.resolution;
         }
-        long print = ResolvedStates.fingerprint(m);
-        PoliciesState.Resolution r = state.resolvedStates.get(m, print, settings);
-        if (r == null) {
-            r = resolve(m, settings);
-            state.resolvedStates.put(m, print, r);
+        PoliciesState.Resolution r;
+        if (!m.enabled()) {
+            // E=0: every page is mtrr_disabled_type(), whatever the other MSRs hold. Firmware and kernel clear E
+            // before reprogramming (MtrrLib's pre-change hook, Linux's prepare_set()), so most writes land here:
+            // 88 % of the content lookups on typicalFleet(42).
+            r = disabledResolution(m, settings);
+        } else {
+            long print = ResolvedStates.fingerprint(m);
+            r = state.resolvedStates.get(m, print, settings);
+            if (r == null) {
+                r = resolve(m, settings);
+                state.resolvedStates.put(m, print, r);
+            }
         }
         if (g != null) {
             g.modCount = m.modCount();
@@ -158,6 +170,16 @@ final class GuestMapCache {
             state.guestMaps.clear();
         }
         state.guestMaps.put(m, new PoliciesState.GuestMap(m.modCount(), r));
+        return r;
+    }
+
+    /** The resolution of any state with MTRRs disabled under {@code settings} (one map: the disabled type). */
+    private PoliciesState.Resolution disabledResolution(MtrrState m, VmSettings settings) {
+        PoliciesState.Resolution r = state.disabledResolution;
+        if (r == null || !same(r.settings(), settings)) {
+            r = resolve(m, settings);
+            state.disabledResolution = r;
+        }
         return r;
     }
 

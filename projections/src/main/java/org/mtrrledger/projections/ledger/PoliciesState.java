@@ -31,6 +31,8 @@ public final class PoliciesState implements ProjectionState {
 
     /** Resolutions by MTRR content, when the identity above is stale ({@link ResolvedStates}); a cache too. */
     final ResolvedStates resolvedStates = new ResolvedStates();
+    /** The resolution of every state with MTRRs disabled (E=0), under its settings; a cache too, null until used. */
+    Resolution disabledResolution;
 
     /** The vCPUs that had events, for {@link #online}. */
     final VcpuChanges vcpuChanges = new VcpuChanges();
