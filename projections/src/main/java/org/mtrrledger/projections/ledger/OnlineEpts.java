@@ -23,6 +23,9 @@ import org.mtrrledger.projections.zap.MtrrSource;
  * only through being online and its CR0.CD ({@link #kinds}): when only the shared state moved (its identity or
  * modification count), the at most two maps are looked up again and handed to every position by its kind, without
  * reading the vCPUs.
+ *
+ * <p>The distinct maps are kept with the number of positions holding each, so a position that changes costs a look
+ * at the (one to three) distinct maps instead of a scan of every position.
  */
 final class OnlineEpts {
     private static final byte OFFLINE = 0;
@@ -42,7 +45,9 @@ final class OnlineEpts {
     private MemtypeMap[] byPosition = new MemtypeMap[0];
     /** By position: offline, or online with CR0.CD clear or set, as of the last look at that vCPU. */
     private byte[] kinds = new byte[0];
+    /** The maps held by at least one position, in the order they were first held, and how many hold each. */
     private final List<MemtypeMap> distinct = new ArrayList<>(2);
+    private int[] holders = new int[4];
 
     OnlineEpts(KernelEra era, MtrrSource source) {
         this.era = era;
@@ -50,8 +55,8 @@ final class OnlineEpts {
     }
 
     /**
-     * The distinct EPT maps (by identity: they are interned) of the online vCPUs of {@code vm} now, in vCPU order of
-     * first appearance.
+     * The distinct EPT maps (by identity: they are interned) of the online vCPUs of {@code vm} now. Their order is
+     * not the vCPUs': all of them are added with the same event offset, and adds of one offset commute.
      *
      * @param changes the vCPUs that had events, already told about the current one
      */
@@ -62,28 +67,24 @@ final class OnlineEpts {
         if (!sameLayout || changes.everyVcpuSince(eventCount)) {
             rebuild(vm, sharedNow, maps);
         } else {
-            boolean changed = false;
             if (vm.eventCount() != eventCount) {
                 if (changes.onlyLatestSince(eventCount)) {
                     // Current as of the previous event (the usual case in a burst of zaps): one vCPU at most to redo.
                     int k = changes.latestPosition();
                     if (k >= 0) {
-                        changed = recompute(vm, k, maps);
+                        recompute(k, maps);
                     }
                 } else {
                     for (int k = 0; k < byPosition.length; k++) {
                         if (changes.changedSince(k, eventCount)) {
-                            changed |= recompute(vm, k, maps);
+                            recompute(k, maps);
                         }
                     }
                 }
             }
             if (sharedNow != null && (sharedNow != shared || sharedNow.modCount() != sharedModCount)) {
                 // After the recomputes above every kind is current, so any vCPU of a kind stands for all of them.
-                changed |= refreshShared(maps);
-            }
-            if (changed) {
-                collectDistinct();
+                refreshShared(maps);
             }
         }
         vcpus = vm.vcpus();
@@ -95,36 +96,63 @@ final class OnlineEpts {
         return distinct;
     }
 
-    /** Looks up the vCPU at position {@code k} again; whether its map changed. */
-    private boolean recompute(VmState vm, int k, GuestMapCache maps) {
+    /** Looks up the vCPU at position {@code k} again. */
+    private void recompute(int k, GuestMapCache maps) {
         VcpuState v = vcpus.get(k);
         kinds[k] = kindOf(v);
-        MemtypeMap e = ept(v, maps);
-        boolean changed = e != byPosition[k];
-        byPosition[k] = e;
-        return changed;
+        place(k, ept(v, maps));
     }
 
-    /** Every online position gets the map of its kind under the shared state now; whether any changed. */
-    private boolean refreshShared(GuestMapCache maps) {
+    /** Every online position gets the map of its kind under the shared state now. */
+    private void refreshShared(GuestMapCache maps) {
         MemtypeMap cdClear = null;
         MemtypeMap cdSet = null;
-        boolean changed = false;
         for (int k = 0; k < byPosition.length; k++) {
-            MemtypeMap e;
-            if (kinds[k] == OFFLINE) {
-                continue;
-            } else if (kinds[k] == CD_SET) {
+            if (kinds[k] == CD_SET) {
                 cdSet = cdSet == null ? ept(vcpus.get(k), maps) : cdSet;
-                e = cdSet;
-            } else {
+                place(k, cdSet);
+            } else if (kinds[k] == CD_CLEAR) {
                 cdClear = cdClear == null ? ept(vcpus.get(k), maps) : cdClear;
-                e = cdClear;
+                place(k, cdClear);
             }
-            changed |= e != byPosition[k];
-            byPosition[k] = e;
         }
-        return changed;
+    }
+
+    /** Position {@code k} holds {@code e} (null: offline) from now on. */
+    private void place(int k, MemtypeMap e) {
+        MemtypeMap old = byPosition[k];
+        if (old == e) {
+            return;
+        }
+        byPosition[k] = e;
+        if (old != null) {
+            int i = indexOfSame(old);
+            if (--holders[i] == 0) {
+                distinct.remove(i);
+                System.arraycopy(holders, i + 1, holders, i, distinct.size() - i);
+            }
+        }
+        if (e != null) {
+            int i = indexOfSame(e);
+            if (i >= 0) {
+                holders[i]++;
+            } else {
+                if (distinct.size() == holders.length) {
+                    holders = java.util.Arrays.copyOf(holders, holders.length * 2);
+                }
+                holders[distinct.size()] = 1;
+                distinct.add(e);
+            }
+        }
+    }
+
+    private int indexOfSame(MemtypeMap m) {
+        for (int i = 0; i < distinct.size(); i++) {
+            if (distinct.get(i) == m) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private MtrrState sharedState(VmState vm) {
@@ -147,24 +175,26 @@ final class OnlineEpts {
         if (byPosition.length != all.size()) {
             byPosition = new MemtypeMap[all.size()];
             kinds = new byte[all.size()];
+        } else {
+            java.util.Arrays.fill(byPosition, null);
         }
+        distinct.clear();
         MemtypeMap cdClear = null;
         MemtypeMap cdSet = null;
         for (int k = 0; k < byPosition.length; k++) {
             VcpuState v = all.get(k);
             kinds[k] = kindOf(v);
             if (sharedNow == null || kinds[k] == OFFLINE) {
-                byPosition[k] = ept(v, maps);
+                place(k, ept(v, maps));
             } else if (kinds[k] == CD_SET) {
                 cdSet = cdSet == null ? ept(v, maps) : cdSet;
-                byPosition[k] = cdSet;
+                place(k, cdSet);
             } else {
                 cdClear = cdClear == null ? ept(v, maps) : cdClear;
-                byPosition[k] = cdClear;
+                place(k, cdClear);
             }
         }
         vcpus = all;
-        collectDistinct();
     }
 
     private static byte kindOf(VcpuState v) {
@@ -173,25 +203,5 @@ final class OnlineEpts {
 
     private MemtypeMap ept(VcpuState v, GuestMapCache maps) {
         return v.online() ? maps.ept(era, v, source) : null;
-    }
-
-    private void collectDistinct() {
-        distinct.clear();
-        MemtypeMap previous = null;
-        for (MemtypeMap e : byPosition) {
-            if (e != null && e != previous && !containsSame(distinct, e)) {
-                distinct.add(e);
-            }
-            previous = e == null ? previous : e;
-        }
-    }
-
-    private static boolean containsSame(List<MemtypeMap> maps, MemtypeMap m) {
-        for (int k = 0; k < maps.size(); k++) {
-            if (maps.get(k) == m) {
-                return true;
-            }
-        }
-        return false;
     }
 }
