@@ -29,9 +29,10 @@ import org.mtrrledger.events.avro.MtrrEvent;
  * {@code BinaryMessageDecoder} in a consumer loop).
  *
  * <p>Not thread-safe: the encoders' buffers, the reused decoder and the string caches of {@link CurrentSchemaEncoder}
- * and {@link CurrentSchemaDecoder} belong to one call at a time. Every user keeps its own codec, used by one thread: the engine's {@code LedgerWriter}
- * (its consumer thread), {@code TimeTravel} and {@code LedgerQueries} (one per API server thread, through a
- * ThreadLocal) and {@code EncodedEvents} (one per event iterator).
+ * and {@link CurrentSchemaDecoder} belong to one call at a time. Every user keeps its own codec, used by one
+ * thread at a time: the engine's {@code LedgerWriter} (on its fold thread, one poll after another),
+ * {@code TimeTravel} and {@code LedgerQueries} (one per API server thread, through a ThreadLocal) and
+ * {@code EncodedEvents} (one per event iterator).
  */
 public final class EventCodec {
     static {
