@@ -15,11 +15,21 @@ import org.mtrrledger.events.avro.MtrrEvent;
  * carry (VM config, lifecycle, host-initiated writes, DMA, untimed guest writes) becomes a {@code # mtrr:} record,
  * and a {@code # mtrr: vm <id>} record precedes each change of VM. Timestamps keep full nanosecond precision: the
  * fraction has 6 digits when the value is a whole microsecond, 9 otherwise (the parser accepts 1..9).
+ * {@link Shape#TRACE_CMD_REPORT} writes the same lines as {@code trace-cmd report} prints them instead.
  */
 public final class FtraceWriter implements LogWriter {
+    /** The line shape of traced writes. */
+    public enum Shape {
+        /** {@code /sys/kernel/tracing/trace}: a 5-character flags column, event name then one space. */
+        FTRACE,
+        /** {@code trace-cmd report}: no flags column, the event name padded to 20 columns. */
+        TRACE_CMD_REPORT
+    }
+
     private static final int FIRST_TID = 4000;
 
     private final Writer out;
+    private final Shape shape;
     private final Map<String, Map<Integer, Integer>> tids = new HashMap<>();
     private final StringBuilder line = new StringBuilder(128);
     private String currentVm;
@@ -27,7 +37,12 @@ public final class FtraceWriter implements LogWriter {
     private boolean headerWritten;
 
     public FtraceWriter(Writer out) {
+        this(out, Shape.FTRACE);
+    }
+
+    public FtraceWriter(Writer out, Shape shape) {
         this.out = out;
+        this.shape = shape;
     }
 
     @Override
@@ -64,19 +79,31 @@ public final class FtraceWriter implements LogWriter {
         for (int i = cpu.length(); i < 3; i++) {
             line.append('0');
         }
-        line.append(cpu).append("] ..... ");
+        line.append(cpu).append(shape == Shape.FTRACE ? "] ..... " : "] ");
         appendTimestamp(line, e.getTimestampNs());
+        line.append(": ");
+        appendEvent(line, p instanceof MsrWrite ? "kvm_msr:" : "kvm_cr:");
         if (p instanceof MsrWrite w) {
-            line.append(": kvm_msr: msr_write ").append(Long.toHexString(w.getMsr()))
+            line.append("msr_write ").append(Long.toHexString(w.getMsr()))
                     .append(" = ").append(Hex.of(w.getValue()));
             if (w.getFaulted()) {
                 line.append(" (#GP)");
             }
         } else {
-            line.append(": kvm_cr: cr_write 0 = ").append(Hex.of(((Cr0Write) p).getValue()));
+            line.append("cr_write 0 = ").append(Hex.of(((Cr0Write) p).getValue()));
         }
         line.append('\n');
         out.append(line);
+    }
+
+    private void appendEvent(StringBuilder b, String event) {
+        b.append(event);
+        if (shape == Shape.TRACE_CMD_REPORT) {
+            for (int i = event.length(); i < 20; i++) {
+                b.append(' ');
+            }
+        }
+        b.append(' ');
     }
 
     private int tid(String vm, int vcpu) {

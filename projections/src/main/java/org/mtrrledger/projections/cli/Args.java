@@ -34,6 +34,45 @@ final class Args {
         }
     }
 
+    /** A size such as {@code 4G}, {@code 3072M}, {@code 16GiB} or plain bytes; a bad one is a usage error naming {@code option}. */
+    static long bytes(String option, String s) {
+        String t = s.trim().toUpperCase(java.util.Locale.ROOT).replace("IB", "").replace("B", "");
+        long mult = 1;
+        if (!t.isEmpty() && Character.isLetter(t.charAt(t.length() - 1))) {
+            mult = switch (t.charAt(t.length() - 1)) {
+                case 'K' -> 1L << 10;
+                case 'M' -> 1L << 20;
+                case 'G' -> 1L << 30;
+                case 'T' -> 1L << 40;
+                default -> throw new UsageError(option + ": unknown unit in '" + s + "' (K, M, G or T)");
+            };
+            t = t.substring(0, t.length() - 1).trim();
+        }
+        try {
+            long n = Long.parseLong(t);
+            if (n <= 0 || n > Long.MAX_VALUE / mult) {
+                throw new UsageError(option + ": '" + s + "' is not a positive size");
+            }
+            return n * mult;
+        } catch (NumberFormatException e) {
+            throw new UsageError(option + ": '" + s + "' is not a size such as 4G or 3072M");
+        }
+    }
+
+    /** A duration such as {@code 90s}, {@code 30m}, {@code 2h}; a bad one is a usage error naming {@code option}. */
+    static java.time.Duration duration(String option, String s) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smh])").matcher(s.trim());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new UsageError(option + ": '" + s + "' is not a duration such as 90s, 30m or 2h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            default -> java.time.Duration.ofHours(n);
+        };
+    }
+
     /** A bad option value found after parsing: reported like picocli's own usage errors. */
     static final class UsageError extends RuntimeException {
         UsageError(String message) {

@@ -133,7 +133,7 @@ final class GenCommand implements Callable<Integer> {
                 Pci64HoleUc.valueOf(pci64.toUpperCase(Locale.ROOT)), dmaDuring, dmaAfter);
         return GeneratorSpec.defaults().withSeed(seed).withVms(vms).withVcpus(vcpuRange())
                 .withFirmware(FirmwareChoice.valueOf(firmware.toUpperCase(Locale.ROOT))).withNoncoherentDma(dma)
-                .withQuirkCdNwCleared(onOff(quirk)).withMaxPhysAddr(maxPhysAddr).withRamBytes(bytes(ram))
+                .withQuirkCdNwCleared(onOff(quirk)).withMaxPhysAddr(maxPhysAddr).withRamBytes(Args.bytes("--ram", ram))
                 .withMachine(Machine.valueOf(machine.toUpperCase(Locale.ROOT))).withScenarios(sc)
                 .withVmIdPrefix(vmPrefix);
     }
@@ -153,22 +153,5 @@ final class GenCommand implements Callable<Integer> {
             case "off", "false", "0" -> false;
             default -> throw new IllegalArgumentException("--quirk: on or off, not '" + s + "'");
         };
-    }
-
-    static long bytes(String s) {
-        String t = s.trim().toUpperCase(Locale.ROOT).replace("IB", "").replace("B", "");
-        long mult = 1;
-        char last = t.charAt(t.length() - 1);
-        if (Character.isLetter(last)) {
-            mult = switch (last) {
-                case 'K' -> 1L << 10;
-                case 'M' -> 1L << 20;
-                case 'G' -> 1L << 30;
-                case 'T' -> 1L << 40;
-                default -> throw new IllegalArgumentException("--ram: unknown unit in '" + s + "'");
-            };
-            t = t.substring(0, t.length() - 1);
-        }
-        return Long.parseLong(t.trim()) * mult;
     }
 }

@@ -63,7 +63,26 @@ final class PoliciesCommand extends QueryCommand {
             }
             return;
         }
-        out.printf("%d VM(s)%n", chosen.size());
+        printTotals(chosen.size(), total, out);
+    }
+
+    /** The seed thread's table: one row per policy, summed over {@code q}'s chosen VMs at {@code at}. */
+    static void printTotals(LedgerQueries q, List<String> vms, Long at, PrintStream out) {
+        PolicyCounters[] total = new PolicyCounters[PolicyId.values().length];
+        for (int i = 0; i < total.length; i++) {
+            total[i] = new PolicyCounters();
+        }
+        for (String vm : vms) {
+            PoliciesState s = (PoliciesState) q.at(vm, at).projection();
+            for (PolicyId p : PolicyId.values()) {
+                s.counters(p).addTo(total[p.code]);
+            }
+        }
+        printTotals(vms.size(), total, out);
+    }
+
+    private static void printTotals(int vms, PolicyCounters[] total, PrintStream out) {
+        out.printf("%d VM(s)%n", vms);
         TextTable t = new TextTable("policy", "zap calls", "degenerate", "full-range", "GFNs zapped",
                 "memtype hazards", "IPAT hazards", "disagreements", "what it is").right(1, 2, 3, 4, 5, 6, 7);
         for (PolicyId p : PolicyId.values()) {

@@ -27,17 +27,22 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        replay(data, kafka, ingest, engine);
+        return 0;
+    }
+
+    /** Ingests, folds until idle and prints the per-VM summary: {@code mtrr replay}, also behind {@code capture --replay}. */
+    static void replay(DataOptions data, KafkaOptions kafka, IngestOptions ingest, EngineOptions engine) {
         try (KafkaEndpoint ep = kafka.connect(data)) {
             Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, System.out, System.err)
                     .ingest(ingest);
             EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
                     engine.durability, engine.config(kafka.topic()), StopCondition.UNTIL_IDLE, System.out, System.err);
-            summarize(t);
-            return 0;
+            summarize(data, t);
         }
     }
 
-    private void summarize(Ingester.Totals t) {
+    private static void summarize(DataOptions data, Ingester.Totals t) {
         try (LedgerStore store = StoreAccess.openForQuery(data.storeDir())) {
             LedgerQueries q = new LedgerQueries(store);
             TextTable table = new TextTable("vm", "partition", "last offset", "vCPUs", "events", "rejected writes")
