@@ -135,7 +135,7 @@ final class ExecLogReader {
                 unpaired.add("vCPU " + vcpu + " " + site + ": next logged block at 0x" + Long.toHexString(dumpPc));
             } else {
                 pending.remove(vcpu);
-                writes.add(write(vcpu, site, dumpedCr0));
+                writes.add(decode(vcpu, site, regs, cr0.getOrDefault(vcpu, RESET_CR0)));
             }
         }
         if (dumpedCr0 != null) {
@@ -144,36 +144,40 @@ final class ExecLogReader {
         regs.clear();
     }
 
-    private GuestWrite write(int vcpu, WriteSite site, Long dumpedCr0) {
-        long before = cr0.getOrDefault(vcpu, RESET_CR0);
+    /**
+     * The write {@code site} made, from a register dump taken where no instruction has changed the operands since:
+     * just before the site (a single-stepped run) or on entering the block after it. LMSW and CLTS are read from the
+     * CR0 they left, so only a dump after them serves.
+     */
+    static GuestWrite decode(int vcpu, WriteSite site, Map<String, Long> regs, long before) {
         return switch (site.kind()) {
-            case WRMSR -> new GuestWrite.Msr(vcpu, low32(gpr(1)),
-                    (low32(gpr(2)) << 32) | low32(gpr(0)));
-            case MOV_CR0 -> new GuestWrite.Cr0(vcpu, gpr(site.source()), before);
-            case LMSW, CLTS -> new GuestWrite.Cr0(vcpu, require(dumpedCr0, "CR0", vcpu, site), before);
+            case WRMSR -> new GuestWrite.Msr(vcpu, low32(gpr(regs, 1)), (low32(gpr(regs, 2)) << 32) | low32(gpr(regs, 0)));
+            case MOV_CR0 -> new GuestWrite.Cr0(vcpu, gpr(regs, site.source()), before);
+            case LMSW, CLTS -> new GuestWrite.Cr0(vcpu, register(regs, "CR0"), before);
         };
     }
 
     /** General-purpose register {@code n} as dumped: R-names in 64-bit mode, E-names otherwise. */
-    private Long gpr(int n) {
+    private static long gpr(Map<String, Long> regs, int n) {
         Long v = regs.get(GPR64[n]);
         if (v == null && n < GPR32.length) {
             v = regs.get(GPR32[n]);
         }
         if (v == null) {
-            throw new IllegalStateException("register dump without " + GPR64[n] + "/" + (n < 8 ? GPR32[n] : "-"));
+            throw new IllegalStateException("register dump without " + GPR64[n] + (n < 8 ? "/" + GPR32[n] : ""));
         }
         return v;
     }
 
-    private static long require(Long v, String name, int vcpu, WriteSite site) {
+    private static long register(Map<String, Long> regs, String name) {
+        Long v = regs.get(name);
         if (v == null) {
-            throw new IllegalStateException("register dump of vCPU " + vcpu + " after " + site + " has no " + name);
+            throw new IllegalStateException("register dump without " + name);
         }
         return v;
     }
 
-    private static long low32(Long v) {
+    private static long low32(long v) {
         return v & 0xffff_ffffL;
     }
 

@@ -117,6 +117,7 @@ public final class MtrrCapture {
                 List<String> argv2 = new ArrayList<>(base);
                 argv2.addAll(List.of("-plugin", plugin.toString(), "-d", "plugin,exec,cpu,nochain,cpu_reset",
                         "-dfilter", dfilter(filter), "-D", log2.toString()));
+                Files.writeString(workDir.resolve("pass" + (boots + 1) + "-filter.txt"), dfilter(filter) + "\n");
                 String phase = "boot " + (boots + 1) + " (read written values)";
                 progress.note(phase + ": logging " + filter.size() + " block starts");
                 QemuRun.run(argv2, log2, workDir.resolve("qemu-pass" + (boots + 1) + ".out"), deadline, reader::line,
@@ -141,6 +142,40 @@ public final class MtrrCapture {
                         + values.unpaired().get(0));
             }
             return write(spec, out, workDir, values, boots, QemuRun.since(start));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes the trace again from the logs a capture kept ({@code --keep-logs}), without booting: its last boot's
+     * log and logging filter, under {@code spec}'s output choices (VM id, which writes, QEMU's reset writes).
+     */
+    public static Result render(CaptureSpec spec, Path out, Path logs) {
+        long start = System.nanoTime();
+        try (Stream<Path> files = Files.list(logs)) {
+            Path last = files.filter(p -> p.getFileName().toString().matches("pass\\d+-values\\.log"))
+                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString()
+                            .replaceAll("\\D", "")))).orElseThrow(() -> new CaptureFailure(
+                                    logs + " holds no passN-values.log of a capture (--keep-logs)"));
+            int boots = Integer.parseInt(last.getFileName().toString().replaceAll("\\D", ""));
+            Path filterFile = logs.resolve("pass" + boots + "-filter.txt");
+            if (!Files.exists(filterFile)) {
+                throw new CaptureFailure(filterFile + " is missing: these logs are not from a complete capture");
+            }
+            Set<Long> filter = new TreeSet<>(Long::compareUnsigned);
+            for (String range : Files.readString(filterFile).strip().split(",")) {
+                filter.add(Long.parseUnsignedLong(range.substring(2, range.indexOf('+')), 16));
+            }
+            ExecLogReader values = new ExecLogReader(filter);
+            try (Stream<String> lines = Files.lines(last, StandardCharsets.ISO_8859_1)) {
+                lines.forEach(values::line);
+            }
+            values.end();
+            if (!values.incomplete().isEmpty() || !values.unpaired().isEmpty()) {
+                throw new CaptureFailure(last + " is not a complete capture pass");
+            }
+            return write(spec, out, logs, values, boots, QemuRun.since(start));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -182,6 +217,10 @@ public final class MtrrCapture {
                 trace.write(event(spec.vm(), null, null,
                         new DmaOp(DmaOpKind.NONCOHERENT_REGISTER, DMA_DEVICE, null, null, null)));
             }
+            if (spec.qemuResetWrites()) {
+                qemuMtrrLoad(trace, spec, false);
+                qemuMtrrLoad(trace, spec, true);
+            }
             long ts = 0;
             for (GuestWrite g : values.writes()) {
                 if (!spec.traced().traced(g)) {
@@ -211,6 +250,30 @@ public final class MtrrCapture {
     }
 
     /**
+     * QEMU's {@code kvm_put_msrs()} loads every vCPU's MTRRs with KVM_SET_MSRS at levels {@code KVM_PUT_RESET_STATE}
+     * and above: once after the vCPUs are created ({@code cpu_synchronize_all_post_init}) and again after the system
+     * reset that precedes the first instruction ({@code cpu_synchronize_all_post_reset}, after KVM_SET_SREGS has put
+     * CR0 back to its RESET value). QEMU's copies are zero then: MTRRdefType, the 11 fixed-range MSRs, then
+     * PHYSBASE/PHYSMASK of its 8 variable ranges. Host-initiated writes are not traced by {@code kvm_msr}, but they
+     * reach {@code update_mtrr()}.
+     */
+    private static void qemuMtrrLoad(FtraceWriter trace, CaptureSpec spec, boolean afterReset) throws IOException {
+        for (int v = 0; v < spec.smp(); v++) {
+            if (afterReset) {
+                trace.write(event(spec.vm(), v, null, new VcpuLifecycle(LifecycleOp.RESET, null)));
+            }
+            for (long msr : QEMU_MTRR_LOAD_ORDER) {
+                trace.write(event(spec.vm(), v, null, new MsrWrite(msr, 0L, true, false)));
+            }
+        }
+    }
+
+    private static final long[] QEMU_MTRR_LOAD_ORDER = java.util.stream.LongStream.concat(
+            java.util.stream.LongStream.of(0x2ff, 0x250, 0x258, 0x259, 0x268, 0x269, 0x26a, 0x26b, 0x26c, 0x26d,
+                    0x26e, 0x26f),
+            java.util.stream.LongStream.range(0x200, 0x210)).toArray();
+
+    /**
      * A valid variable-range mask has every bit from the range's size up to MAXPHYADDR-1 set (SDM Vol. 3A 13.11.2.3),
      * so its highest set bit tells the width the firmware read from CPUID; 0 when no valid mask was written.
      */
@@ -236,6 +299,10 @@ public final class MtrrCapture {
         w.write("# machine: " + spec.machine() + ", cpu " + spec.cpu() + ", " + spec.smp() + " vCPUs, "
                 + spec.memoryMiB() + " MiB, append '" + spec.kernelCommandLine() + "'"
                 + (spec.noncoherentDma() ? ", non-coherent DMA registered before boot" : "") + "\n");
+        if (spec.qemuResetWrites()) {
+            w.write("# host writes: QEMU's KVM_SET_MSRS loads of the MTRRs after vCPU creation and after system reset "
+                    + "(untraced on a KVM host, written as '# mtrr: host_msr_write')\n");
+        }
         w.write("# writes: " + (spec.traced() == TracedWrites.KVM_VMX
                 ? "those KVM on VMX+EPT traces (no passed-through MSRs, no CR0 write changing only TS/WP)"
                 : "every write the guest executed") + "\n");

@@ -68,6 +68,12 @@ final class CaptureCommand implements Callable<Integer> {
                     + "changing only TS/WP); all: every write the guest executed.")
     String writes;
 
+    @Option(names = "--qemu-reset-writes", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Add QEMU's KVM_SET_MSRS loads of the MTRRs at vCPU creation and system reset (untraced "
+                    + "host writes that a KVM host performs and that zap under v6.4); default on, "
+                    + "--no-qemu-reset-writes leaves them out.")
+    boolean qemuResetWrites;
+
     @Option(names = "--time-limit", defaultValue = "60m", paramLabel = "DURATION",
             description = "Stop QEMU and fail after this long (default 60m), e.g. 90s, 30m, 2h.")
     String timeLimit;
@@ -76,6 +82,12 @@ final class CaptureCommand implements Callable<Integer> {
             description = "Keep QEMU's logs, the guest console and the plugin in DIR (default: a temporary "
                     + "directory, removed afterwards).")
     Path keepLogs;
+
+    @Option(names = "--from-logs", paramLabel = "DIR",
+            description = "Do not boot: write the trace again from the logs an earlier capture kept with --keep-logs "
+                    + "(the boot options must be the ones it ran with; --vm, --writes, --qemu-reset-writes and "
+                    + "--noncoherent-dma may differ).")
+    Path fromLogs;
 
     @Option(names = "--qemu", defaultValue = "qemu-system-x86_64", paramLabel = "BIN", description = "QEMU binary.")
     String qemu;
@@ -96,16 +108,19 @@ final class CaptureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CaptureSpec spec = spec();
-        Path work = keepLogs != null ? keepLogs : Files.createTempDirectory("mtrr-capture");
+        if (fromLogs != null && keepLogs != null) {
+            throw new Args.UsageError("--from-logs and --keep-logs exclude each other");
+        }
+        Path work = fromLogs != null ? fromLogs : keepLogs != null ? keepLogs : Files.createTempDirectory("mtrr-capture");
         MtrrCapture.Result r;
         TerminalProgress progress = new TerminalProgress(System.err);
         try {
-            r = MtrrCapture.capture(spec, out, work, progress);
+            r = fromLogs != null ? MtrrCapture.render(spec, out, fromLogs) : MtrrCapture.capture(spec, out, work, progress);
         } catch (CaptureFailure e) {
             progress.done();
             throw new CliFailure(e.getMessage());
         } finally {
-            if (keepLogs == null) {
+            if (keepLogs == null && fromLogs == null) {
                 MtrrCapture.deleteTree(work);
             }
         }
@@ -148,7 +163,7 @@ final class CaptureCommand implements Callable<Integer> {
         }
         try {
             return new CaptureSpec(qemu, fw, kernel, smp, memoryBytes >> 20, machine, cpu, append, noncoherentDma,
-                    name, limit, traced);
+                    name, limit, traced, qemuResetWrites);
         } catch (IllegalArgumentException e) {
             throw new Args.UsageError(e.getMessage());
         }
