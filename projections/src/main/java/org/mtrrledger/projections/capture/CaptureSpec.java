@@ -22,13 +22,15 @@ import java.util.regex.Pattern;
  * @param vm             VM id in the written trace
  * @param timeLimit      the whole capture's time limit
  * @param traced         which writes go into the trace
+ * @param until          stop the guest once its console has printed this text (a kernel that mounts a root file
+ *                       system never panics), or null to run until the guest ends
  * @param qemuResetWrites whether to add QEMU's untraced KVM_SET_MSRS loads of the MTRRs at vCPU creation and
  *                       system reset ({@code kvm_put_msrs()} at {@code KVM_PUT_FULL_STATE} and
  *                       {@code KVM_PUT_RESET_STATE}), which a KVM host performs and whose DEF_TYPE writes can zap
  */
 public record CaptureSpec(String qemu, FirmwareImage firmware, Path kernel, int smp, long memoryMiB, String machine,
         String cpu, String append, boolean noncoherentDma, String vm, Duration timeLimit, TracedWrites traced,
-        boolean qemuResetWrites) {
+        boolean qemuResetWrites, String until) {
 
     /** QEMU's guest physical-address width under TCG when the CPU model does not set {@code phys-bits}. */
     static final int TCG_DEFAULT_PHYS_BITS = 40;

@@ -103,7 +103,7 @@ public final class MtrrCapture {
             progress.note("boot 1: finding the guest's CR0 and MSR write instructions");
             QemuRun.run(argv1, log1, workDir.resolve("qemu-pass1.out"), deadline, sites::line,
                     () -> progress.update("boot 1 (find write sites)", QemuRun.since(start),
-                            sites.vcpusSeen().size(), 0));
+                            sites.vcpusSeen().size(), 0), consolePrinted(spec, workDir));
             sites.end();
             Set<Long> filter = new TreeSet<>(Long::compareUnsigned);
             sites.sites().values().forEach(s -> filter.add(s.next()));
@@ -122,7 +122,7 @@ public final class MtrrCapture {
                 progress.note(phase + ": logging " + filter.size() + " block starts");
                 QemuRun.run(argv2, log2, workDir.resolve("qemu-pass" + (boots + 1) + ".out"), deadline, reader::line,
                         () -> progress.update(phase, QemuRun.since(start), reader.vcpusSeen().size(),
-                                reader.writes().size()));
+                                reader.writes().size()), consolePrinted(spec, workDir));
                 reader.end();
                 boots++;
                 values = reader;
@@ -196,7 +196,9 @@ public final class MtrrCapture {
         }
         String console = Files.exists(workDir.resolve("console.log"))
                 ? Files.readString(workDir.resolve("console.log"), StandardCharsets.ISO_8859_1) : "";
-        if (!console.contains("Kernel panic") && !console.contains("reboot: ")) {
+        if (spec.until() != null && !console.contains(spec.until())) {
+            warnings.add("the console never printed '" + spec.until() + "'");
+        } else if (spec.until() == null && !console.contains("Kernel panic") && !console.contains("reboot: ")) {
             warnings.add("the kernel did not reach its end (no panic or reboot on the console): the boot may have "
                     + "stopped early; see console.log with --keep-logs");
         }
@@ -296,6 +298,9 @@ public final class MtrrCapture {
         w.write("# qemu: " + commandOutput(List.of(spec.qemu(), "--version")).lines().findFirst().orElse("?") + "\n");
         w.write("# firmware: " + spec.firmware().image() + packageVersion(spec.firmware().debianPackage()) + "\n");
         w.write("# kernel: " + spec.kernel().getFileName() + " (" + KernelImage.version(spec.kernel()) + ")\n");
+        if (spec.until() != null) {
+            w.write("# stopped when the console printed '" + spec.until() + "'\n");
+        }
         w.write("# machine: " + spec.machine() + ", cpu " + spec.cpu() + ", " + spec.smp() + " vCPUs, "
                 + spec.memoryMiB() + " MiB, append '" + spec.kernelCommandLine() + "'"
                 + (spec.noncoherentDma() ? ", non-coherent DMA registered before boot" : "") + "\n");
@@ -334,6 +339,19 @@ public final class MtrrCapture {
 
     private static MtrrEvent event(String vm, Integer vcpu, Long ts, Object payload) {
         return MtrrEvent.newBuilder().setVm(vm).setVcpu(vcpu).setTimestampNs(ts).setPayload(payload).build();
+    }
+
+    /** Whether the guest has printed {@code spec.until()} on its console yet (never, without one). */
+    static java.util.function.BooleanSupplier consolePrinted(CaptureSpec spec, Path workDir) {
+        Path console = workDir.resolve("console.log");
+        return () -> {
+            try {
+                return spec.until() != null && Files.exists(console)
+                        && Files.readString(console, StandardCharsets.ISO_8859_1).contains(spec.until());
+            } catch (IOException e) {
+                return false;
+            }
+        };
     }
 
     static List<String> baseArgs(CaptureSpec spec, Path workDir) {

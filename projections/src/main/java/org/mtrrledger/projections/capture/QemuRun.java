@@ -25,12 +25,13 @@ final class QemuRun {
 
     /**
      * Runs {@code argv} (which names {@code log} as its {@code -D} file) and hands every complete log line to
-     * {@code lines}; {@code tick} is called about once a second.
+     * {@code lines}; {@code tick} is called about once a second, and when {@code enough} then says true QEMU is
+     * stopped and the rest of its log read, as if the guest had ended there.
      *
      * @throws CaptureFailure if QEMU cannot start, exits with an error, or outlives {@code deadlineNanos}
      */
     static void run(List<String> argv, Path log, Path stderr, long deadlineNanos, Consumer<String> lines,
-            Runnable tick) {
+            Runnable tick, java.util.function.BooleanSupplier enough) {
         Process qemu;
         try {
             Files.deleteIfExists(log);
@@ -43,9 +44,9 @@ final class QemuRun {
         Thread killer = new Thread(qemu::destroyForcibly, "qemu-killer");
         Runtime.getRuntime().addShutdownHook(killer);
         try {
-            follow(qemu, log, deadlineNanos, lines, tick);
+            boolean stopped = follow(qemu, log, deadlineNanos, lines, tick, enough);
             int code = qemu.waitFor();
-            if (code != 0) {
+            if (code != 0 && !stopped) {
                 throw new CaptureFailure("QEMU exited with status " + code + ": " + lastLines(stderr));
             }
         } catch (InterruptedException e) {
@@ -66,8 +67,10 @@ final class QemuRun {
         }
     }
 
-    private static void follow(Process qemu, Path log, long deadlineNanos, Consumer<String> lines, Runnable tick)
-            throws InterruptedException {
+    /** @return whether {@code enough} stopped QEMU */
+    private static boolean follow(Process qemu, Path log, long deadlineNanos, Consumer<String> lines, Runnable tick,
+            java.util.function.BooleanSupplier enough) throws InterruptedException {
+        boolean stopped = false;
         LineSplitter splitter = new LineSplitter(lines);
         byte[] buf = new byte[1 << 16];
         long nextTick = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
@@ -92,6 +95,11 @@ final class QemuRun {
                 if (now >= nextTick) {
                     tick.run();
                     nextTick = now + TimeUnit.SECONDS.toNanos(1);
+                    if (!stopped && enough.getAsBoolean()) {
+                        stopped = true;
+                        qemu.destroy();
+                        qemu.waitFor();
+                    }
                 }
                 if (now >= deadlineNanos) {
                     qemu.destroyForcibly();
@@ -99,6 +107,7 @@ final class QemuRun {
                 }
             }
             splitter.finish();
+            return stopped;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -74,6 +74,11 @@ final class CaptureCommand implements Callable<Integer> {
                     + "--no-qemu-reset-writes leaves them out.")
     boolean qemuResetWrites;
 
+    @Option(names = "--until", paramLabel = "TEXT",
+            description = "Stop the guest once its console has printed TEXT (default: when it ends; without a root "
+                    + "file system the kernel panics right after bringing up its CPUs, which ends it).")
+    String until;
+
     @Option(names = "--time-limit", defaultValue = "60m", paramLabel = "DURATION",
             description = "Stop QEMU and fail after this long (default 60m), e.g. 90s, 30m, 2h.")
     String timeLimit;
@@ -163,7 +168,7 @@ final class CaptureCommand implements Callable<Integer> {
         }
         try {
             return new CaptureSpec(qemu, fw, kernel, smp, memoryBytes >> 20, machine, cpu, append, noncoherentDma,
-                    name, limit, traced, qemuResetWrites);
+                    name, limit, traced, qemuResetWrites, until == null || until.isEmpty() ? null : until);
         } catch (IllegalArgumentException e) {
             throw new Args.UsageError(e.getMessage());
         }
