@@ -123,7 +123,11 @@ class CaptureFidelityTest {
         assertTrue(stepped.after.unpaired().isEmpty(), stepped.after.unpaired().toString());
         assertTrue(stepped.missedBefore.isEmpty(), "announced writes without their own block: " + stepped.missedBefore);
         assertTrue(stepped.before.size() > 300, "a SeaBIOS + Linux boot writes hundreds of times: " + stepped.before.size());
-        assertEquals(stepped.before, stepped.after.writes());
+        List<GuestWrite> after = stepped.after.writes().stream().filter(w -> !(w instanceof GuestWrite.Init)).toList();
+        for (int i = 0; i < Math.min(after.size(), stepped.before.size()); i++) {
+            assertEquals(stepped.before.get(i), after.get(i), "write #" + i);
+        }
+        assertEquals(stepped.before.size(), after.size(), "writes read before and after them");
     }
 
     @Test
