@@ -95,9 +95,11 @@ final class HostThreads {
         sawTgid |= tgid != ThreadMapping.NO_TGID;
         Mapping mapping = vmForced ? null : map.getOrDefault(tid, tgid == ThreadMapping.NO_TGID ? null : map.get(tgid));
         String vmName = vmOf(mapping, comm, tid, tgid, currentVm);
-        firstUse.putIfAbsent(tid, new FirstUse(vmName, at(line)));
-        if (tgid != ThreadMapping.NO_TGID) {
-            firstUse.putIfAbsent(tgid, new FirstUse(vmName, at(line)));
+        if (!firstUse.containsKey(tid)) {
+            firstUse.put(tid, new FirstUse(vmName, at(line)));
+        }
+        if (tgid != ThreadMapping.NO_TGID && !firstUse.containsKey(tgid)) {
+            firstUse.put(tgid, new FirstUse(vmName, at(line)));
         }
         Vm vm = vms.computeIfAbsent(vmName, k -> new Vm());
         if (vmForced && tgid != ThreadMapping.NO_TGID) {
