@@ -66,7 +66,7 @@
  * <p>A thread with another name is not numbered blindly. kvm_msr and kvm_cr fire only in the thread that runs
  * {@code KVM_RUN}, i.e. a vCPU thread; QEMU without {@code debug-threads} names every thread after its binary
  * ({@code qemu-system-x86}, domain doc §8 samples 1 and 2, whose {@code cr_write 0 = 0x80050033} can only be a
- * guest's), so there the thread's order of first appearance in its VM is its vCPU index (as before). But:
+ * guest's), so there the thread's order of first appearance in its VM is its vCPU index. But:
  * <ul>
  * <li>a thread whose id equals its TGID is the process's main thread, which never runs a vCPU in QEMU (vCPUs
  * have had their own threads since the I/O thread became mandatory): not a vCPU thread;</li>

@@ -148,7 +148,7 @@ final class Ingester {
             out.printf("  vCPU threads: %s%n", abbreviate(vcpus, 8));
         }
         if (!others.isEmpty()) {
-            out.printf("  not vCPU threads (%,d writes skipped, not folded): %s%n",
+            out.printf("  not vCPU threads (%,d write(s) skipped, not folded): %s%n",
                     stats.skipped(SkipKind.NON_VCPU_THREAD), abbreviate(others, 20));
         }
     }

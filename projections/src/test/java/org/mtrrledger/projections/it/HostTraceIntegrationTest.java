@@ -148,6 +148,17 @@ class HostTraceIntegrationTest {
         assertEquals(0, mapped.exitCode(), mapped.toString());
         assertTrue(mapped.out().contains("events by VM: {pc=64, q35=64}"), mapped.toString());
 
+        Path withMainThread = dir.resolve("main-thread.trace");
+        Files.writeString(withMainThread, String.join("\n",
+                " qemu-system-x86-16850   (  16850) [001] .......  8123.400001: kvm_msr: msr_write 2ff = 0x0",
+                "       CPU 0/KVM-16856   (  16850) [007] .......  8123.401121: kvm_cr: cr_write 0 = 0x11", ""));
+        ItSupport.CliResult main = ingest("host.main-thread", withMainThread.toString());
+        assertEquals(0, main.exitCode(), main.toString());
+        assertTrue(main.out().contains("events by VM: {main-thread-16850=1}"), main.toString());
+        assertTrue(main.out().contains("not vCPU threads (1 write(s) skipped, not folded): main-thread-16850: "
+                + "qemu-system-x86-16850 (TGID 16850) -> not a vCPU thread: main thread of its process, first at "
+                + withMainThread + ":1"), main.toString());
+
         ItSupport.CliResult oneVm = ingest("host.one-vm", "--vm", "one", trace.toString());
         assertEquals(1, oneVm.exitCode(), oneVm.toString());
         assertTrue(oneVm.err().contains("--vm one names one VM, but this trace holds threads of two processes"),
