@@ -212,6 +212,7 @@ function eventText(e) {
   }
   parts.push(e.status + (e.reason ? ` (${e.reason})` : ""));
   if (e.source) parts.push("← " + e.source);
+  if (e.ts) parts.push("t=" + e.ts);
   return parts.join("  ");
 }
 
@@ -299,7 +300,7 @@ async function selectZap(marker, policy, offset, zaps) {
     else if (t.op) trig += ` ${t.op}`;
     trig += ` (${t.topic}/${t.partition}@${t.offset})`;
     h.querySelector(".trig").textContent = trig;
-    h.querySelector(".source").textContent = t.source || audit.source || "(no source)";
+    h.querySelector(".source").textContent = (t.source || audit.source || "(no source)") + (t.ts ? ` (t=${t.ts})` : "");
     h.querySelector(".outcome").textContent = `outcome: ${audit.status}${audit.reason ? " (" + audit.reason + ")" : ""}`
       + (audit.changes.length ? "; changes: " + audit.changes.map((c) => `${c.what} ${c.old}→${c.new}`).join(", ") : "");
     detail.appendChild(h);

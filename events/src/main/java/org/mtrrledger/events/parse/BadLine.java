@@ -7,7 +7,19 @@ package org.mtrrledger.events.parse;
 final class BadLine extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** The line shows the whole file cannot be read faithfully: {@link LineResult.Refuse}, not a skippable line. */
+    final boolean wholeFile;
+
     BadLine(String reason) {
+        this(reason, false);
+    }
+
+    private BadLine(String reason, boolean wholeFile) {
         super(reason, null, false, false);
+        this.wholeFile = wholeFile;
+    }
+
+    static BadLine refusal(String reason) {
+        return new BadLine(reason, true);
     }
 }

@@ -29,7 +29,7 @@ final class CommentRecords {
     private CommentRecords() {
     }
 
-    /** A decoded record: either an event, or {@code vm <id>} switching the current VM. */
+    /** A decoded record: an event, {@code vm <id>} switching the current VM, or a {@code vm_map} entry. */
     sealed interface Record {
     }
 
@@ -37,6 +37,10 @@ final class CommentRecords {
     }
 
     record VmSwitch(String vm) implements Record {
+    }
+
+    /** {@code vm_map pid=<dec> vm=<text>}: trace lines of thread or process {@code pid} belong to {@code vm}. */
+    record VmMap(long pid, String vm) implements Record {
     }
 
     /**
@@ -48,8 +52,8 @@ final class CommentRecords {
     static Record decode(String body, String vm) throws BadLine {
         String[] tokens = body.strip().split("[ \\t]+");
         if (tokens.length == 0 || tokens[0].isEmpty()) {
-            throw new BadLine("empty '# mtrr:' record, expected one of vm, vm_config, vcpu, host_msr_write, "
-                    + "msr_write, cr0_write, dma");
+            throw new BadLine("empty '# mtrr:' record, expected one of vm, vm_map, vm_config, vcpu, "
+                    + "host_msr_write, msr_write, cr0_write, dma");
         }
         String kind = tokens[0];
         switch (kind) {
@@ -58,6 +62,10 @@ final class CommentRecords {
                     throw new BadLine("expected '# mtrr: vm <id>'");
                 }
                 return new VmSwitch(PercentCodec.decode(tokens[1]));
+            }
+            case "vm_map" -> {
+                Map<String, String> kv = keyValues(tokens, 1, "pid", "vm");
+                return new VmMap(decimal(kv, "pid", 10), PercentCodec.decode(required(kv, "vm")));
             }
             case "vm_config" -> {
                 Map<String, String> kv = keyValues(tokens, 1, "maxphyaddr", "guest_has_mtrr", "tdp",
@@ -107,7 +115,7 @@ final class CommentRecords {
                 return event(vm, null, kv, dma);
             }
             default -> throw new BadLine("unknown '# mtrr:' record '" + kind
-                    + "', expected vm, vm_config, vcpu, host_msr_write, msr_write, cr0_write or dma");
+                    + "', expected vm, vm_map, vm_config, vcpu, host_msr_write, msr_write, cr0_write or dma");
         }
     }
 

@@ -1,8 +1,5 @@
 package org.mtrrledger.events.parse;
 
-import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,7 +7,10 @@ import org.mtrrledger.events.avro.Cr0Write;
 import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 
-/** Line-level decoding for {@link FtraceParser}; one instance per file because it tracks threads and the VM. */
+/**
+ * Line-level decoding for {@link FtraceParser}; one instance per file because it tracks threads, processes and the
+ * current VM, and counts lines (its {@link #decode} is called once per line, in order) to name them in messages.
+ */
 final class FtraceLineDecoder implements LineDecoder {
     static {
         org.mtrrledger.events.codec.AvroTrust.install();
@@ -22,39 +22,45 @@ final class FtraceLineDecoder implements LineDecoder {
     /**
      * All three header shapes. The comm is greedy over at most 64 chars, so the {@code -<pid> [} (or perf's
      * {@code  <pid> [}) split is found from the right: comms contain '-' ({@code qemu-system-x86}) and spaces
-     * ({@code CPU 0/KVM}).
+     * ({@code CPU 0/KVM}). The TGID is ftrace's {@code record-tgid} column {@code (%7d)} ({@code (-------)} when
+     * unknown; {@code %5d} before v5.13) or perf's {@code <pid>/<tid>} ({@code -F +pid}).
      */
     private static final Pattern LINE = Pattern.compile(
-            "^\\s*(?<comm>.{1,64})(?:-|\\s++)(?<pid>\\d{1,10})\\s++\\[(?<cpu>\\d{1,5})]"
+            "^\\s*(?<comm>.{1,64})(?:-|\\s++)(?:(?<ptgid>\\d{1,10})/)?(?<pid>\\d{1,10})"
+                    + "\\s++(?:\\((?:\\s*+(?<tgid>\\d{1,10})|-++)\\)\\s++)?\\[(?<cpu>\\d{1,5})]"
                     + "\\s++(?:(?<flags>[.A-Za-z0-9]{4,7})\\s++)?(?<sec>\\d{1,12})\\.(?<frac>\\d{1,9}):"
                     + "\\s++(?<event>[A-Za-z0-9_]{1,64}(?::[A-Za-z0-9_]{1,64})?):(?<payload>.*)$");
     private static final Pattern MSR = Pattern.compile(
             "^\\s*msr_(?<rw>write|read) (?<msr>[0-9a-fA-F]{1,16}) = 0x(?<value>[0-9a-fA-F]{1,32})(?<gp> \\(#GP\\))?\\s*$");
     private static final Pattern CR = Pattern.compile(
             "^\\s*cr_(?<rw>write|read) (?<cr>[0-9a-fA-F]{1,8}) = 0x(?<value>[0-9a-fA-F]{1,32})\\s*$");
-    private static final Pattern QEMU_VCPU_COMM = Pattern.compile("^CPU (\\d{1,4})/KVM$");
     private static final Pattern TRACE_CMD_HEADER = Pattern.compile(
             "^\\s*(?:cpus=\\d+|version = \\d+|CPU \\d+ is empty|CPU:\\d+ \\[LOST \\d+ EVENTS])\\s*$");
     private static final long[] FRACTION_SCALE = {0, 100_000_000L, 10_000_000L, 1_000_000L, 100_000L, 10_000L,
         1_000L, 100L, 10L, 1L};
 
+    private static final LineResult.Skip NON_VCPU = new LineResult.Skip(SkipKind.NON_VCPU_THREAD);
+
     private final ParseStats stats;
     private final Optional<String> vmOverride;
-    private final Map<String, VmThreads> threadsByVm = new HashMap<>();
+    private final HostThreads threads;
     private String currentVm;
+    private long lineNo;
 
     FtraceLineDecoder(String fileName, ParseOptions options, ParseStats stats) {
         this.stats = stats;
         this.vmOverride = options.vm();
         this.currentVm = vmOverride.orElse(FtraceParser.defaultVmId(fileName));
+        this.threads = new HostThreads(fileName, options, stats);
     }
 
     @Override
     public LineResult decode(String line) {
+        lineNo++;
         try {
             return decodeOrThrow(line);
         } catch (BadLine bad) {
-            return new LineResult.Reject(bad.getMessage());
+            return bad.wholeFile ? new LineResult.Refuse(bad.getMessage()) : new LineResult.Reject(bad.getMessage());
         }
     }
 
@@ -105,6 +111,14 @@ final class FtraceLineDecoder implements LineDecoder {
             }
             return LineResult.COMMENT;
         }
+        if (record instanceof CommentRecords.VmMap m) {
+            Optional<String> bad = EventRules.vmIdViolation(m.vm());
+            if (bad.isPresent()) {
+                throw new BadLine(bad.get());
+            }
+            threads.map(m.pid(), m.vm(), lineNo);
+            return LineResult.COMMENT;
+        }
         return checked(((CommentRecords.EventRecord) record).event());
     }
 
@@ -120,8 +134,11 @@ final class FtraceLineDecoder implements LineDecoder {
             return new LineResult.Skip(SkipKind.MSR_READ);
         }
         long ts = timestamp(header);
-        int vcpu = vcpu(header);
-        return checked(new MtrrEvent(currentVm, vcpu, ts, null,
+        HostThreads.Attribution at = attribute(header);
+        if (at.vcpu() < 0) {
+            return NON_VCPU;
+        }
+        return checked(new MtrrEvent(at.vm(), at.vcpu(), ts, null,
                 new MsrWrite(msr, value, false, p.group("gp") != null), null));
     }
 
@@ -140,8 +157,11 @@ final class FtraceLineDecoder implements LineDecoder {
             return new LineResult.Skip(SkipKind.CR_WRITE_OTHER);
         }
         long ts = timestamp(header);
-        int vcpu = vcpu(header);
-        return checked(new MtrrEvent(currentVm, vcpu, ts, null, new Cr0Write(value), null));
+        HostThreads.Attribution at = attribute(header);
+        if (at.vcpu() < 0) {
+            return NON_VCPU;
+        }
+        return checked(new MtrrEvent(at.vm(), at.vcpu(), ts, null, new Cr0Write(value), null));
     }
 
     private static LineResult checked(MtrrEvent event) throws BadLine {
@@ -170,39 +190,9 @@ final class FtraceLineDecoder implements LineDecoder {
         }
     }
 
-    private int vcpu(Matcher header) throws BadLine {
-        String comm = header.group("comm").strip();
-        long tid = Long.parseLong(header.group("pid"));
-        VmThreads threads = threadsByVm.computeIfAbsent(currentVm, vm -> new VmThreads());
-        Matcher named = QEMU_VCPU_COMM.matcher(comm);
-        if (named.matches()) {
-            int vcpu = Integer.parseInt(named.group(1));
-            if (vcpu > EventRules.MAX_VCPU) {
-                throw new BadLine("comm '" + comm + "' names vCPU " + vcpu + ", outside 0.." + EventRules.MAX_VCPU);
-            }
-            Integer known = threads.byTid.put(tid, vcpu);
-            if (known == null || known != vcpu) {
-                threads.used.set(vcpu);
-                stats.addThread(new ThreadMapping(currentVm, tid, comm, vcpu, true));
-            }
-            return vcpu;
-        }
-        Integer known = threads.byTid.get(tid);
-        if (known != null) {
-            return known;
-        }
-        int vcpu = threads.used.nextClearBit(0);
-        if (vcpu > EventRules.MAX_VCPU) {
-            throw new BadLine("more than " + (EventRules.MAX_VCPU + 1) + " vCPU threads in VM " + currentVm);
-        }
-        threads.used.set(vcpu);
-        threads.byTid.put(tid, vcpu);
-        stats.addThread(new ThreadMapping(currentVm, tid, comm, vcpu, false));
-        return vcpu;
-    }
-
-    private static final class VmThreads {
-        final Map<Long, Integer> byTid = new HashMap<>();
-        final BitSet used = new BitSet();
+    private HostThreads.Attribution attribute(Matcher header) throws BadLine {
+        String tgid = header.group("tgid") != null ? header.group("tgid") : header.group("ptgid");
+        return threads.attribute(header.group("comm").strip(), Long.parseLong(header.group("pid")),
+                tgid == null ? ThreadMapping.NO_TGID : Long.parseLong(tgid), currentVm, lineNo);
     }
 }

@@ -13,10 +13,9 @@ import java.io.Reader;
  * and skipped. A kvm_msr/kvm_cr line with a malformed payload, or any line that is neither a trace line, a comment,
  * a trace-cmd header nor blank, is bad.
  *
- * <p>vCPU attribution: QEMU names vCPU threads {@code CPU <n>/KVM}, which gives the index directly; otherwise the
- * host thread id is numbered in order of first appearance per VM (0, 1, 2 …), see
- * {@link ParseStats#threadMappings()}. VM id: {@code --vm}, else the last {@code # mtrr: vm} record, else the file
- * name without directory and last extension.
+ * <p>VM and vCPU attribution (host traces of many VMs included: TGIDs, {@code --vm-map}, {@code # mtrr: vm_map},
+ * refusal of vCPU names that collide across processes, threads that are not vCPU threads): see the package
+ * documentation, "Host traces", and {@link ParseStats#threadMappings()}.
  */
 public final class FtraceParser implements LogParser {
     @Override

@@ -117,23 +117,13 @@ public final class FtraceWriter implements LogWriter {
         return b.append(text);
     }
 
+    /** {@code %6lu.%06lu} as the kernel prints it, with 9 fraction digits where the time is not whole µs. */
     private static void appendTimestamp(StringBuilder b, long ns) {
-        long sec = ns / 1_000_000_000L;
-        long frac = ns % 1_000_000_000L;
-        pad(b, Long.toString(sec), 6).append('.');
-        String digits;
-        if (frac % 1000 == 0) {
-            digits = Long.toString(frac / 1000);
-            for (int i = digits.length(); i < 6; i++) {
-                b.append('0');
-            }
-        } else {
-            digits = Long.toString(frac);
-            for (int i = digits.length(); i < 9; i++) {
-                b.append('0');
-            }
+        String ts = TraceTimestamp.format(ns);
+        for (int i = ts.indexOf('.'); i < 6; i++) {
+            b.append(' ');
         }
-        b.append(digits);
+        b.append(ts);
     }
 
     @Override

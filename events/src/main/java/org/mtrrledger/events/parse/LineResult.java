@@ -16,6 +16,13 @@ sealed interface LineResult {
     record Reject(String reason) implements LineResult {
     }
 
+    /**
+     * The line shows the whole file cannot be read faithfully (a host trace whose VMs cannot be told apart): the
+     * parse stops whatever the {@link BadLinePolicy}, since skipping lines would not make the rest right.
+     */
+    record Refuse(String reason) implements LineResult {
+    }
+
     Skip BLANK = new Skip(SkipKind.BLANK);
     Skip COMMENT = new Skip(SkipKind.COMMENT);
 }

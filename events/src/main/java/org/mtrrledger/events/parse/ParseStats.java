@@ -94,7 +94,11 @@ public final class ParseStats {
         return rejected;
     }
 
-    /** Host thread → vCPU attributions made by the ftrace parser, in order of first appearance. */
+    /**
+     * Host thread attributions made by the ftrace parser, in order of first appearance: vCPU threads, and threads
+     * that are not vCPU threads ({@link ThreadMapping#isVcpu()} false; their writes are skipped as
+     * {@link SkipKind#NON_VCPU_THREAD}).
+     */
     public List<ThreadMapping> threadMappings() {
         return List.copyOf(threads);
     }

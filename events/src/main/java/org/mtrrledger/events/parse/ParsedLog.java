@@ -126,6 +126,9 @@ public final class ParsedLog implements Iterable<MtrrEvent>, AutoCloseable {
                 next = event;
             } else if (result instanceof LineResult.Skip skip) {
                 stats.countSkip(skip.kind());
+            } else if (result instanceof LineResult.Refuse refuse) {
+                eof = true;
+                throw new LogParseException(new RejectedLine(fileName, lineNo, line, refuse.reason()));
             } else {
                 RejectedLine bad = new RejectedLine(fileName, lineNo, line, ((LineResult.Reject) result).reason());
                 if (policy == BadLinePolicy.FAIL) {

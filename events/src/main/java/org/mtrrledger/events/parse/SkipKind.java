@@ -14,6 +14,11 @@ public enum SkipKind {
     COMMENT,
     /** An empty or whitespace-only line. */
     BLANK,
+    /**
+     * A kvm_msr/kvm_cr write of a thread that is not a vCPU thread (see {@link ThreadMapping.How}): reported in
+     * {@link ParseStats#threadMappings()}, never folded.
+     */
+    NON_VCPU_THREAD,
     /** trace-cmd report preamble such as {@code cpus=8}, {@code version = 6}, {@code CPU 3 is empty}. */
     HEADER
 }

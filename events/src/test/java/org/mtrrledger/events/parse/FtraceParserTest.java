@@ -118,8 +118,11 @@ class FtraceParserTest {
         try (ParsedLog log = parse(text, ParseOptions.DEFAULTS)) {
             List<MtrrEvent> events = log.readAll();
             assertEquals(List.of(0, 1, 0), events.stream().map(MtrrEvent::getVcpu).toList());
-            assertEquals(List.of(new ThreadMapping("host-a", 900, "qemu-system-x86", 0, false),
-                    new ThreadMapping("host-a", 700, "qemu-system-x86", 1, false)), log.stats().threadMappings());
+            assertEquals(List.of(
+                    new ThreadMapping("host-a", 900, ThreadMapping.NO_TGID, "qemu-system-x86", 0,
+                            ThreadMapping.How.ORDER, FILE + ":3"),
+                    new ThreadMapping("host-a", 700, ThreadMapping.NO_TGID, "qemu-system-x86", 1,
+                            ThreadMapping.How.ORDER, FILE + ":4")), log.stats().threadMappings());
             assertEquals(2, log.stats().skipped(SkipKind.COMMENT));
         }
     }

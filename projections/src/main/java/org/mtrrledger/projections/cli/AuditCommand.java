@@ -32,7 +32,8 @@ final class AuditCommand extends QueryCommand {
         }
         out.printf("%s %s/%d@%d  vCPU %s  %s %s%n", vm, topic, e.partition(), offset, m.get("vcpu"), m.get("type"),
                 EventsCommand.detail(m));
-        out.printf("  source: %s%n  outcome: %s%s%n", m.get("source"), m.get("status"),
+        out.printf("  source: %s  ts: %s%n  outcome: %s%s%n", m.get("source"), m.get("ts") == null ? "-" : m.get("ts"),
+                m.get("status"),
                 e.folded().outcome().reason() == null ? "" : " (" + e.folded().outcome().reason() + ")");
         out.printf("  changes: %s%n", EventsCommand.changes(e).isEmpty() ? "none" : EventsCommand.changes(e));
         for (String n : e.folded().outcome().notes()) {

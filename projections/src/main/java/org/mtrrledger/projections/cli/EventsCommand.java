@@ -19,14 +19,15 @@ final class EventsCommand extends QueryCommand {
     @Override
     void query(LedgerQueries q, PrintStream out) {
         String topic = q.topic();
-        TextTable t = new TextTable("vm", "vcpu", "offset", "type", "detail", "status", "source", "changes");
+        TextTable t = new TextTable("vm", "vcpu", "offset", "ts", "type", "detail", "status", "source", "changes");
         for (String vm : vms.resolve(q, false)) {
             for (LedgerQueries.StoredEvent e : q.events(vm, range.from, range.to())) {
                 Map<String, Object> j = JsonViews.event(topic, e);
                 if (output.json) {
                     JsonLinesOut.print(out, j);
                 } else {
-                    t.row(vm, j.get("vcpu"), e.partition() + "@" + e.offset(), j.get("type"), detail(j),
+                    t.row(vm, j.get("vcpu"), e.partition() + "@" + e.offset(), j.get("ts"), j.get("type"),
+                            detail(j),
                             j.get("status") + (e.folded().outcome().reason() == null ? ""
                                     : " (" + e.folded().outcome().reason() + ")"),
                             j.get("source"), changes(e));

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -26,8 +27,11 @@ import org.mtrrledger.events.parse.LogFormat;
 import org.mtrrledger.events.parse.LogParseException;
 import org.mtrrledger.events.parse.LogParser;
 import org.mtrrledger.events.parse.ParseOptions;
+import org.mtrrledger.events.parse.ParseStats;
 import org.mtrrledger.events.parse.ParsedLog;
 import org.mtrrledger.events.parse.RejectedLine;
+import org.mtrrledger.events.parse.SkipKind;
+import org.mtrrledger.events.parse.ThreadMapping;
 import org.mtrrledger.projections.query.JsonViews;
 
 /**
@@ -74,7 +78,7 @@ final class Ingester {
         }
         IngestDigest digest = IngestDigest.sha256(file);
         ParseOptions po = new ParseOptions(Optional.ofNullable(o.vm), o.skipBad ? BadLinePolicy.SKIP
-                : BadLinePolicy.FAIL);
+                : BadLinePolicy.FAIL, o.vmMap());
         LogFormat format;
         try {
             format = o.format.equals("auto") ? LogFormat.detect(file) : LogFormat.fromName(o.format);
@@ -82,6 +86,10 @@ final class Ingester {
             throw new Args.UsageError("--format: " + e.getMessage());
         } catch (IOException e) {
             throw new CliFailure(file + ": " + e.getMessage(), e);
+        }
+        if (format == LogFormat.JSONL && !po.vmMap().isEmpty()) {
+            throw new Args.UsageError("--vm-map: " + file + " is JSON Lines, whose events name their VM; --vm-map "
+                    + "maps the threads of trace files");
         }
         Map<String, Long> byVm = new TreeMap<>();
         Map<String, Long> byType = new TreeMap<>();
@@ -114,9 +122,7 @@ final class Ingester {
                     digest.shortHex(), outcome.summary().describe());
             out.printf("  events by type: %s%n  events by VM: %s%n", byType, abbreviate(byVm));
             out.printf("  skipped lines: %s%n", log.stats().skippedByKind());
-            if (!log.stats().threadMappings().isEmpty()) {
-                out.printf("  vCPUs by thread id: %s%n", log.stats().threadMappings());
-            }
+            threads(log.stats());
             if (o.skipBad) {
                 writeReport(file, o.report, log);
             }
@@ -131,6 +137,25 @@ final class Ingester {
         } catch (IOException e) {
             throw new CliFailure(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The trace's thread attributions; every thread that is not a vCPU thread is named, with its first line. */
+    private void threads(ParseStats stats) {
+        List<ThreadMapping> all = stats.threadMappings();
+        List<String> vcpus = all.stream().filter(ThreadMapping::isVcpu).map(ThreadMapping::describe).toList();
+        List<String> others = all.stream().filter(t -> !t.isVcpu()).map(ThreadMapping::describe).toList();
+        if (!vcpus.isEmpty()) {
+            out.printf("  vCPU threads: %s%n", abbreviate(vcpus, 8));
+        }
+        if (!others.isEmpty()) {
+            out.printf("  not vCPU threads (%,d write(s) skipped, not folded): %s%n",
+                    stats.skipped(SkipKind.NON_VCPU_THREAD), abbreviate(others, 20));
+        }
+    }
+
+    private static String abbreviate(List<String> items, int max) {
+        return items.size() <= max ? String.join("; ", items)
+                : String.join("; ", items.subList(0, max)) + "; ... " + items.size() + " in all";
     }
 
     private void writeReport(Path file, Path report, ParsedLog log) throws IOException {

@@ -39,8 +39,8 @@ final class ZapsCommand extends QueryCommand {
         }
         Long g = gfn == null ? null : Hex.parse(gfn);
         String topic = q.topic();
-        TextTable t = new TextTable("vm", "policy", "start GFN", "end GFN", "size", "trigger", "vcpu", "event",
-                "source", "rule");
+        TextTable t = new TextTable("vm", "policy", "start GFN", "end GFN", "size", "trigger", "ts", "vcpu",
+                "event", "source", "rule");
         for (String vm : vms.resolve(q, false)) {
             for (PolicyId p : ps) {
                 for (ZapRecord z : q.zaps(vm, p, range.from, range.to())) {
@@ -54,7 +54,8 @@ final class ZapsCommand extends QueryCommand {
                         var j = JsonViews.trigger(topic, trig);
                         t.row(vm, p.label, Hex.of(z.range().start()), Hex.of(z.range().end()),
                                 z.degenerate() ? "degenerate" : TextTable.pages(z.range().size()),
-                                trig.partition() + "@" + z.offset(), z.vcpu() < 0 ? "-" : z.vcpu(),
+                                trig.partition() + "@" + z.offset(), j.get("ts"),
+                                z.vcpu() < 0 ? "-" : z.vcpu(),
                                 j.get("type") + (j.containsKey("msr") ? " " + j.get("msr") + " " + j.get("old") + "->"
                                         + j.get("new") : j.containsKey("toggled") ? " cr0 " + j.get("old") + "->"
                                         + j.get("new") : j.containsKey("op") ? " " + j.get("op") : ""),

@@ -20,6 +20,7 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.parse.TraceTimestamp;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.ledger.PolicyCounters;
 import org.mtrrledger.projections.zap.PolicyId;
@@ -45,6 +46,14 @@ public final class JsonViews {
             return "gen:" + g.getSeed() + "#" + g.getIndex();
         }
         return null;
+    }
+
+    /**
+     * The event's timestamp as its trace printed it ({@code 380.398696}; 9 fraction digits where it is not a whole
+     * microsecond), or null: a string, so it stays exact in JavaScript beyond 2^53 ns (104 days of host uptime).
+     */
+    public static String ts(MtrrEvent e) {
+        return e.getTimestampNs() == null ? null : TraceTimestamp.format(e.getTimestampNs());
     }
 
     public static String type(MtrrEvent e) {
@@ -114,6 +123,7 @@ public final class JsonViews {
         m.put("topic", topic);
         m.put("partition", se.partition());
         m.put("offset", se.offset());
+        m.put("ts", ts(e));
         eventFields(e, m);
         Outcome o = se.folded().outcome();
         m.put("accepted", o.status() != Outcome.Status.REJECTED);
@@ -154,6 +164,7 @@ public final class JsonViews {
         t.put("topic", topic);
         t.put("partition", se.partition());
         t.put("offset", se.offset());
+        t.put("ts", ts(e));
         t.put("vcpu", e.getVcpu());
         t.put("type", type(e));
         Object p = e.getPayload();

@@ -1,0 +1,23 @@
+package org.mtrrledger.events.parse;
+
+/**
+ * An event's {@code timestampNs} in a trace's own {@code <sec>.<frac>} form: 6 fraction digits when it is a whole
+ * microsecond (ftrace, perf script and default {@code trace-cmd report} print microseconds), else 9
+ * ({@code trace-cmd report -t}). The trace parser reads 1..9 digits into nanoseconds, so a trace timestamp prints as
+ * its source had it, except a 9-digit one that ends in {@code 000}, which prints as the same instant in 6.
+ */
+public final class TraceTimestamp {
+    private TraceTimestamp() {
+    }
+
+    public static String format(long ns) {
+        long frac = ns % 1_000_000_000L;
+        boolean micros = frac % 1000 == 0;
+        String digits = Long.toString(micros ? frac / 1000 : frac);
+        StringBuilder b = new StringBuilder(24).append(ns / 1_000_000_000L).append('.');
+        for (int i = digits.length(); i < (micros ? 6 : 9); i++) {
+            b.append('0');
+        }
+        return b.append(digits).toString();
+    }
+}
