@@ -119,13 +119,19 @@ final class CaptureCommand implements Callable<Integer> {
         Path work = fromLogs != null ? fromLogs : keepLogs != null ? keepLogs : Files.createTempDirectory("mtrr-capture");
         MtrrCapture.Result r;
         TerminalProgress progress = new TerminalProgress(System.err);
+        boolean temporary = keepLogs == null && fromLogs == null;
+        Thread cleanup = new Thread(() -> MtrrCapture.deleteTree(work), "capture-cleanup");
+        if (temporary) {
+            Runtime.getRuntime().addShutdownHook(cleanup);
+        }
         try {
             r = fromLogs != null ? MtrrCapture.render(spec, out, fromLogs) : MtrrCapture.capture(spec, out, work, progress);
         } catch (CaptureFailure e) {
             progress.done();
             throw new CliFailure(e.getMessage());
         } finally {
-            if (keepLogs == null && fromLogs == null) {
+            if (temporary) {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
                 MtrrCapture.deleteTree(work);
             }
         }
