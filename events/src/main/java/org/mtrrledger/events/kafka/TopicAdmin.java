@@ -179,11 +179,16 @@ public final class TopicAdmin {
     }
 
     static Properties adminProps(String bootstrap) {
+        return adminProps(bootstrap, TIMEOUT);
+    }
+
+    static Properties adminProps(String bootstrap, Duration timeout) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "mtrr-admin");
         // An unreachable bootstrap address must end in an error naming it, not in a hang.
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout.toMillis(), 30_000)));
         return p;
     }
 

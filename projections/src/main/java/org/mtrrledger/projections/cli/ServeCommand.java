@@ -51,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
             TopicAdmin.ensureTopic(ep.bootstrap(), kafka.topic(), kafka.partitions);
             CountDownLatch closed = new CountDownLatch(1);
             try (LedgerStore store = LedgerStore.open(data.storeDir(), OpenMode.PRIMARY, engine.durability)) {
-                ApiService service = ApiService.start(ep.bootstrap(), engine.config(kafka.topic()), store,
+                ApiService service = ApiService.start(ep.bootstrap(), engine.config(kafka), store,
                         new InetSocketAddress(addr, port), EngineRunner.progress(System.err));
                 Thread hook = new Thread(() -> {
                     service.close();
