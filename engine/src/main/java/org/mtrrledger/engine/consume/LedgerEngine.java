@@ -1,14 +1,23 @@
 package org.mtrrledger.engine.consume;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.mtrrledger.engine.pipeline.Pipeline;
@@ -38,6 +48,17 @@ import org.mtrrledger.engine.store.LedgerStore;
  * <p>Scaling out: run more engine processes with the same group id, each with its own store directory; Kafka
  * spreads the partitions; a process that gains a partition resumes from its own stored offset for it (0 if it never
  * owned it: it refolds that partition from the log).
+ *
+ * <p>Static group membership: {@code group.instance.id} is derived from the host and the store's path (one store,
+ * one member), so an engine restarted after a SIGKILL takes its old member's place at once instead of waiting for
+ * that member's session ({@code session.timeout.ms}, 45 s) to expire. A clean stop leaves the group explicitly, so
+ * the partitions of an engine that is stopped for good move to the others at once.
+ *
+ * <p>A broker that goes away: every request the loop makes is bounded by {@link EngineConfig#brokerTimeout()}; a
+ * retriable failure (timeout, disconnection, coordinator moving) sets {@link #brokerProblem()}, and following the
+ * topic ({@link StopCondition#FOLLOW}) goes on polling with the lag queries backed off (1 s doubling to 16 s) until
+ * the broker answers again; the store stays readable throughout. {@link StopCondition#UNTIL_IDLE} (a batch command)
+ * fails instead, naming the broker.
  */
 public final class LedgerEngine implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -47,12 +68,17 @@ public final class LedgerEngine implements AutoCloseable {
     private final LedgerWriter writer;
     private final FoldStage folds;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final String bootstrap;
+    private volatile String brokerProblem;
+    private long backoffMs;
+    private long nextBrokerQuery;
     private volatile boolean stopRequested;
     private volatile boolean assignedOnce;
 
     public LedgerEngine(String bootstrap, EngineConfig config, LedgerStore store, Pipeline pipeline) {
         this.config = config;
         this.store = store;
+        this.bootstrap = bootstrap;
         byte[] folded = store.get(Column.META, Keys.metaTopicKey());
         if (folded != null && !new String(folded, java.nio.charset.StandardCharsets.UTF_8).equals(config.topic())) {
             throw new IllegalStateException("the store at " + store.path() + " holds topic '"
@@ -72,7 +98,36 @@ public final class LedgerEngine implements AutoCloseable {
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "mtrr-engine-" + ProcessHandle.current().pid());
+        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId(store.path()));
+        long timeout = config.brokerTimeout().toMillis();
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout));
+        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout, 30_000)));
         this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * The static member id of the engine on {@code storeDir}: host name plus a hash of the store's absolute path,
+     * so that it is the same across restarts and differs between the stores (processes) of one group.
+     */
+    static String instanceId(Path storeDir) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(
+                    storeDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+            return "mtrr-engine-" + host + "-" + HexFormat.of().formatHex(h, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Why the broker is unavailable right now, or empty while it answers. */
+    public Optional<String> brokerProblem() {
+        return Optional.ofNullable(brokerProblem);
     }
 
     /** Summary of one run. */
@@ -87,6 +142,8 @@ public final class LedgerEngine implements AutoCloseable {
                     if (pollOnce(until, progress)) {
                         break;
                     }
+                } catch (RetriableException e) {
+                    brokerFailed(e, until);
                 } catch (WakeupException e) {
                     // stop() may land in poll(), endOffsets() or position(): every one of them means "stop now".
                     break;
@@ -118,10 +175,28 @@ public final class LedgerEngine implements AutoCloseable {
     private long lastReport = System.nanoTime();
     private long foldedAtReport;
 
+    /** Notes an outage: readiness says why, lag queries back off; a batch run (until idle) gives up instead. */
+    private void brokerFailed(RetriableException e, StopCondition until) {
+        String why = "Kafka at " + bootstrap + " did not answer within " + config.brokerTimeout().toMillis()
+                + " ms (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+        if (until == StopCondition.UNTIL_IDLE) {
+            folds.drain();
+            throw new IllegalStateException("lost the Kafka broker: " + why, e);
+        }
+        backoffMs = Math.min(16_000, Math.max(1_000, backoffMs * 2));
+        nextBrokerQuery = System.nanoTime() + backoffMs * 1_000_000;
+        brokerProblem = why + "; retrying every " + backoffMs / 1000 + " s";
+    }
+
+    private boolean brokerQueryDue() {
+        return brokerProblem == null || System.nanoTime() - nextBrokerQuery >= 0;
+    }
+
     /** One poll, its batch, a progress report when due; true when {@code until} says the run is over. */
     private boolean pollOnce(StopCondition until, EngineProgress progress) {
         ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(200));
         if (!polled.isEmpty()) {
+            nextBrokerQuery = System.nanoTime(); // records came: the broker is back, check the lag at once
             List<LogRecord> batch = new ArrayList<>(polled.count());
             Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
             for (TopicPartition tp : polled.partitions()) {
@@ -138,9 +213,12 @@ public final class LedgerEngine implements AutoCloseable {
             folds.drain();
         }
         long now = System.nanoTime();
-        if (now - lastReport >= 1_000_000_000L) {
+        if (now - lastReport >= 1_000_000_000L && brokerQueryDue()) {
             double rate = (writer.folded() - foldedAtReport) * 1e9 / (now - lastReport);
-            progress.report(writer.folded(), rate, lag());
+            Map<Integer, Long> lag = lag();
+            brokerProblem = null;
+            backoffMs = 0;
+            progress.report(writer.folded(), rate, lag);
             lastReport = now;
             foldedAtReport = writer.folded();
         }
@@ -166,6 +244,8 @@ public final class LedgerEngine implements AutoCloseable {
             return lag();
         } catch (WakeupException e) {
             return lag();
+        } catch (RetriableException e) {
+            return Map.of(); // stopping while the broker is away: the lag is unknown
         }
     }
 
@@ -202,7 +282,10 @@ public final class LedgerEngine implements AutoCloseable {
                 writes.close();
             }
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            // A static member stays in the group on close unless told otherwise; a clean stop hands its
+            // partitions over at once.
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5))
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         }
     }
 

@@ -45,8 +45,11 @@ import org.apache.kafka.common.utils.Time;
  * <ul>
  *   <li>{@code <dataDir>/kafka/} the Kafka log dir (also the KRaft metadata log). It is formatted once, when
  *       {@code meta.properties} is absent; later starts reuse it, so the cluster id and every topic and record
- *       persist between runs. Ports are chosen afresh on each start (the quorum is static, so the voter
- *       endpoint is configuration, not state).</li>
+ *       persist between runs.</li>
+ *   <li>{@code <dataDir>/kafka/mtrr-ports.properties} the broker and controller ports, chosen free on the first
+ *       start and reused on every later one, so that clients still running (an engine, a server) reconnect to
+ *       a restarted broker by themselves. If a recorded port is taken by another process the start fails naming
+ *       the port and this file, rather than silently moving.</li>
  *   <li>{@code <dataDir>/kafka/.lock-mtrr} held with an exclusive {@link FileLock} while the broker runs, so a
  *       second process (or a second broker in this JVM) fails fast with {@link BrokerAlreadyRunningException}
  *       instead of fighting over the log dir.</li>
@@ -73,6 +76,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final String LOG_DIR_NAME = "kafka";
     /** Name of the lock file inside the Kafka log dir. */
     public static final String LOCK_FILE_NAME = ".lock-mtrr";
+    /** Name of the file inside the Kafka log dir that keeps the ports of this data directory. */
+    public static final String PORTS_FILE_NAME = "mtrr-ports.properties";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final int START_ATTEMPTS = 3;
@@ -147,10 +152,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         try {
             String clusterId = formatIfNeeded(absData, logDir);
+            Path portsFile = logDir.resolve(PORTS_FILE_NAME);
+            int[] recorded = readPorts(portsFile);
             RuntimeException last = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                int brokerPort = freePort();
-                int controllerPort = freePort();
+                int brokerPort = recorded != null ? recorded[0] : freePort();
+                int controllerPort = recorded != null ? recorded[1] : freePort();
                 Properties props = brokerProperties(logDir, brokerPort, controllerPort);
                 KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
                 try {
@@ -159,6 +166,12 @@ public final class EmbeddedBroker implements AutoCloseable {
                     shutdownQuietly(server);
                     last = e;
                     if (hasCause(e, BindException.class)) {
+                        if (recorded != null) {
+                            throw new IllegalStateException("port " + brokerPort + " or " + controllerPort
+                                    + " (the ports of this data dir, recorded in " + portsFile + ") is taken by "
+                                    + "another process; stop it, or delete " + portsFile + " to pick new ports "
+                                    + "(clients then need the new address)", e);
+                        }
                         continue; // a port picked by freePort() was taken in between; pick new ones
                     }
                     throw e;
@@ -169,6 +182,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                 } catch (RuntimeException e) {
                     shutdownQuietly(server);
                     throw e;
+                }
+                if (recorded == null) {
+                    writePorts(portsFile, brokerPort, controllerPort);
                 }
                 EmbeddedBroker broker = new EmbeddedBroker(absData, logDir, clusterId, bootstrap, server, channel,
                         lock);
@@ -348,6 +364,33 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
         }
         return clusterId;
+    }
+
+    /** The recorded {broker, controller} ports, or null if none were recorded yet. */
+    private static int[] readPorts(Path file) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+            return new int[] {Integer.parseInt(p.getProperty("broker.port", "").trim()),
+                    Integer.parseInt(p.getProperty("controller.port", "").trim())};
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException(file + " is damaged (" + e.getMessage() + "): delete it to pick new "
+                    + "ports", e);
+        }
+    }
+
+    private static void writePorts(Path file, int brokerPort, int controllerPort) {
+        Properties p = new Properties();
+        p.setProperty("broker.port", Integer.toString(brokerPort));
+        p.setProperty("controller.port", Integer.toString(controllerPort));
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            p.store(w, "ports of the embedded broker of this data dir, reused on every start");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     private static String readClusterId(Path meta) {

@@ -40,7 +40,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * file) or Kafka fails, the transaction is aborted and {@code read_committed} consumers never see any of the
  * file's records; the engine and projections read with {@code read_committed}, so they only ever fold whole
  * files. The transaction may be large: {@code transaction.timeout.ms} is 15 minutes, the maximum a default
- * broker ({@code transaction.max.timeout.ms}) accepts.
+ * broker ({@code transaction.max.timeout.ms}) accepts. It bounds a whole file's publish, not the broker's silence.
+ *
+ * <p><b>A broker that goes away.</b> Every blocking producer call ({@code max.block.ms}: metadata, buffer space,
+ * {@code initTransactions}, commit, abort) and every record's delivery ({@code delivery.timeout.ms},
+ * {@code request.timeout.ms}) is bounded by the broker timeout ({@link #DEFAULT_BROKER_TIMEOUT} unless given),
+ * and the first failed send callback stops the file at the next send, so a publish to a lost broker fails within
+ * about that time with {@link IngestFailedException} naming the bootstrap address. The open transaction is then
+ * aborted by the broker when the next publisher with the same transactional id starts (or after the transaction
+ * timeout); until then {@code read_committed} readers see nothing of it.
  *
  * <p><b>Exactly once per file.</b> Before publishing, the file's SHA-256 is looked up in the ingest ledger
  * topic ({@code <topic>.ingests}); if present nothing is written and {@link PublishOutcome.AlreadyIngested}
@@ -68,6 +76,8 @@ public final class EventPublisher implements AutoCloseable {
 
     /** The producer's {@code transaction.timeout.ms}: the longest a single file's publish may take. */
     public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+    /** How long the broker may stay silent before a publish fails (see the class comment). */
+    public static final Duration DEFAULT_BROKER_TIMEOUT = Duration.ofSeconds(30);
     /** Default number of records between two progress callbacks. */
     public static final int DEFAULT_PROGRESS_INTERVAL = 10_000;
 
@@ -78,6 +88,7 @@ public final class EventPublisher implements AutoCloseable {
     private final String ledgerTopic;
     private final String transactionalId;
     private final int progressInterval;
+    private final Duration brokerTimeout;
     private final KafkaProducer<String, byte[]> producer;
     private final Admin admin;
     private final IngestLedger ledger;
@@ -97,6 +108,15 @@ public final class EventPublisher implements AutoCloseable {
 
     /** As {@link #EventPublisher(String, String, String)}, with progress callbacks every {@code progressInterval} records. */
     public EventPublisher(String bootstrap, String topic, String transactionalId, int progressInterval) {
+        this(bootstrap, topic, transactionalId, progressInterval, DEFAULT_BROKER_TIMEOUT);
+    }
+
+    /** As {@link #EventPublisher(String, String, String, int)}, failing once the broker is silent for {@code brokerTimeout}. */
+    public EventPublisher(String bootstrap, String topic, String transactionalId, int progressInterval,
+                          Duration brokerTimeout) {
+        if (brokerTimeout.toMillis() < 100) {
+            throw new IllegalArgumentException("broker timeout must be >= 100 ms, got " + brokerTimeout);
+        }
         if (progressInterval < 1) {
             throw new IllegalArgumentException("progressInterval must be >= 1, got " + progressInterval);
         }
@@ -105,12 +125,14 @@ public final class EventPublisher implements AutoCloseable {
         this.ledgerTopic = TopicAdmin.ledgerTopicOf(topic);
         this.transactionalId = transactionalId;
         this.progressInterval = progressInterval;
-        this.ledger = new IngestLedger(bootstrap, ledgerTopic);
+        this.brokerTimeout = brokerTimeout;
+        this.ledger = new IngestLedger(bootstrap, ledgerTopic, brokerTimeout);
         Admin createdAdmin = null;
         KafkaProducer<String, byte[]> createdProducer = null;
         try {
-            createdAdmin = Admin.create(TopicAdmin.adminProps(bootstrap));
-            createdProducer = new KafkaProducer<>(producerProps(bootstrap, transactionalId), new StringSerializer(),
+            createdAdmin = Admin.create(TopicAdmin.adminProps(bootstrap, brokerTimeout));
+            createdProducer = new KafkaProducer<>(producerProps(bootstrap, transactionalId, brokerTimeout),
+                    new StringSerializer(),
                     new ByteArraySerializer());
             createdProducer.initTransactions();
         } catch (RuntimeException e) {
@@ -122,7 +144,7 @@ public final class EventPublisher implements AutoCloseable {
             }
             ledger.close();
             throw new IllegalStateException("cannot start transactional producer " + transactionalId + " for topic "
-                    + topic + " at " + bootstrap + ": " + e, e);
+                    + topic + " at " + bootstrap + ": " + describe(e), e);
         }
         this.admin = createdAdmin;
         this.producer = createdProducer;
@@ -172,8 +194,8 @@ public final class EventPublisher implements AutoCloseable {
                 KeyedRecord r = records.next();
                 producer.send(new ProducerRecord<>(topic, r.key(), r.value()), tracker);
                 sent++;
+                tracker.throwIfFailed(); // a volatile read: a lost broker stops the file at once, not N sends later
                 if (sent % progressInterval == 0) {
-                    tracker.throwIfFailed();
                     progress.onProgress(sent);
                 }
             }
@@ -193,7 +215,7 @@ public final class EventPublisher implements AutoCloseable {
             abortOrClose(cause);
             throw new IngestFailedException("publishing " + label + " (" + digest.shortHex() + ") to topic " + topic
                     + " at " + bootstrap + " failed after " + sent + " records; its transaction was aborted, nothing"
-                    + " of it is visible: " + cause, label, sent, cause);
+                    + " of it is visible: " + describe(cause), label, sent, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abortOrClose(e);
@@ -236,6 +258,17 @@ public final class EventPublisher implements AutoCloseable {
             producerClosed = true;
             producer.close(Duration.ZERO);
         }
+    }
+
+    /** The cause, saying so plainly when it is the broker that stopped answering. */
+    private String describe(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return "lost the Kafka broker at " + bootstrap + ": no answer within " + brokerTimeout.toMillis()
+                        + " ms (the broker timeout) (" + cause + ")";
+            }
+        }
+        return cause.toString();
     }
 
     private static boolean isFatal(Throwable t) {
@@ -284,7 +317,7 @@ public final class EventPublisher implements AutoCloseable {
         return true;
     }
 
-    private static Properties producerProps(String bootstrap, String transactionalId) {
+    private static Properties producerProps(String bootstrap, String transactionalId, Duration brokerTimeout) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "mtrr-publisher-" + transactionalId);
@@ -295,6 +328,10 @@ public final class EventPublisher implements AutoCloseable {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        long t = brokerTimeout.toMillis();
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(t));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(t));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(t + 20)); // >= linger + request timeout
         return p;
     }
 
@@ -305,7 +342,7 @@ public final class EventPublisher implements AutoCloseable {
      */
     private static final class OffsetTracker implements Callback {
         private final Map<Integer, long[]> byPartition = new HashMap<>(); // {first, last, count}
-        private Exception firstError;
+        private volatile Exception firstError;
 
         @Override
         public synchronized void onCompletion(RecordMetadata metadata, Exception exception) {
@@ -326,7 +363,7 @@ public final class EventPublisher implements AutoCloseable {
             }
         }
 
-        synchronized void throwIfFailed() {
+        void throwIfFailed() {
             if (firstError instanceof KafkaException) {
                 throw (KafkaException) firstError;
             }

@@ -28,22 +28,23 @@ import org.slf4j.LoggerFactory;
 final class IngestLedger implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestLedger.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final String bootstrap;
     private final String topic;
     private final TopicPartition partition;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, IngestSummary> byDigest = new HashMap<>();
+    private final Duration timeout;
 
-    IngestLedger(String bootstrap, String topic) {
+    IngestLedger(String bootstrap, String topic, Duration timeout) {
+        this.timeout = timeout;
         this.bootstrap = bootstrap;
         this.topic = topic;
         this.partition = new TopicPartition(topic, 0);
         this.consumer = new KafkaConsumer<>(TopicReader.consumerProps(bootstrap), new StringDeserializer(),
                 new ByteArrayDeserializer());
         try {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("ingest ledger topic " + topic + " does not exist at " + bootstrap
                         + " (create it with TopicAdmin.ensureIngestLedger)");
@@ -73,12 +74,12 @@ final class IngestLedger implements AutoCloseable {
 
     private void catchUp() {
         try {
-            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (consumer.position(partition, TIMEOUT) < end) {
+            long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (consumer.position(partition, timeout) < end) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("reading ingest ledger " + topic + " at " + bootstrap
-                            + " did not reach offset " + end + " within " + TIMEOUT.toSeconds() + " s");
+                            + " did not reach offset " + end + " within " + timeout.toMillis() + " ms");
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     apply(r);

@@ -1,6 +1,7 @@
 package org.mtrrledger.events.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +33,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * to wedge with {@code OutOfOrderSequenceException}; so both {@code ensure*} methods return only once
  * {@code listOffsets(latest)} answers for every partition.
  *
- * <p>Replication factor is left to the broker's {@code default.replication.factor} (1 on the embedded broker,
- * whatever a real cluster is configured with).
+ * <p>Replication: on a cluster of {@value #REPLICATED_CLUSTER} or more brokers both topics are created with
+ * replication factor {@value #REPLICATED_CLUSTER} and {@code min.insync.replicas} {@value #MIN_INSYNC}, so that
+ * losing one broker loses no acknowledged record ({@code acks=all}) and stops no writer; on a smaller cluster (the
+ * embedded broker) the broker's defaults apply.
  */
 public final class TopicAdmin {
 
@@ -45,6 +48,10 @@ public final class TopicAdmin {
     public static final String LEDGER_SUFFIX = ".ingests";
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** From this many brokers on, topics are created replicated (see the class comment). */
+    public static final int REPLICATED_CLUSTER = 3;
+    /** {@code min.insync.replicas} of a replicated topic. */
+    public static final int MIN_INSYNC = 2;
 
     private TopicAdmin() {
     }
@@ -96,8 +103,15 @@ public final class TopicAdmin {
         try (Admin admin = Admin.create(adminProps(bootstrap))) {
             boolean created;
             try {
-                admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty())
-                        .configs(configs))).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                int brokers = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+                Map<String, String> all = new HashMap<>(configs);
+                Optional<Short> replication = Optional.empty();
+                if (brokers >= REPLICATED_CLUSTER) {
+                    replication = Optional.of((short) REPLICATED_CLUSTER);
+                    all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(MIN_INSYNC));
+                }
+                admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), replication).configs(all)))
+                        .all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 created = true;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -179,11 +193,16 @@ public final class TopicAdmin {
     }
 
     static Properties adminProps(String bootstrap) {
+        return adminProps(bootstrap, TIMEOUT);
+    }
+
+    static Properties adminProps(String bootstrap, Duration timeout) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "mtrr-admin");
         // An unreachable bootstrap address must end in an error naming it, not in a hang.
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout.toMillis(), 30_000)));
         return p;
     }
 

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +69,26 @@ class EmbeddedBrokerTest {
                 assertInstanceOf(PublishOutcome.AlreadyIngested.class, outcome);
                 assertEquals("persist.log", outcome.summary().label());
             }
+        }
+    }
+
+    @Test
+    void shouldKeepItsPortAcrossRestartsAndRefuseAPortTakenByAnotherProcess() throws Exception {
+        String first;
+        try (EmbeddedBroker broker = EmbeddedBroker.start(dataDir)) {
+            first = broker.bootstrap();
+        }
+        try (EmbeddedBroker again = EmbeddedBroker.start(dataDir)) {
+            assertEquals(first, again.bootstrap(), "a restarted broker must be where its clients left it");
+        }
+        int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
+        try (ServerSocket squatter = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedBroker.start(dataDir));
+            assertTrue(e.getMessage().contains("port " + port) && e.getMessage().contains("taken by another process")
+                    && e.getMessage().contains(EmbeddedBroker.PORTS_FILE_NAME), e.getMessage());
+        }
+        try (EmbeddedBroker third = EmbeddedBroker.start(dataDir)) {
+            assertEquals(first, third.bootstrap(), "a refused start must not move the port");
         }
     }
 

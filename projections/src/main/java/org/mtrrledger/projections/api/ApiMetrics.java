@@ -8,8 +8,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.pipeline.ObservedProjection;
 import org.mtrrledger.engine.pipeline.Projection;
@@ -30,6 +32,7 @@ public final class ApiMetrics implements EngineProgress {
     private final Map<Integer, AtomicLong> lag = new ConcurrentHashMap<>();
     private volatile Map<Integer, Long> lastLag = Map.of();
     private volatile boolean reported;
+    private volatile Supplier<Optional<String>> brokerProblem = Optional::empty;
     private final Counter[] zaps = new Counter[PolicyId.values().length];
     private final Map<String, Counter> hazards = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -40,8 +43,9 @@ public final class ApiMetrics implements EngineProgress {
                 .register(registry);
         Gauge.builder("mtrr.engine.fold.rate", this, m -> m.rate).baseUnit("events.per.second")
                 .description("Events folded per second over the engine's last report interval").register(registry);
-        Gauge.builder("mtrr.engine.ready", this, m -> m.ready() ? 1 : 0)
-                .description("1 when the engine has caught up: lag 0 on every assigned partition").register(registry);
+        Gauge.builder("mtrr.engine.ready", this, m -> m.notReady().isEmpty() ? 1 : 0)
+                .description("1 when the engine reaches the broker and has caught up: lag 0 on every assigned "
+                        + "partition").register(registry);
         for (PolicyId p : PolicyId.values()) {
             zaps[p.code] = Counter.builder("mtrr.zaps").tag("policy", p.label)
                     .description("kvm_zap_gfn_range() calls issued by a policy for the events folded here")
@@ -83,6 +87,23 @@ public final class ApiMetrics implements EngineProgress {
     public boolean ready() {
         Map<Integer, Long> l = lastLag;
         return reported && !l.isEmpty() && l.values().stream().allMatch(v -> v == 0);
+    }
+
+    /** Where readiness also asks whether the engine reaches its broker (the reason when it does not). */
+    public void watchBroker(Supplier<Optional<String>> problem) {
+        this.brokerProblem = problem;
+    }
+
+    /** Why the engine is not ready (the broker is away, or it is catching up); empty when it is. */
+    public Optional<String> notReady() {
+        Optional<String> broker = brokerProblem.get();
+        if (broker.isPresent()) {
+            return broker;
+        }
+        if (ready()) {
+            return Optional.empty();
+        }
+        return Optional.of(reported ? "catching up: lag " + lastLag : "the engine has not reported yet");
     }
 
     /** The last lag the engine reported, per assigned partition. */

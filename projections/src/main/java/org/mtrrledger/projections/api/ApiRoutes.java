@@ -9,6 +9,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.engine.store.CloseableIterator;
+import org.mtrrledger.engine.store.Entry;
+import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.projections.ledger.PoliciesState;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
@@ -138,6 +141,23 @@ final class ApiRoutes {
         return m;
     }
 
+    /**
+     * An {@code at} past the VM's last folded event is a 404 naming the VM's range: the store cannot vouch for
+     * offsets it has not reached, so answering with the latest state labelled {@code at} would mislead.
+     */
+    static Long within(LedgerQueries q, String vm, Long at) {
+        VmLedger l = q.latest(vm);
+        if (at != null && at > l.lastOffset()) {
+            long first;
+            try (CloseableIterator<Entry> it = q.timeTravel().events(vm, 0, Long.MAX_VALUE)) {
+                first = it.hasNext() ? Keys.decodeVmOffsetKey(it.next().key()).offset() : l.lastOffset();
+            }
+            throw new ApiException(404, "at " + at + " is beyond the end of VM " + vm + "'s log: its events are at "
+                    + "offsets " + first + ".." + l.lastOffset() + " of partition " + l.partition(), "at");
+        }
+        return at;
+    }
+
     private static Object memtype(LedgerQueries q, String vm, Params p) {
         Long at = p.offset("at");
         GuestMtrrResolver r = p.resolver();
@@ -150,7 +170,7 @@ final class ApiRoutes {
         } else if (v != null) {
             target = new SnapshotTarget.Vcpu(p.index("vcpu"));
         }
-        q.latest(vm);
+        within(q, vm, at);
         List<MemtypeSnapshot> snaps;
         try {
             snaps = MemtypeQuery.snapshots(q, vm, at, target, r, era);
@@ -262,7 +282,7 @@ final class ApiRoutes {
     }
 
     private static Object policies(LedgerQueries q, String vm, Params p) {
-        Long at = p.offset("at");
+        Long at = within(q, vm, p.offset("at"));
         PoliciesState s = (PoliciesState) q.at(vm, at).projection();
         List<Map<String, Object>> out = new ArrayList<>();
         for (PolicyId id : PolicyId.values()) {
@@ -278,7 +298,7 @@ final class ApiRoutes {
         if (vm == null) {
             vms = q.vms();
         } else {
-            q.latest(vm);
+            within(q, vm, at);
             vms = List.of(vm);
         }
         List<Map<String, Object>> out = new ArrayList<>();

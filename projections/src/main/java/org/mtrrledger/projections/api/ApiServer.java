@@ -1,11 +1,7 @@
 package org.mtrrledger.projections.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -14,75 +10,82 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.projections.query.LedgerQueries;
 
 /**
- * The HTTP API and the web view over one {@link LedgerStore}, on the JDK's {@link HttpServer}. GET (and HEAD) only;
+ * The HTTP API and the web view over one {@link LedgerStore}, on a {@link BoundedHttpServer}. GET (and HEAD) only;
  * URIs over {@link #MAX_URI} characters get 414, bodies over {@link #MAX_BODY} bytes 413. Every error is JSON:
- * {@code {"error": "...", "parameter": "..."}}.
+ * {@code {"error": "...", "parameter": "..."}}. {@code /healthz}, {@code /readyz} and {@code /metrics} are answered
+ * on the connection's own thread; queries wait for one of {@link #QUERY_THREADS} threads, so that however busy the
+ * queries are, the health checks answer at once.
  */
 public final class ApiServer implements AutoCloseable {
     public static final int MAX_URI = 4096;
     public static final int MAX_BODY = 4096;
+    static final int QUERY_THREADS = 8;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final BoundedHttpServer server;
+    private final ExecutorService queries;
     private final ApiRoutes routes;
     private final ApiMetrics metrics;
-    private final BooleanSupplier ready;
+    private final Supplier<Optional<String>> notReady;
 
-    private ApiServer(HttpServer server, ExecutorService executor, ApiRoutes routes, ApiMetrics metrics,
-            BooleanSupplier ready) {
-        this.server = server;
-        this.executor = executor;
+    private ApiServer(InetSocketAddress address, ExecutorService queries, ApiRoutes routes, ApiMetrics metrics,
+            Supplier<Optional<String>> notReady) throws IOException {
+        this.queries = queries;
         this.routes = routes;
         this.metrics = metrics;
-        this.ready = ready;
+        this.notReady = notReady;
+        this.server = new BoundedHttpServer(address, this::handle);
     }
 
     /**
      * Starts serving {@code store} on {@code address} (port 0: any free port).
      *
-     * @param ready whether {@code /readyz} answers 200 (the engine has caught up)
+     * @param notReady why {@code /readyz} answers 503 (e.g. the engine is catching up, or the broker is away);
+     *                 empty: 200
      */
     public static ApiServer start(LedgerStore store, InetSocketAddress address, ApiMetrics metrics,
-            BooleanSupplier ready) throws IOException {
-        HttpServer http = HttpServer.create(address, 64);
+            Supplier<Optional<String>> notReady) throws IOException {
         AtomicInteger n = new AtomicInteger();
-        ExecutorService ex = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "mtrr-http-" + n.incrementAndGet());
+        ExecutorService ex = Executors.newFixedThreadPool(QUERY_THREADS, r -> {
+            Thread t = new Thread(r, "mtrr-http-query-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        ApiServer s = new ApiServer(http, ex, new ApiRoutes(() -> new LedgerQueries(store)), metrics, ready);
-        http.createContext("/", s::handle);
-        http.setExecutor(ex);
-        http.start();
-        return s;
+        try {
+            return new ApiServer(address, ex, new ApiRoutes(() -> new LedgerQueries(store)), metrics, notReady);
+        } catch (IOException | RuntimeException e) {
+            ex.shutdown();
+            throw e;
+        }
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.address().getPort();
     }
 
-    /** Stops accepting, lets running exchanges finish for up to a second. */
+    /** Stops accepting, closes the connections, lets running queries finish for up to 5 seconds. */
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdown();
+        server.close();
+        queries.shutdown();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            queries.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -103,35 +106,48 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange x) throws IOException {
+    private Response handle(BoundedHttpServer.Request x) {
         long t0 = System.nanoTime();
         String route = "other";
         Response r;
         try {
-            String rawUri = x.getRequestURI().toString();
-            if (rawUri.length() > MAX_URI) {
-                throw new ApiException(414, "URI longer than " + MAX_URI + " characters", null);
-            }
-            String method = x.getRequestMethod();
+            String method = x.method();
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                x.getResponseHeaders().set("Allow", "GET, HEAD");
                 throw new ApiException(405, "method " + method + " not allowed: the API is read-only (GET)", null);
             }
-            rejectLargeBody(x);
-            List<String> segments = segments(x.getRequestURI().getRawPath());
+            List<String> segments = segments(x.rawPath());
             route = ApiRoutes.template(segments);
-            r = dispatch(route, segments, x.getRequestURI().getRawQuery());
-        } catch (ApiException e) {
-            r = error(e.status(), e.getMessage(), e.parameter());
-        } catch (LedgerQueries.UnknownVmException e) {
-            r = error(404, e.getMessage(), null);
+            String rawQuery = x.rawQuery();
+            String routed = route;
+            if (route.equals("/healthz") || route.equals("/readyz") || route.equals("/metrics")) {
+                r = dispatch(route, segments, rawQuery);
+            } else {
+                r = queries.submit(() -> dispatch(routed, segments, rawQuery)).get();
+            }
+        } catch (ExecutionException e) {
+            r = error(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            r = error(503, "the server is shutting down", null);
+        } catch (RejectedExecutionException e) {
+            r = error(503, "the server is shutting down", null);
         } catch (RuntimeException e) {
-            r = error(500, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+            r = error(e);
         }
-        send(x, r);
         if (metrics != null) {
             metrics.recordRequest(route, r.status(), System.nanoTime() - t0);
         }
+        return r;
+    }
+
+    private static Response error(Throwable e) {
+        if (e instanceof ApiException a) {
+            return error(a.status(), a.getMessage(), a.parameter());
+        }
+        if (e instanceof LedgerQueries.UnknownVmException) {
+            return error(404, e.getMessage(), null);
+        }
+        return error(500, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
     }
 
     private Response dispatch(String route, List<String> segments, String rawQuery) {
@@ -141,9 +157,11 @@ public final class ApiServer implements AutoCloseable {
                 return Response.json(200, Map.of("status", "ok"));
             case "/readyz": {
                 ApiRoutes.noParams(rawQuery);
-                boolean ok = ready.getAsBoolean();
+                Optional<String> why = notReady.get();
+                boolean ok = why.isEmpty();
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("status", ok ? "ready" : "catching up");
+                m.put("status", ok ? "ready" : "not ready");
+                why.ifPresent(reason -> m.put("reason", reason));
                 if (metrics != null) {
                     Map<String, Long> lag = new LinkedHashMap<>();
                     metrics.lag().forEach((p, l) -> lag.put(Integer.toString(p), l));
@@ -163,30 +181,6 @@ public final class ApiServer implements AutoCloseable {
                 }
                 ApiRoutes.noParams(rawQuery);
                 return StaticAssets.get(route);
-        }
-    }
-
-    private static void rejectLargeBody(HttpExchange x) throws IOException {
-        String cl = x.getRequestHeaders().getFirst("Content-Length");
-        if (cl != null) {
-            try {
-                if (Long.parseLong(cl.trim()) > MAX_BODY) {
-                    throw new ApiException(413, "request body over " + MAX_BODY + " bytes", null);
-                }
-            } catch (NumberFormatException e) {
-                throw new ApiException(400, "bad Content-Length", null);
-            }
-        }
-        try (InputStream in = x.getRequestBody()) {
-            byte[] buf = new byte[1024];
-            long total = 0;
-            int k;
-            while ((k = in.read(buf)) >= 0) {
-                total += k;
-                if (total > MAX_BODY) {
-                    throw new ApiException(413, "request body over " + MAX_BODY + " bytes", null);
-                }
-            }
         }
     }
 
@@ -212,19 +206,5 @@ public final class ApiServer implements AutoCloseable {
             m.put("parameter", parameter);
         }
         return Response.json(status, m);
-    }
-
-    private static void send(HttpExchange x, Response r) throws IOException {
-        x.getResponseHeaders().set("Content-Type", r.contentType());
-        x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        x.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = x.getRequestMethod().equals("HEAD");
-        x.sendResponseHeaders(r.status(), head ? -1 : r.body().length == 0 ? -1 : r.body().length);
-        if (!head && r.body().length > 0) {
-            try (OutputStream out = x.getResponseBody()) {
-                out.write(r.body());
-            }
-        }
-        x.close();
     }
 }

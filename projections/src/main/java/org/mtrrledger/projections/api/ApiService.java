@@ -29,7 +29,8 @@ public final class ApiService implements AutoCloseable {
             EngineProgress progress) throws IOException {
         engine = new LedgerEngine(bootstrap, config, store, new Pipeline(metrics.counting(new PolicyProjection())));
         try {
-            server = ApiServer.start(store, address, metrics, metrics::ready);
+            metrics.watchBroker(engine::brokerProblem);
+            server = ApiServer.start(store, address, metrics, metrics::notReady);
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;

@@ -25,10 +25,10 @@ public final class EngineOptions {
                     + "as rejected and go on).")
     PoisonPolicy poison;
 
-    EngineConfig config(String topic) {
+    EngineConfig config(KafkaOptions kafka) {
         if (checkpointEvery < 1) {
             throw new Args.UsageError("--checkpoint-every must be >= 1");
         }
-        return new EngineConfig(topic, group, checkpointEvery, poison);
+        return new EngineConfig(kafka.topic(), group, checkpointEvery, poison, kafka.brokerTimeout);
     }
 }

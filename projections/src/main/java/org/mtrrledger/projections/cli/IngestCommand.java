@@ -20,7 +20,7 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (KafkaEndpoint ep = kafka.connect(data)) {
-            Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, System.out, System.err)
+            Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, kafka.brokerTimeout, System.out, System.err)
                     .ingest(ingest);
             System.out.printf("published %,d events to %s (%d file(s) already ingested)%n", t.published,
                     kafka.topic(), t.alreadyIngested);

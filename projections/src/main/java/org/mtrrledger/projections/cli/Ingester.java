@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +43,13 @@ final class Ingester {
     private final KafkaEndpoint endpoint;
     private final String topic;
     private final PrintStream out;
+    private final Duration brokerTimeout;
     private final PrintStream err;
 
-    Ingester(KafkaEndpoint endpoint, String topic, int partitions, PrintStream out, PrintStream err) {
+    Ingester(KafkaEndpoint endpoint, String topic, int partitions, Duration brokerTimeout, PrintStream out,
+            PrintStream err) {
         this.endpoint = endpoint;
+        this.brokerTimeout = brokerTimeout;
         this.topic = topic;
         this.out = out;
         this.err = err;
@@ -64,7 +68,7 @@ final class Ingester {
     Totals ingest(IngestOptions o) {
         Totals totals = new Totals();
         try (EventPublisher publisher = new EventPublisher(endpoint.bootstrap(), topic,
-                EventPublisher.transactionalIdFor(topic))) {
+                EventPublisher.transactionalIdFor(topic), EventPublisher.DEFAULT_PROGRESS_INTERVAL, brokerTimeout)) {
             for (Path f : o.files) {
                 ingestFile(publisher, f, o, totals);
             }

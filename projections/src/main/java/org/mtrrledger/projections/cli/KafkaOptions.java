@@ -1,7 +1,11 @@
 package org.mtrrledger.projections.cli;
 
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.events.kafka.BrokerLocator;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,6 +31,30 @@ public final class KafkaOptions {
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
             description = "Partitions when the topic is created (default 4).")
     int partitions;
+
+    @Option(names = "--broker-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DurationConverter.class,
+            description = "How long Kafka may stay silent: ingest then fails naming the broker, run/serve report "
+                    + "not-ready and keep retrying (default 30s; a number with ms, s or m).")
+    Duration brokerTimeout;
+
+    /** {@code 500ms}, {@code 30s}, {@code 2m}; a bare number is seconds. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Matcher m = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)?").matcher(value.trim());
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 30s, 2m)");
+            }
+            long n = Long.parseLong(m.group(1));
+            Duration d = "ms".equals(m.group(2)) ? Duration.ofMillis(n) : "m".equals(m.group(2)) ? Duration.ofMinutes(n)
+                    : Duration.ofSeconds(n);
+            if (d.toMillis() < 100) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is too short: at least 100ms");
+            }
+            return d;
+        }
+    }
 
     String topic() {
         return topic == null || topic.isBlank() ? EngineConfig.DEFAULT_TOPIC : topic;

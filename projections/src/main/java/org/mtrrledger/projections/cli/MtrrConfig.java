@@ -42,7 +42,7 @@ public final class MtrrConfig implements CommandLine.IDefaultValueProvider {
 
     /** The keys of the properties file: the long names (without {@code --}) of the options they configure. */
     public static final List<String> KEYS = List.of("bootstrap", "topic", "partitions", "group", "checkpoint-every",
-            "durability", "poison", "port", "host");
+            "durability", "poison", "port", "host", "broker-timeout");
 
     static final String CONFIG_OPTION = "--config";
     static final String DATA_OPTION = "--data";

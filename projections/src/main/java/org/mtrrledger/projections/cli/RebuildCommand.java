@@ -27,7 +27,7 @@ final class RebuildCommand implements Callable<Integer> {
                 System.err.println("# dropped store " + data.storeDir());
             }
             EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
-                    engine.durability, engine.config(kafka.topic()), StopCondition.UNTIL_IDLE, System.out, System.err);
+                    engine.durability, engine.config(kafka), StopCondition.UNTIL_IDLE, System.out, System.err);
             return 0;
         }
     }

@@ -34,10 +34,10 @@ final class ReplayCommand implements Callable<Integer> {
     /** Ingests, folds until idle and prints the per-VM summary: {@code mtrr replay}, also behind {@code capture --replay}. */
     static void replay(DataOptions data, KafkaOptions kafka, IngestOptions ingest, EngineOptions engine) {
         try (KafkaEndpoint ep = kafka.connect(data)) {
-            Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, System.out, System.err)
+            Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, kafka.brokerTimeout, System.out, System.err)
                     .ingest(ingest);
             EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
-                    engine.durability, engine.config(kafka.topic()), StopCondition.UNTIL_IDLE, System.out, System.err);
+                    engine.durability, engine.config(kafka), StopCondition.UNTIL_IDLE, System.out, System.err);
             summarize(data, t);
         }
     }

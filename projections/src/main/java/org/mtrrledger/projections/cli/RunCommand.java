@@ -26,7 +26,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         try (KafkaEndpoint ep = kafka.connect(data)) {
             EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
-                    engine.durability, engine.config(kafka.topic()),
+                    engine.durability, engine.config(kafka),
                     untilIdle ? StopCondition.UNTIL_IDLE : StopCondition.FOLLOW, System.out, System.err);
             return 0;
         }

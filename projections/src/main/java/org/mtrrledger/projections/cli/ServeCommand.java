@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.kafka.KafkaEndpoint;
@@ -18,7 +16,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Fold the events topic (following it, like `mtrr run`) and serve the HTTP API, /metrics and "
-                + "the web view from the same store. SIGTERM closes both cleanly.")
+                + "the web view from the same store. SIGTERM closes both cleanly and exits 0.")
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
@@ -49,20 +47,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         try (KafkaEndpoint ep = kafka.connect(data)) {
             TopicAdmin.ensureTopic(ep.bootstrap(), kafka.topic(), kafka.partitions);
-            CountDownLatch closed = new CountDownLatch(1);
             try (LedgerStore store = LedgerStore.open(data.storeDir(), OpenMode.PRIMARY, engine.durability)) {
-                ApiService service = ApiService.start(ep.bootstrap(), engine.config(kafka.topic()), store,
+                ApiService service = ApiService.start(ep.bootstrap(), engine.config(kafka), store,
                         new InetSocketAddress(addr, port), EngineRunner.progress(System.err));
-                Thread hook = new Thread(() -> {
-                    service.close();
-                    try {
-                        closed.await(20, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "mtrr-serve-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
-                try {
+                try (Termination signals = Termination.onSignal(service::close)) {
                     InetSocketAddress bound = service.server().address();
                     if (!addr.isLoopbackAddress()) {
                         System.err.println("WARNING: mtrr serve is bound to " + bound.getAddress().getHostAddress()
@@ -88,17 +76,9 @@ final class ServeCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                     service.close();
                     return 1;
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the JVM is exiting: the hook is waiting for `closed`
-                    }
                 }
             } catch (IOException e) {
                 throw new CliFailure("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
-            } finally {
-                closed.countDown();
             }
         }
     }

@@ -7,14 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +48,7 @@ class ApiServerTest {
         events = log.size();
         StoreFixture.fold(data.resolve("store"), log, 16, 50);
         store = LedgerStore.open(data.resolve("store"), OpenMode.READ_ONLY);
-        server = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(), () -> true);
+        server = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(), Optional::empty);
         port = server.port();
     }
 
@@ -226,6 +230,79 @@ class ApiServerTest {
         assertEquals(404, get("/api/nothing").status());
         assertEquals(404, get("/etc/passwd").status());
         assertEquals(404, get("/../pom.xml").status());
+    }
+
+    @Test
+    void shouldAnswer404NamingTheVmsRangeForAnOffsetBeyondItsLog() {
+        long last = ok("/api/vms/" + VM).get("latest_offset").asLong();
+        assertEquals(200, get("/api/vms/" + VM + "/memtype?vcpu=0&at=" + last).status());
+        for (String path : List.of("/memtype?vcpu=0&at=", "/memtype?at=", "/policies?at=")) {
+            Reply r = get("/api/vms/" + VM + path + (last + 1));
+            assertEquals(404, r.status(), path + " -> " + r.body());
+            assertEquals("at", r.json().path("parameter").asText(), r.body());
+            assertTrue(r.json().path("error").asText().contains("offsets 0.." + last + " of partition"), r.body());
+        }
+        assertEquals(404, get("/api/divergence?vm=" + VM + "&at=" + (last + 1)).status());
+    }
+
+    @Test
+    void shouldAnswerAMalformedPathWithTheDocumentedJsonError() throws Exception {
+        for (String target : List.of("/api/vms/%zz", "/%zz", "/api/vms/" + VM + "/memtype%")) {
+            String[] reply = raw("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(reply[0].startsWith("HTTP/1.1 400 "), target + " -> " + reply[0]);
+            assertTrue(reply[0].toLowerCase().contains("content-type: application/json"), reply[0]);
+            assertTrue(ApiFixture.JSON.readTree(reply[1]).path("error").asText().contains("percent-encoding"),
+                    reply[1]);
+        }
+        String[] garbage = raw("NONSENSE\r\n\r\n");
+        assertTrue(garbage[0].startsWith("HTTP/1.1 400 "), garbage[0]);
+        assertFalse(ApiFixture.JSON.readTree(garbage[1]).path("error").asText().isEmpty(), garbage[1]);
+    }
+
+    @Test
+    void shouldAnswerHealthAndQueriesWhileHalfOpenConnectionsHoldOn() throws Exception {
+        List<Socket> halfOpen = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2 * ApiServer.QUERY_THREADS; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                halfOpen.add(s);
+            }
+            long t0 = System.nanoTime();
+            String[] health = raw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(health[0].startsWith("HTTP/1.1 200 "), health[0]);
+            assertEquals(200, get("/api/vms").status());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 3_000, "health and a query took " + ms + " ms next to half-open connections");
+            // The server gives up on each of them once its head is overdue.
+            for (Socket s : halfOpen) {
+                s.setSoTimeout(BoundedHttpServer.HEAD_TIMEOUT_MS + 10_000);
+                try {
+                    assertEquals(-1, s.getInputStream().read(), "a half-open connection got an answer");
+                } catch (SocketException reset) {
+                    // closed by the server: what we wait for
+                }
+            }
+            long closedAfter = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(closedAfter < BoundedHttpServer.HEAD_TIMEOUT_MS + 5_000, "closed after " + closedAfter + " ms");
+        } finally {
+            for (Socket s : halfOpen) {
+                s.close();
+            }
+        }
+    }
+
+    /** Sends raw bytes (what java.net.http refuses to send); returns {status line and headers, body}. */
+    static String[] raw(String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int split = all.indexOf("\r\n\r\n");
+            return split < 0 ? new String[] {all, ""} : new String[] {all.substring(0, split), all.substring(split + 4)};
+        }
     }
 
     @Test

@@ -117,7 +117,7 @@ class HostTraceIntegrationTest {
 
         try (LedgerStore store = LedgerStore.open(Path.of(data, "store"), OpenMode.READ_ONLY);
                 ApiServer api = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(),
-                        () -> true)) {
+                        java.util.Optional::empty)) {
             String base = "http://127.0.0.1:" + api.port() + "/api/vms/" + VM_B;
             assertEquals(zaps.get(0), get(base + "/zaps?policy=v6.4").get("items").get(0));
             assertEquals(ts, get(base + "/events/" + offset).get("ts").asText());

@@ -244,7 +244,8 @@ final class ItSupport {
             Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<Integer, Long> now;
-        while (!(now = w.offsets(topic, complete.size())).equals(complete)) {
+        int partitions = complete.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        while (!(now = w.offsets(topic, partitions)).equals(complete)) {
             if (!engine.process.isAlive()) {
                 fail(engine.name + " exited by itself (" + engine.process.exitValue() + ")\n" + engine.output());
             }
@@ -386,6 +387,8 @@ final class ItSupport {
         final Process process;
         final Path stdout;
         final Path stderr;
+        /** {@link System#nanoTime()} right after the process was started. */
+        final long startedAt = System.nanoTime();
 
         Child(String name, Process process, Path stdout, Path stderr) {
             this.name = name;
