@@ -31,9 +31,7 @@ class EmbeddedBrokerTest {
         String clusterId;
         String firstBootstrap;
         IngestDigest digest = IngestDigest.sha256("persist".getBytes(StandardCharsets.UTF_8));
-        long t0 = System.nanoTime();
         try (EmbeddedBroker broker = EmbeddedBroker.start(dataDir)) {
-            System.out.printf("broker start: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             clusterId = broker.clusterId();
             firstBootstrap = broker.bootstrap();
             assertTrue(firstBootstrap.startsWith("127.0.0.1:"), firstBootstrap);
@@ -47,16 +45,12 @@ class EmbeddedBrokerTest {
             try (EventPublisher publisher = new EventPublisher(broker.bootstrap(), "persist", "tx-persist")) {
                 publisher.publishFile(digest, "persist.log", Events.generate("p", 4, 100), ProgressListener.NONE);
             }
-            long t1 = System.nanoTime();
             broker.close();
-            System.out.printf("broker stop: %d ms%n", (System.nanoTime() - t1) / 1_000_000);
             broker.close(); // idempotent
         }
         assertFalse(Files.exists(BrokerInfo.file(dataDir)), "broker.properties must be deleted on close");
 
-        long t2 = System.nanoTime();
         try (EmbeddedBroker again = EmbeddedBroker.start(dataDir)) {
-            System.out.printf("broker restart (warm JVM): %d ms%n", (System.nanoTime() - t2) / 1_000_000);
             assertEquals(clusterId, again.clusterId(), "the log dir must not be re-formatted");
             List<ConsumedRecord> records = TopicReader.readAll(again.bootstrap(), "persist");
             assertEquals(100, records.size());
