@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.mtrrledger.broker.KafkaEndpoint;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.consume.LedgerEngine;
@@ -13,7 +14,6 @@ import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.store.Durability;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
-import org.mtrrledger.events.kafka.KafkaEndpoint;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.projections.ledger.PolicyProjection;
 

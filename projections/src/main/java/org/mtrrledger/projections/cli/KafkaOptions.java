@@ -1,7 +1,7 @@
 package org.mtrrledger.projections.cli;
 
+import org.mtrrledger.broker.BrokerLocator;
 import org.mtrrledger.engine.consume.EngineConfig;
-import org.mtrrledger.events.kafka.BrokerLocator;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,8 +36,8 @@ public final class KafkaOptions {
      * Where to talk to Kafka for this command (flag, environment, a running broker of the data directory, or an
      * embedded one started here), announced on stderr; closing the endpoint stops a broker this process started.
      */
-    org.mtrrledger.events.kafka.KafkaEndpoint connect(DataOptions data) {
-        org.mtrrledger.events.kafka.KafkaEndpoint ep =
+    org.mtrrledger.broker.KafkaEndpoint connect(DataOptions data) {
+        org.mtrrledger.broker.KafkaEndpoint ep =
                 new BrokerLocator(data.dataDir()).locate(bootstrap);
         System.err.println("# kafka: " + ep.description());
         return ep;

@@ -3,7 +3,7 @@ package org.mtrrledger.projections.it;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
+import org.mtrrledger.broker.EmbeddedBroker;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
