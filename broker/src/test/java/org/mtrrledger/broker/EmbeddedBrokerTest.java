@@ -26,18 +26,19 @@ class EmbeddedBrokerTest {
 
     @Test
     void shouldKeepItsClusterAndTopicsAcrossStopAndStart() {
-        String clusterId;
-        try (EmbeddedBroker broker = EmbeddedBroker.start(dataDir)) {
-            clusterId = broker.clusterId();
+        EmbeddedBroker broker = EmbeddedBroker.start(dataDir);
+        String clusterId = broker.clusterId();
+        try {
             assertTrue(broker.bootstrap().startsWith("127.0.0.1:"), broker.bootstrap());
             assertTrue(Files.exists(dataDir.resolve("kafka/meta.properties")));
             BrokerInfo advertised = BrokerInfo.read(dataDir).orElseThrow();
             assertEquals(broker.bootstrap(), advertised.bootstrap());
             assertEquals(ProcessHandle.current().pid(), advertised.pid());
             assertEquals(2, Topics.create(broker.bootstrap(), "persist", 2));
+        } finally {
             broker.close();
-            broker.close(); // idempotent
         }
+        broker.close(); // idempotent
         assertFalse(Files.exists(BrokerInfo.file(dataDir)), "broker.properties must be deleted on close");
 
         try (EmbeddedBroker again = EmbeddedBroker.start(dataDir)) {

@@ -12,7 +12,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -267,9 +266,7 @@ class ApiServerTest {
 
     static void assertRefsResolve(JsonNode doc, JsonNode n) {
         if (n.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                var e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 if (e.getKey().equals("$ref")) {
                     String ref = e.getValue().asText();
                     assertFalse(doc.at(ref.substring(1)).isMissingNode(), ref);

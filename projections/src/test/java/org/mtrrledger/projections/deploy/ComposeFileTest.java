@@ -107,7 +107,7 @@ class ComposeFileTest {
 
     private static Map<String, String> env(String service) {
         Map<String, String> m = new HashMap<>();
-        service(service).path("environment").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        service(service).path("environment").properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
         return m;
     }
 

@@ -17,7 +17,7 @@ public enum BrokerFixture {
         @Override
         public Running start(Path dir) {
             EmbeddedBroker broker = EmbeddedBroker.start(dir);
-            return new Running(broker.bootstrap(), broker);
+            return new Running(broker.bootstrap(), broker::close);
         }
     },
     /** Stock Apache Kafka in a container: the image docker/docker-compose.yml runs (ComposeFileTest checks that). */
@@ -39,10 +39,10 @@ public enum BrokerFixture {
     public abstract Running start(Path dir);
 
     /** A started broker: its bootstrap address, and how to stop it. */
-    public record Running(String bootstrap, AutoCloseable stopper) implements AutoCloseable {
+    public record Running(String bootstrap, Runnable stopper) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
-            stopper.close();
+        public void close() {
+            stopper.run();
         }
     }
 }
