@@ -8,8 +8,8 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * A Kafka broker for an integration test, which only ever sees its bootstrap address. {@link #TESTCONTAINERS} is
- * skipped (a JUnit assumption, reported as skipped) where there is no Docker.
+ * A Kafka broker for an integration test, which only ever sees its bootstrap address. Tests of {@link #TESTCONTAINERS}
+ * are tagged {@code docker}; if one runs where Docker does not answer, it is skipped (a JUnit assumption).
  */
 public enum BrokerFixture {
     /** The in-process KRaft broker `mtrr` starts when it has no --bootstrap. */
