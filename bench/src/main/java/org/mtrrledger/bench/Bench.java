@@ -1,5 +1,8 @@
 package org.mtrrledger.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -26,6 +29,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.mtrrledger.broker.BrokerInfo;
+import org.mtrrledger.broker.EmbeddedBroker;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.pipeline.VmLedger;
@@ -41,8 +46,6 @@ import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.gen.BootLogGenerator;
 import org.mtrrledger.events.gen.FleetGenerator;
 import org.mtrrledger.events.gen.GeneratorSpec;
-import org.mtrrledger.events.kafka.BrokerInfo;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
 import org.mtrrledger.events.kafka.EncodedEvents;
 import org.mtrrledger.events.kafka.EventPublisher;
 import org.mtrrledger.events.kafka.IngestDigest;
@@ -63,6 +66,7 @@ import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.SnapshotTarget;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
+import org.rocksdb.RocksDB;
 
 /**
  * The end-to-end harness behind {@code bench/run}: one sub-command per JVM. Each writes a JSON file (machine, raw
@@ -223,9 +227,11 @@ public final class Bench {
     // ----------------------------------------------------------------------------------------------- fold
 
     /**
-     * Fold: in one JVM, per run and in rotating order, (a) consume-and-discard, (b) the engine with everything on into
-     * a fresh store, (c) Kafka Streams groupByKey().aggregate() running the real Fold on VmState bytes into its
-     * RocksDB store. All read the whole canonical topic.
+     * Fold: per run and in rotating order, those of {@code --kinds} (default all): (a) consume-and-discard, (b) the
+     * engine with everything on into a fresh store, (c) Kafka Streams groupByKey().aggregate() running the real Fold on
+     * VmState bytes into its RocksDB store. All read the whole canonical topic. bench/run runs (c) in a JVM of its own
+     * with the RocksDB kafka-streams was built with, and passes the engine's result file as {@code --engine-runs} so
+     * that each Streams run gets its fold / Streams ratio.
      */
     static void fold(Args a) throws Exception {
         Out out = new Out("fold", a);
@@ -250,9 +256,13 @@ public final class Bench {
         if (!withStreams) {
             out.extra.put("streams_skipped", "more than " + streamsMax + " events (--streams-max-events)");
         }
-        String[] kinds = withStreams ? new String[] {"consume", "engine", "streams"}
-                : new String[] {"consume", "engine"};
-        for (int i = 0; i < runs; i++) {
+        List<String> asked = List.of(a.str("kinds", "consume,engine,streams").split(","));
+        String[] kinds = asked.stream().filter(k -> withStreams || !k.equals("streams")).toArray(String[]::new);
+        // The RocksDB this JVM loaded: the engine's, or (bench/run's Streams JVM) the one kafka-streams declares.
+        out.extra.put("rocksdb_" + String.join("+", asked), RocksDB.rocksdbVersion().toString());
+        JsonNode engineRuns = a.has("engine-runs") ? Out.JSON.readTree(a.path("engine-runs").toFile()).path("runs")
+                : MissingNode.getInstance();
+        for (int i = 0; i < runs && kinds.length > 0; i++) {
             Map<String, Object> run = out.newRun();
             for (int k = 0; k < kinds.length; k++) {
                 String kind = kinds[(k + i) % kinds.length];
@@ -272,11 +282,15 @@ public final class Bench {
                 System.err.printf("bench: fold run %d %-7s %,d events in %.2f s = %,.0f ev/s%n", i, kind, n,
                         nanos / 1e9, n * 1e9 / nanos);
             }
-            run.put("fold_over_consume", Stats.round((double) run.get("engine_events_per_s")
-                    / (double) run.get("consume_events_per_s")));
-            if (withStreams) {
-                run.put("fold_over_streams", Stats.round((double) run.get("engine_events_per_s")
-                        / (double) run.get("streams_events_per_s")));
+            if (run.containsKey("consume_events_per_s") && run.containsKey("engine_events_per_s")) {
+                run.put("fold_over_consume", Stats.round((double) run.get("engine_events_per_s")
+                        / (double) run.get("consume_events_per_s")));
+            }
+            JsonNode engine = run.containsKey("engine_events_per_s")
+                    ? DoubleNode.valueOf((double) run.get("engine_events_per_s"))
+                    : engineRuns.path(i).path("engine_events_per_s");
+            if (run.containsKey("streams_events_per_s") && engine.isNumber()) {
+                run.put("fold_over_streams", Stats.round(engine.asDouble() / (double) run.get("streams_events_per_s")));
             }
         }
         out.write(a.path("out"));

@@ -78,8 +78,11 @@ final class Report {
         if (runs.isEmpty()) {
             return m;
         }
-        for (String key : runs.get(0).keySet()) {
-            Object v = runs.get(0).get(key);
+        // Runs of one kind may come from several JVMs (fold: the engine's and Streams'), with different keys.
+        Map<String, Object> first = new LinkedHashMap<>();
+        runs.forEach(r -> r.forEach(first::putIfAbsent));
+        for (String key : first.keySet()) {
+            Object v = first.get(key);
             if (v instanceof Number) {
                 List<Number> xs = new ArrayList<>();
                 runs.forEach(r -> {

@@ -3,15 +3,15 @@ package org.mtrrledger.engine.fold;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.mtrrledger.events.testing.Gens;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * {@link Outcome}'s stored bytes: everything round-trips, labels take two bytes, and outcomes written by store
@@ -24,44 +24,44 @@ class OutcomeEncodingPropertiesTest {
     private static final List<String> NOT_LABELS = List.of("msr 0x2FF", "msr 0x300", "msr 0x1ff", "msr 0x2g0",
             "msr 0x20", "msr 0x2000", "CR0", "cr0 ", "", "\u0000", "msr 0xfe");
 
-    @Provide
-    Arbitrary<String> strings() {
-        return Arbitraries.oneOf(Arbitraries.of(LABELS), Arbitraries.of(NOT_LABELS),
-                Arbitraries.strings().ofMaxLength(40), Arbitraries.strings().all().ofMaxLength(20));
+    static Gen<String> strings() {
+        return Generate.oneOf(arbitrary().pick(LABELS), arbitrary().pick(NOT_LABELS), Gens.utf16(40), Gens.utf16(20));
     }
 
-    @Provide
-    Arbitrary<Outcome> outcomes() {
-        Arbitrary<Outcome.Change> change = Combinators.combine(strings(), Arbitraries.longs(), Arbitraries.longs())
-                .as(Outcome.Change::new);
-        return Combinators.combine(Arbitraries.of(Outcome.Status.class), strings().injectNull(0.5),
-                change.list().ofMaxSize(4), strings().list().ofMaxSize(3)).as(Outcome::new);
+    static Gen<Outcome> outcomes() {
+        Gen<Outcome.Change> change = strings().zip(Gens.anyLong(), Gens.anyLong(), Outcome.Change::new);
+        return Generate.enumValues(Outcome.Status.class).zip(Gens.orNull(strings(), 50),
+                lists().of(change).ofSizeBetween(0, 4), lists().of(strings()).ofSizeBetween(0, 3), Outcome::new);
     }
 
-    @Property(tries = 500)
-    void shouldRoundTripEveryOutcome(@ForAll("outcomes") Outcome o) {
-        byte[] bytes = o.encode();
-        assertEquals(o.encodedSize(), bytes.length);
-        assertEquals(o, Outcome.decode(bytes));
+    @Test
+    void shouldRoundTripEveryOutcome() {
+        qt().withExamples(500).forAll(outcomes()).checkAssert(o -> {
+            byte[] bytes = o.encode();
+            assertEquals(o.encodedSize(), bytes.length);
+            assertEquals(o, Outcome.decode(bytes));
+        });
     }
 
-    @Property(tries = 500)
-    void shouldDecodeOutcomesWrittenByStoreFormat2(@ForAll("outcomes") Outcome o) {
-        assertEquals(o, Outcome.decode(format2(o)));
+    @Test
+    void shouldDecodeOutcomesWrittenByStoreFormat2() {
+        qt().withExamples(500).forAll(outcomes()).checkAssert(o -> assertEquals(o, Outcome.decode(format2(o))));
     }
 
-    @Property(tries = 300)
-    void shouldNeverBeLongerThanFormat2(@ForAll("outcomes") Outcome o) {
-        assertTrue(o.encode().length <= format2(o).length);
+    @Test
+    void shouldNeverBeLongerThanFormat2() {
+        qt().withExamples(300).forAll(outcomes()).checkAssert(o -> assertTrue(o.encode().length <= format2(o).length));
     }
 
-    @Property(tries = 200)
-    void shouldWriteTextExactlyAsWriteUtfDid(@ForAll("outcomes") Outcome o) {
-        Outcome textOnly = new Outcome(o.status(), o.reason(), List.of(),
-                o.notes().stream().filter(n -> !LABELS.contains(n)).toList());
-        if (textOnly.reason() == null || !LABELS.contains(textOnly.reason())) {
-            assertArrayEquals(format2(textOnly), textOnly.encode());
-        }
+    @Test
+    void shouldWriteTextExactlyAsWriteUtfDid() {
+        qt().withExamples(200).forAll(outcomes()).checkAssert(o -> {
+            Outcome textOnly = new Outcome(o.status(), o.reason(), List.of(),
+                    o.notes().stream().filter(n -> !LABELS.contains(n)).toList());
+            if (textOnly.reason() == null || !LABELS.contains(textOnly.reason())) {
+                assertArrayEquals(format2(textOnly), textOnly.encode());
+            }
+        });
     }
 
     @Test

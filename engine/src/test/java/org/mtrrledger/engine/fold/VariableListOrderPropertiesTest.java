@@ -1,19 +1,19 @@
 package org.mtrrledger.engine.fold;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 import org.mtrrledger.engine.mtrr.MtrrMsr;
 import org.mtrrledger.engine.mtrr.MtrrState;
 import org.mtrrledger.events.testing.Ev;
+import org.quicktheories.core.Gen;
 
 /**
  * {@code set_var_mtrr_msr()}'s list, restated independently: exactly the pairs whose stored mask has V set, ordered
@@ -26,19 +26,21 @@ class VariableListOrderPropertiesTest {
     record Write(int msr, long value) {
     }
 
-    @Provide
-    Arbitrary<List<Write>> writes() {
-        Arbitrary<Integer> msr = Arbitraries.integers().between(0x200, 0x20f);
-        Arbitrary<Long> base = Arbitraries.of(0x0L, 0x80000000L, 0xc0000000L, 0x80000006L, 0x100000000L, 0x6L,
+    static Gen<List<Write>> writes() {
+        Gen<Integer> msr = integers().between(0x200, 0x20f);
+        Gen<Long> base = arbitrary().pick(0x0L, 0x80000000L, 0xc0000000L, 0x80000006L, 0x100000000L, 0x6L,
                 0xc0000001L);
-        Arbitrary<Long> mask = Arbitraries.of(0x0L, 0x800L, 0x3fffc0000800L, 0x3fff80000800L, 0x3fffc0000000L,
+        Gen<Long> mask = arbitrary().pick(0x0L, 0x800L, 0x3fffc0000800L, 0x3fff80000800L, 0x3fffc0000000L,
                 0x3ffff0000800L);
-        return Combinators.combine(msr, base, mask).as((m, b, k) -> new Write(m, (m & 1) == 0 ? b : k)).list()
-                .ofMaxSize(60);
+        return lists().of(msr.zip(base, mask, (m, b, k) -> new Write(m, (m & 1) == 0 ? b : k))).ofSizeBetween(0, 60);
     }
 
-    @Property(tries = 400)
-    void shouldKeepKvmsListOrder(@ForAll("writes") List<Write> writes) {
+    @Test
+    void shouldKeepKvmsListOrder() {
+        qt().withExamples(400).forAll(writes()).checkAssert(VariableListOrderPropertiesTest::assertKvmsListOrder);
+    }
+
+    private static void assertKvmsListOrder(List<Write> writes) {
         VmState s = VmState.empty(VM);
         Fold.apply(s, Ev.create(VM, 0));
         long[] linkedAt = new long[8];

@@ -332,28 +332,28 @@ class LedgerStoreTest {
         CountDownLatch reading = new CountDownLatch(2);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
+            // Each reader counts down once it has read: the store closes while both are in their read loops.
             Future<Throwable> getter = pool.submit(() -> {
-                reading.countDown();
                 try {
                     while (true) {
                         store.get(Column.CHECKPOINTS, Keys.vmOffsetKey("vm-1", 2));
+                        reading.countDown();
                     }
                 } catch (StoreException e) {
                     return e;
                 }
             });
             Future<Throwable> scanner = pool.submit(() -> {
-                reading.countDown();
                 try {
                     while (true) {
                         keys(store.scanPrefix(Column.CHECKPOINTS, Keys.vmPrefix("vm-1")));
+                        reading.countDown();
                     }
                 } catch (StoreException e) {
                     return e;
                 }
             });
-            reading.await();
-            Thread.sleep(50);
+            assertTrue(reading.await(10, TimeUnit.SECONDS), "both readers read before the close");
             store.close();
             for (Future<Throwable> f : List.of(getter, scanner)) {
                 Throwable t = f.get(10, TimeUnit.SECONDS);

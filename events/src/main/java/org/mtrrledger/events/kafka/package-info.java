@@ -1,10 +1,9 @@
 /**
- * Kafka infrastructure for the audit log: an in-process single-node KRaft broker whose log persists in the
- * data directory ({@link org.mtrrledger.events.kafka.EmbeddedBroker}), the rule for finding which broker to
- * talk to ({@link org.mtrrledger.events.kafka.BrokerLocator}), topic creation with unlimited retention
+ * Kafka infrastructure for the audit log: topic creation with unlimited retention
  * ({@link org.mtrrledger.events.kafka.TopicAdmin}), the one-transaction-per-file publisher with an atomic
  * ingest ledger for de-duplication ({@link org.mtrrledger.events.kafka.EventPublisher}) and a
- * {@code read_committed} reader ({@link org.mtrrledger.events.kafka.TopicReader}).
+ * {@code read_committed} reader ({@link org.mtrrledger.events.kafka.TopicReader}). Clients only: the embedded
+ * broker the application starts when no Kafka is given lives in the {@code broker} module.
  *
  * <p>Partitioning: records are keyed by VM id and use Kafka's default partitioner (murmur2 of the key modulo
  * the partition count), so <em>all events of one VM go to one partition</em> and stay in publish order. This

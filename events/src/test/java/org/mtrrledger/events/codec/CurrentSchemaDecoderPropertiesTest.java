@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
@@ -27,13 +25,15 @@ import org.mtrrledger.events.avro.DmaOpKind;
 import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * {@link EventCodec#decode} reads bodies of the compiled schema with {@link CurrentSchemaDecoder}; it must decode
  * exactly what Avro's {@link SpecificDatumReader} decodes from the same bytes, and fail exactly where it fails.
  */
 class CurrentSchemaDecoderPropertiesTest {
-    private static final String DIGEST = MtrrEventArbitraries.DIGEST;
+    private static final String DIGEST = MtrrEventGens.DIGEST;
     private static final String CORRUPT = "corrupt Avro body (schema v2): ";
 
     private final EventCodec codec = new EventCodec();
@@ -61,30 +61,33 @@ class CurrentSchemaDecoderPropertiesTest {
         }
     }
 
-    @Property(tries = 1000)
-    void shouldDecodeEveryEventAsTheSpecificDatumReaderDoes(@ForAll("runs") List<MtrrEvent> run) {
-        // One codec for the whole run: its string caches carry over from event to event, as in the engine.
-        EventCodec one = new EventCodec();
-        for (MtrrEvent e : run) {
-            byte[] payload = one.encode(e);
-            MtrrEvent expected = specificReader(payload);
-            assertNotNull(expected);
-            assertEquals(expected, one.decode(payload));
-        }
+    @Test
+    void shouldDecodeEveryEventAsTheSpecificDatumReaderDoes() {
+        qt().withExamples(1000).forAll(MtrrEventGens.runs()).checkAssert(run -> {
+            // One codec for the whole run: its string caches carry over from event to event, as in the engine.
+            EventCodec one = new EventCodec();
+            for (MtrrEvent e : run) {
+                byte[] payload = one.encode(e);
+                MtrrEvent expected = specificReader(payload);
+                assertNotNull(expected);
+                assertEquals(expected, one.decode(payload));
+            }
+        });
     }
 
-    @Property(tries = 2000)
-    void shouldFailWhereverTheSpecificDatumReaderFailsAndAgreeWhereItDoesNot(@ForAll("events") MtrrEvent e,
-            @ForAll("corruptions") List<Corruption> corruptions) {
-        byte[] valid = codec.encode(e);
-        byte[] corrupt = valid;
-        for (Corruption c : corruptions) {
-            corrupt = c.applyTo(corrupt);
-        }
-        assertDecodesAsTheSpecificReader(codec, valid);
-        assertDecodesAsTheSpecificReader(codec, corrupt);
-        // A failed body leaves nothing behind in the codec.
-        assertEquals(specificReader(valid), codec.decode(valid));
+    @Test
+    void shouldFailWhereverTheSpecificDatumReaderFailsAndAgreeWhereItDoesNot() {
+        qt().withExamples(2000).forAll(MtrrEventGens.events(), corruptions()).checkAssert((e, corruptions) -> {
+            byte[] valid = codec.encode(e);
+            byte[] corrupt = valid;
+            for (Corruption c : corruptions) {
+                corrupt = c.applyTo(corrupt);
+            }
+            assertDecodesAsTheSpecificReader(codec, valid);
+            assertDecodesAsTheSpecificReader(codec, corrupt);
+            // A failed body leaves nothing behind in the codec.
+            assertEquals(specificReader(valid), codec.decode(valid));
+        });
     }
 
     @Test
@@ -247,22 +250,12 @@ class CurrentSchemaDecoderPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Corruption>> corruptions() {
+    static Gen<List<Corruption>> corruptions() {
         // Bytes that matter to the binary encoding are likelier than others: 0, 1, continuation bits, all ones.
-        Arbitrary<Byte> values = Arbitraries.oneOf(Arbitraries.bytes(),
-                Arbitraries.of((byte) 0, (byte) 1, (byte) 2, (byte) 0x7f, (byte) 0x80, (byte) 0xff));
-        return Combinators.combine(Arbitraries.of(Corruption.Kind.class), Arbitraries.integers().greaterOrEqual(0),
-                values).as(Corruption::new).list().ofMinSize(1).ofMaxSize(4);
-    }
-
-    @Provide
-    Arbitrary<MtrrEvent> events() {
-        return MtrrEventArbitraries.events();
-    }
-
-    @Provide
-    Arbitrary<List<MtrrEvent>> runs() {
-        return MtrrEventArbitraries.runs();
+        Gen<Byte> values = Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0).mix(
+                arbitrary().pick((byte) 0, (byte) 1, (byte) 2, (byte) 0x7f, (byte) 0x80, (byte) 0xff), 50);
+        Gen<Corruption> one = Generate.enumValues(Corruption.Kind.class).zip(integers().allPositive(), values,
+                Corruption::new);
+        return lists().of(one).ofSizeBetween(1, 4);
     }
 }

@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.QuickTheory.qt;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -35,7 +33,7 @@ import org.mtrrledger.events.avro.VmConfig;
  * {@link SpecificDatumWriter} writes, and leave every event that writer fails on to it, so the failure is the same.
  */
 class CurrentSchemaEncoderPropertiesTest {
-    private static final String DIGEST = MtrrEventArbitraries.DIGEST;
+    private static final String DIGEST = MtrrEventGens.DIGEST;
 
     private final EventCodec codec = new EventCodec();
     private final byte[] header = Arrays.copyOf(codec.encode(new MtrrEvent("h", null, null, null, new Cr0Write(0L),
@@ -51,17 +49,27 @@ class CurrentSchemaEncoderPropertiesTest {
         return out.toByteArray();
     }
 
-    @Property(tries = 1000)
-    void shouldEncodeEveryEventAsTheSpecificDatumWriterDoes(@ForAll("runs") List<MtrrEvent> run) throws IOException {
-        // One codec and one encoder for the whole run: their string caches carry over from event to event.
-        EventCodec one = new EventCodec();
-        CurrentSchemaEncoder encoder = new CurrentSchemaEncoder(header);
-        for (MtrrEvent e : run) {
-            byte[] expected = specificWriter(e);
-            byte[] direct = encoder.encode(e);
-            assertNotNull(direct, "the hand-written encoder refused " + e);
-            assertArrayEquals(expected, direct);
-            assertArrayEquals(expected, one.encode(e));
+    @Test
+    void shouldEncodeEveryEventAsTheSpecificDatumWriterDoes() {
+        qt().withExamples(1000).forAll(MtrrEventGens.runs()).checkAssert(run -> {
+            // One codec and one encoder for the whole run: their string caches carry over from event to event.
+            EventCodec one = new EventCodec();
+            CurrentSchemaEncoder encoder = new CurrentSchemaEncoder(header);
+            for (MtrrEvent e : run) {
+                byte[] expected = specificWriterOrFail(e);
+                byte[] direct = encoder.encode(e);
+                assertNotNull(direct, "the hand-written encoder refused " + e);
+                assertArrayEquals(expected, direct);
+                assertArrayEquals(expected, one.encode(e));
+            }
+        });
+    }
+
+    private byte[] specificWriterOrFail(MtrrEvent e) {
+        try {
+            return specificWriter(e);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
     }
 
@@ -138,15 +146,6 @@ class CurrentSchemaEncoderPropertiesTest {
         assertEquals(expected.getClass(), actual.getClass());
         assertEquals(expected.getMessage(), actual.getMessage());
         MtrrEvent good = new MtrrEvent("vm-1", 0, 5L, new FilePosition("f", 1L), new Cr0Write(1L), DIGEST);
-        try {
-            assertArrayEquals(specificWriter(good), codec.encode(good));
-        } catch (IOException ex) {
-            throw new AssertionError(ex);
-        }
-    }
-
-    @Provide
-    Arbitrary<List<MtrrEvent>> runs() {
-        return MtrrEventArbitraries.runs();
+        assertArrayEquals(specificWriterOrFail(good), codec.encode(good));
     }
 }

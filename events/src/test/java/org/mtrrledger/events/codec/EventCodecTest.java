@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
@@ -28,6 +24,9 @@ import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.testing.Ev;
+import org.mtrrledger.events.testing.Gens;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 class EventCodecTest {
     private final EventCodec codec = new EventCodec();
@@ -102,19 +101,25 @@ class EventCodecTest {
         assertThrows(UnknownSchemaException.class, () -> codec.decode(cut));
     }
 
-    @Property(tries = 300)
-    void shouldRoundTripAnyEvent(@ForAll("events") MtrrEvent e) {
-        byte[] b = codec.encode(e);
-        assertEquals(e, codec.decode(b));
-        assertArrayEquals(b, codec.encode(codec.decode(b)));
+    @Test
+    void shouldRoundTripAnyEvent() {
+        qt().withExamples(300).forAll(events()).checkAssert(e -> {
+            byte[] b = codec.encode(e);
+            assertEquals(e, codec.decode(b));
+            assertArrayEquals(b, codec.encode(codec.decode(b)));
+        });
     }
 
     /** The Avro body as a fresh writer writes it straight to a stream, the way every record was encoded first. */
-    static byte[] directBody(MtrrEvent e) throws IOException {
+    static byte[] directBody(MtrrEvent e) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
-        new SpecificDatumWriter<MtrrEvent>(MtrrEvent.getClassSchema()).write(e, enc);
-        enc.flush();
+        try {
+            new SpecificDatumWriter<MtrrEvent>(MtrrEvent.getClassSchema()).write(e, enc);
+            enc.flush();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
         return out.toByteArray();
     }
 
@@ -122,13 +127,13 @@ class EventCodecTest {
         return java.util.Arrays.copyOfRange(encoded, EventCodec.HEADER, encoded.length);
     }
 
-    @Property(tries = 300)
-    void shouldEncodeEveryEventAsAFreshDirectWriterDoes(@ForAll("events") MtrrEvent e) throws IOException {
-        assertArrayEquals(directBody(e), body(codec.encode(e)));
+    @Test
+    void shouldEncodeEveryEventAsAFreshDirectWriterDoes() {
+        qt().withExamples(300).forAll(events()).checkAssert(e -> assertArrayEquals(directBody(e), body(codec.encode(e))));
     }
 
     @Test
-    void shouldEncodeCleanlyAfterAnEventThatFailedHalfWay() throws IOException {
+    void shouldEncodeCleanlyAfterAnEventThatFailedHalfWay() {
         MtrrEvent good = Ev.msr("vm-1", 0, 0x2ff, 0xc06);
         // vm, vcpu, timestamp and source are written before the missing payload fails the record.
         MtrrEvent bad = new MtrrEvent("vm-1", 0, 5L, new FilePosition("f", 1L), null, null);
@@ -136,20 +141,17 @@ class EventCodecTest {
         assertArrayEquals(directBody(good), body(codec.encode(good)));
     }
 
-    @Provide
-    Arbitrary<MtrrEvent> events() {
-        Arbitrary<String> vm = Arbitraries.strings().alpha().numeric().withChars('-').ofMinLength(1).ofMaxLength(12);
-        Arbitrary<Integer> vcpu = Arbitraries.integers().between(0, 1023);
-        Arbitrary<Long> any = Arbitraries.longs();
-        Arbitrary<MtrrEvent> msr = Combinators.combine(vm, vcpu, Arbitraries.longs().between(0, 0xffffffffL), any,
-                Arbitraries.of(true, false)).as((v, c, m, val, host) ->
-                        MtrrEvent.newBuilder().setVm(v).setVcpu(c).setPayload(new MsrWrite(m, val, host, !host))
-                                .setSource(new FilePosition("f.trace", (long) c)).setTimestampNs(val).build());
-        Arbitrary<MtrrEvent> cr0 = Combinators.combine(vm, vcpu, any).as((v, c, val) -> Ev.cr0(v, c, val));
-        Arbitrary<MtrrEvent> dma = Combinators.combine(vm, any, Arbitraries.longs().between(1, 1L << 40))
-                .as(Ev::dmaTransfer);
-        Arbitrary<MtrrEvent> cfg = Combinators.combine(vm, Arbitraries.integers().between(12, 52),
-                Arbitraries.of(true, false)).as((v, p, b) -> Ev.config(v, p, b, !b, b));
-        return Arbitraries.oneOf(msr, cr0, dma, cfg, vm.map(Ev::dmaRegister));
+    static Gen<MtrrEvent> events() {
+        Gen<String> vm = Gens.over("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", 1, 12);
+        Gen<Integer> vcpu = Gens.intsIn(0, 1023);
+        Gen<Long> any = Gens.anyLong();
+        Gen<MtrrEvent> msr = vm.zip(vcpu, Gens.longsIn(0, 0xffffffffL), any, Generate.booleans(),
+                (v, c, m, val, host) -> MtrrEvent.newBuilder().setVm(v).setVcpu(c)
+                        .setPayload(new MsrWrite(m, val, host, !host)).setSource(new FilePosition("f.trace", (long) c))
+                        .setTimestampNs(val).build());
+        Gen<MtrrEvent> cr0 = vm.zip(vcpu, any, Ev::cr0);
+        Gen<MtrrEvent> dma = vm.zip(any, Gens.longsIn(1, 1L << 40), Ev::dmaTransfer);
+        Gen<MtrrEvent> cfg = vm.zip(Gens.intsIn(12, 52), Generate.booleans(), (v, p, b) -> Ev.config(v, p, b, !b, b));
+        return Generate.oneOf(msr, cr0, dma, cfg, vm.map(Ev::dmaRegister));
     }
 }

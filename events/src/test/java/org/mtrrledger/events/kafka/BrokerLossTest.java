@@ -1,5 +1,7 @@
 package org.mtrrledger.events.kafka;
 
+import org.mtrrledger.broker.EmbeddedBroker;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

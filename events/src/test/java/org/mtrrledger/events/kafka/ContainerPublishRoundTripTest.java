@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.testcontainers.junit.jupiter.Container;
@@ -16,6 +17,8 @@ import org.testcontainers.kafka.KafkaContainer;
  * The publish round trip against a stock Apache Kafka broker in a container, to make sure nothing depends on
  * the embedded broker's settings. Skipped (not failed) where there is no Docker.
  */
+/** Needs Docker: selected where the root pom's {@code docker} profile is active (a Docker socket exists). */
+@Tag("docker")
 @Testcontainers(disabledWithoutDocker = true)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ContainerPublishRoundTripTest {

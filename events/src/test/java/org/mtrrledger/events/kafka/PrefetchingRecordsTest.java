@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class PrefetchingRecordsTest {
@@ -64,13 +65,27 @@ class PrefetchingRecordsTest {
     }
 
     @Test
-    void shouldStopTheWorkerWhenTheConsumerGivesUp() throws InterruptedException {
+    void shouldStopTheWorkerWhenTheConsumerGivesUp() {
         AtomicInteger produced = new AtomicInteger();
-        PrefetchingRecords p = new PrefetchingRecords(source(10_000_000, -1, produced), "t");
+        AtomicReference<Thread> worker = new AtomicReference<>();
+        Iterator<KeyedRecord> source = source(10_000_000, -1, produced);
+        PrefetchingRecords p = new PrefetchingRecords(new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                worker.set(Thread.currentThread());
+                return source.hasNext();
+            }
+
+            @Override
+            public KeyedRecord next() {
+                return source.next();
+            }
+        }, "t");
         p.next();
         p.close();
         int atClose = produced.get();
-        Thread.sleep(200);
+        // close() returns once the worker has ended: it can produce nothing more.
+        assertFalse(worker.get().isAlive(), "the worker still runs after close");
         assertEquals(atClose, produced.get(), "nothing is produced after close");
         assertTrue(atClose < 10_000_000, "the worker stopped early: " + atClose);
     }

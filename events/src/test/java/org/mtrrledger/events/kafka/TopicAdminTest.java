@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mtrrledger.broker.EmbeddedBroker;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TopicAdminTest {

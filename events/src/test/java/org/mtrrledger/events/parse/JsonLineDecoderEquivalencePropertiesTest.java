@@ -2,6 +2,9 @@ package org.mtrrledger.events.parse;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -10,15 +13,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.testing.Gens;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * The streaming {@link JsonLineDecoder} must judge every line as the tree-based decoder it replaced
@@ -47,26 +48,14 @@ class JsonLineDecoderEquivalencePropertiesTest {
 
     static final String[] TRAILERS = {" x", " {}", " 1", " null", ",", "}", " \"s\"", " /* c */", "\t", "  "};
 
-    @Provide
-    Arbitrary<List<String>> writtenLines() {
-        return EventArbitraries.events().list().ofMinSize(1).ofMaxSize(20).map(events -> {
-            try {
-                return List.of(RoundTripPropertiesTest.write(LogFormat.JSONL, events).split("\n"));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+    /** The JSON Lines of 1 to {@code maxEvents} random events. */
+    static Gen<List<String>> writtenLines(int maxEvents) {
+        return lists().of(EventGens.events()).ofSizeBetween(1, maxEvents)
+                .map(events -> List.of(RoundTripPropertiesTest.write(LogFormat.JSONL, events).split("\n")));
     }
 
-    @Provide
-    Arbitrary<Long> seeds() {
-        return Arbitraries.longs();
-    }
-
-    @Provide
-    Arbitrary<String> garbage() {
-        return Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(200),
-                Arbitraries.strings().withChars("{}[]\":,0x1aé \\-.etrunl").ofMaxLength(80));
+    static Gen<String> garbage() {
+        return Generate.oneOf(Gens.utf16(200), Gens.over("{}[]\":,0x1aé \\-.etrunl", 0, 80));
     }
 
     /** Decodes {@code lines} in order with one decoder of each kind and asserts they agree on every line. */
@@ -146,36 +135,41 @@ class JsonLineDecoderEquivalencePropertiesTest {
         return from[rnd.nextInt(from.length)];
     }
 
-    @Property(tries = 300)
-    void shouldDecodeWrittenLinesLikeTheTreeDecoder(@ForAll("writtenLines") List<String> lines) {
-        assertSameJudgementWithAndWithoutVm(lines);
+    @Test
+    void shouldDecodeWrittenLinesLikeTheTreeDecoder() {
+        qt().withExamples(300).forAll(writtenLines(20))
+                .checkAssert(JsonLineDecoderEquivalencePropertiesTest::assertSameJudgementWithAndWithoutVm);
     }
 
-    @Property(tries = 1000)
-    void shouldJudgeReshapedLinesLikeTheTreeDecoder(@ForAll("writtenLines") List<String> lines,
-            @ForAll("seeds") long seed) {
-        Random rnd = new Random(seed);
-        List<String> reshaped = new ArrayList<>();
-        for (String line : lines) {
-            reshaped.add(reshape(line, rnd));
-            reshaped.add(line);
-        }
-        assertSameJudgementWithAndWithoutVm(reshaped);
+    @Test
+    void shouldJudgeReshapedLinesLikeTheTreeDecoder() {
+        qt().withExamples(1000).forAll(writtenLines(20), longs().all()).checkAssert((lines, seed) -> {
+            Random rnd = new Random(seed);
+            List<String> reshaped = new ArrayList<>();
+            for (String line : lines) {
+                reshaped.add(reshape(line, rnd));
+                reshaped.add(line);
+            }
+            assertSameJudgementWithAndWithoutVm(reshaped);
+        });
     }
 
-    @Property(tries = 1000)
-    void shouldJudgeMutatedLinesLikeTheTreeDecoder(@ForAll("writtenLines") @Size(max = 5) List<String> lines,
-            @ForAll("seeds") long seed) {
-        List<String> mutated = new ArrayList<>();
-        for (String line : lines) {
-            mutated.add(ParserRobustnessPropertiesTest.mutate(line, seed++));
-        }
-        assertSameJudgementWithAndWithoutVm(mutated);
+    @Test
+    void shouldJudgeMutatedLinesLikeTheTreeDecoder() {
+        qt().withExamples(1000).forAll(writtenLines(5), longs().all()).checkAssert((lines, seed) -> {
+            List<String> mutated = new ArrayList<>();
+            long s = seed;
+            for (String line : lines) {
+                mutated.add(ParserRobustnessPropertiesTest.mutate(line, s++));
+            }
+            assertSameJudgementWithAndWithoutVm(mutated);
+        });
     }
 
-    @Property(tries = 500)
-    void shouldJudgeRandomTextLikeTheTreeDecoder(@ForAll("garbage") String text) {
-        assertSameJudgementWithAndWithoutVm(List.of(text, "{" + text, "{\"vm\":\"v\"," + text));
+    @Test
+    void shouldJudgeRandomTextLikeTheTreeDecoder() {
+        qt().withExamples(500).forAll(garbage()).checkAssert(text ->
+                assertSameJudgementWithAndWithoutVm(List.of(text, "{" + text, "{\"vm\":\"v\"," + text)));
     }
 
     @ParameterizedTest

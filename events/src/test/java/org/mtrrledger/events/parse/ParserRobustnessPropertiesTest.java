@@ -2,17 +2,20 @@ package org.mtrrledger.events.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.testing.Gens;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Garbage and mutated lines must only ever produce events that obey {@link EventRules}, skips, or rejections; the
@@ -26,29 +29,14 @@ class ParserRobustnessPropertiesTest {
             "# mtrr: vcpu 0 create cr0=0x60000010",
             "# mtrr: dma transfer gpa=0x80000000 len=0x1000 device=0000:01:00.0 dir=to_device");
 
-    @Provide
-    Arbitrary<String> garbage() {
-        return Arbitraries.strings().all().ofMaxLength(300);
-    }
-
-    @Provide
-    Arbitrary<Long> seeds() {
-        return Arbitraries.longs();
-    }
-
-    /** Every line of both writers' output for one random event, plus the real trace samples. */
-    @Provide
-    Arbitrary<String> validLines() {
-        Arbitrary<String> written = EventArbitraries.events().map(e -> {
-            try {
-                LogFormat format = (e.hashCode() & 1) == 0 ? LogFormat.JSONL : LogFormat.FTRACE;
-                String[] lines = RoundTripPropertiesTest.write(format, List.of(e)).split("\n");
-                return lines[lines.length - 1];
-            } catch (IOException ex) {
-                throw new IllegalStateException(ex);
-            }
+    /** The last line of either writer's output for one random event, or one of the real trace samples. */
+    static Gen<String> validLines() {
+        Gen<String> written = EventGens.events().map(e -> {
+            LogFormat format = (e.hashCode() & 1) == 0 ? LogFormat.JSONL : LogFormat.FTRACE;
+            String[] lines = RoundTripPropertiesTest.write(format, List.of(e)).split("\n");
+            return lines[lines.length - 1];
         });
-        return Arbitraries.oneOf(written, Arbitraries.of(VALID_FTRACE_LINES.split("\n")));
+        return Generate.oneOf(written, arbitrary().pick(VALID_FTRACE_LINES.split("\n")));
     }
 
     static String mutate(String line, long seed) {
@@ -93,18 +81,29 @@ class ParserRobustnessPropertiesTest {
         }
     }
 
-    @Property(tries = 1000)
-    void shouldNeverThrowOnRandomText(@ForAll("garbage") String text) {
-        assertParsesSafely(text);
+    @Test
+    void shouldNeverThrowOnRandomText() {
+        qt().withExamples(1000).forAll(Gens.utf16(300)).checkAssert(ParserRobustnessPropertiesTest::assertParsesSafely);
     }
 
-    @Property(tries = 2000)
-    void shouldNeverThrowOnMutatedValidLines(@ForAll("validLines") String line, @ForAll("seeds") long seed) {
-        assertParsesSafely(mutate(line, seed));
+    @Test
+    void shouldNeverThrowOnMutatedValidLines() {
+        qt().withExamples(2000).forAll(validLines(), longs().all())
+                .checkAssert((line, seed) -> assertParsesSafely(mutate(line, seed)));
     }
 
-    @Property(tries = 300)
-    void shouldRejectJsonLineMissingAMandatoryField(@ForAll("seeds") long seed) throws IOException {
+    @Test
+    void shouldRejectJsonLineMissingAMandatoryField() {
+        qt().withExamples(300).forAll(longs().all()).checkAssert(seed -> {
+            try {
+                assertRejectsJsonLineMissingAMandatoryField(seed);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void assertRejectsJsonLineMissingAMandatoryField(long seed) throws IOException {
         Random rnd = new Random(seed);
         String[][] mandatory = {
             {"{\"vm\":\"v\",\"vcpu\":1,\"type\":\"msr_write\",\"msr\":\"0x2ff\",\"value\":\"0xc06\"}",
@@ -135,8 +134,13 @@ class ParserRobustnessPropertiesTest {
         }
     }
 
-    @Property(tries = 300)
-    void shouldRejectTraceLineWithCorruptedMsrOrValueField(@ForAll("seeds") long seed) {
+    @Test
+    void shouldRejectTraceLineWithCorruptedMsrOrValueField() {
+        qt().withExamples(300).forAll(longs().all())
+                .checkAssert(ParserRobustnessPropertiesTest::assertRejectsTraceLineWithCorruptedMsrOrValueField);
+    }
+
+    private static void assertRejectsTraceLineWithCorruptedMsrOrValueField(long seed) {
         Random rnd = new Random(seed);
         String good = FtraceParserTest.ZHADCHENKO_FTRACE_7FLAGS;
         int payload = good.indexOf("msr_write");

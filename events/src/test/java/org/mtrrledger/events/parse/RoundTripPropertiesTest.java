@@ -1,31 +1,33 @@
 package org.mtrrledger.events.parse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.quicktheories.core.Gen;
 
 class RoundTripPropertiesTest {
 
-    @Provide
-    Arbitrary<List<MtrrEvent>> eventLists() {
-        return EventArbitraries.events().list().ofMaxSize(40);
+    static Gen<List<MtrrEvent>> eventLists(int minSize) {
+        return lists().of(EventGens.events()).ofSizeBetween(minSize, 40);
     }
 
-    static String write(LogFormat format, List<MtrrEvent> events) throws IOException {
+    static String write(LogFormat format, List<MtrrEvent> events) {
         StringWriter out = new StringWriter();
         try (LogWriter writer = LogWriter.of(format, out)) {
             for (MtrrEvent e : events) {
                 writer.write(e);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out.toString();
     }
@@ -39,21 +41,28 @@ class RoundTripPropertiesTest {
         }
     }
 
-    @Property(tries = 300)
-    void shouldRoundTripRandomEventsThroughJsonLines(@ForAll("eventLists") List<MtrrEvent> events) throws IOException {
-        assertEquals(events, parseWithoutSource(LogFormat.JSONL, write(LogFormat.JSONL, events)));
+    @Test
+    void shouldRoundTripRandomEventsThroughJsonLines() {
+        qt().withExamples(300).forAll(eventLists(0)).checkAssert(events ->
+                assertEquals(events, parseWithoutSource(LogFormat.JSONL, write(LogFormat.JSONL, events))));
     }
 
-    @Property(tries = 300)
-    void shouldRoundTripRandomEventsThroughFtraceText(@ForAll("eventLists") List<MtrrEvent> events) throws IOException {
-        assertEquals(events, parseWithoutSource(LogFormat.FTRACE, write(LogFormat.FTRACE, events)));
+    @Test
+    void shouldRoundTripRandomEventsThroughFtraceText() {
+        qt().withExamples(300).forAll(eventLists(0)).checkAssert(events ->
+                assertEquals(events, parseWithoutSource(LogFormat.FTRACE, write(LogFormat.FTRACE, events))));
     }
 
-    @Property(tries = 100)
-    void shouldDetectTheFormatEachWriterProduces(@ForAll("eventLists") @Size(min = 1) List<MtrrEvent> events)
-            throws IOException {
-        for (LogFormat format : LogFormat.values()) {
-            assertEquals(format, LogFormat.detect(new java.io.BufferedReader(new StringReader(write(format, events)))));
-        }
+    @Test
+    void shouldDetectTheFormatEachWriterProduces() {
+        qt().withExamples(100).forAll(eventLists(1)).checkAssert(events -> {
+            for (LogFormat format : LogFormat.values()) {
+                try {
+                    assertEquals(format, LogFormat.detect(new BufferedReader(new StringReader(write(format, events)))));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
     }
 }

@@ -1,7 +1,7 @@
 package org.mtrrledger.projections.cli;
 
 import java.util.concurrent.Callable;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
+import org.mtrrledger.broker.EmbeddedBroker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

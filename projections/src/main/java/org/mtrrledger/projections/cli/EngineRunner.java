@@ -3,6 +3,7 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import org.mtrrledger.broker.KafkaEndpoint;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.consume.LedgerEngine;
@@ -11,7 +12,6 @@ import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.store.Durability;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
-import org.mtrrledger.events.kafka.KafkaEndpoint;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.projections.ledger.PolicyProjection;
 

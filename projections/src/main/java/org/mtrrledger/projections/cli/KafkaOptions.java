@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mtrrledger.engine.consume.EngineConfig;
-import org.mtrrledger.events.kafka.BrokerLocator;
+import org.mtrrledger.broker.BrokerLocator;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -64,8 +64,8 @@ public final class KafkaOptions {
      * Where to talk to Kafka for this command (flag, environment, a running broker of the data directory, or an
      * embedded one started here), announced on stderr; closing the endpoint stops a broker this process started.
      */
-    org.mtrrledger.events.kafka.KafkaEndpoint connect(DataOptions data) {
-        org.mtrrledger.events.kafka.KafkaEndpoint ep =
+    org.mtrrledger.broker.KafkaEndpoint connect(DataOptions data) {
+        org.mtrrledger.broker.KafkaEndpoint ep =
                 new BrokerLocator(data.dataDir()).locate(bootstrap);
         System.err.println("# kafka: " + ep.description());
         return ep;

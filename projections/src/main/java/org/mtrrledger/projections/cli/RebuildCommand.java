@@ -1,9 +1,9 @@
 package org.mtrrledger.projections.cli;
 
 import java.util.concurrent.Callable;
+import org.mtrrledger.broker.KafkaEndpoint;
 import org.mtrrledger.engine.consume.StopCondition;
 import org.mtrrledger.engine.store.LedgerStore;
-import org.mtrrledger.events.kafka.KafkaEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

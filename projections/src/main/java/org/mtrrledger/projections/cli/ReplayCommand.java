@@ -1,11 +1,11 @@
 package org.mtrrledger.projections.cli;
 
 import java.util.concurrent.Callable;
+import org.mtrrledger.broker.KafkaEndpoint;
 import org.mtrrledger.engine.consume.StopCondition;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.engine.store.LedgerStore;
-import org.mtrrledger.events.kafka.KafkaEndpoint;
 import org.mtrrledger.projections.query.LedgerQueries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

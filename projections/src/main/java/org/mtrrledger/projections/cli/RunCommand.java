@@ -1,8 +1,8 @@
 package org.mtrrledger.projections.cli;
 
 import java.util.concurrent.Callable;
+import org.mtrrledger.broker.KafkaEndpoint;
 import org.mtrrledger.engine.consume.StopCondition;
-import org.mtrrledger.events.kafka.KafkaEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

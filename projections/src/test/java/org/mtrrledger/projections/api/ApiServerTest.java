@@ -344,9 +344,7 @@ class ApiServerTest {
 
     static void assertRefsResolve(JsonNode doc, JsonNode n) {
         if (n.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-            while (it.hasNext()) {
-                var e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 if (e.getKey().equals("$ref")) {
                     String ref = e.getValue().asText();
                     assertFalse(doc.at(ref.substring(1)).isMissingNode(), ref);

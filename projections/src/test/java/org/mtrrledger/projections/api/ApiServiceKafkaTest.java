@@ -2,22 +2,23 @@ package org.mtrrledger.projections.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mtrrledger.broker.EmbeddedBroker;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.consume.PoisonPolicy;
@@ -26,7 +27,6 @@ import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
 import org.mtrrledger.events.kafka.EventPublisher;
 import org.mtrrledger.events.kafka.IngestDigest;
 import org.mtrrledger.events.kafka.KeyedRecord;
@@ -79,32 +79,33 @@ class ApiServiceKafkaTest {
                     JsonNode policiesOld = ok(port, "/api/vms/" + VM + "/policies?at=" + old);
                     assertEquals(4, memOld.size(), memOld.toString());
 
-                    // more events while the engine runs; keep asking about the old offset meanwhile
-                    CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
-                        for (int i = firstHalf; i < log.size(); i += 6) {
-                            publish(pub, "second-" + i, log.subList(i, Math.min(log.size(), i + 6)));
-                        }
-                    });
-                    int asked = 0;
-                    boolean sawGrowth = false;
-                    while (!second.isDone() || latest(port) < log.size() - 1) {
-                        assertEquals(memOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old));
-                        assertEquals(perVmOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old + "&vcpu=per-vm"));
-                        assertEquals(policiesOld, ok(port, "/api/vms/" + VM + "/policies?at=" + old));
-                        long l = latest(port);
-                        sawGrowth |= l > firstHalf - 1 && l < log.size() - 1;
-                        asked++;
-                        if (asked > 2000) {
-                            fail("the second half was not folded");
+                    // more events, a few at a time, while the engine runs: the old answers are asked for until each
+                    // batch is folded, so they are checked against stores holding part of the second half
+                    int[] asked = {0};
+                    List<Long> partial = new ArrayList<>();
+                    for (int i = firstHalf; i < log.size(); i += 6) {
+                        int end = Math.min(log.size(), i + 6);
+                        publish(pub, "second-" + i, log.subList(i, end));
+                        await("the first " + end + " events folded", () -> {
+                            assertEquals(memOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old));
+                            assertEquals(perVmOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old
+                                    + "&vcpu=per-vm"));
+                            assertEquals(policiesOld, ok(port, "/api/vms/" + VM + "/policies?at=" + old));
+                            asked[0]++;
+                            return folded(port) == end;
+                        });
+                        if (end < log.size()) {
+                            partial.add(folded(port));
                         }
                     }
-                    second.get();
-                    assertTrue(asked > 1, "asked " + asked);
+                    assertTrue(partial.size() > 1, "the second half was folded in several steps: " + partial);
+                    assertTrue(asked[0] >= partial.size() + 1, "asked " + asked[0]);
+                    assertTrue(partial.size() > 1, "the old answers held while the second half was partly folded: "
+                            + partial);
                     assertEquals(memOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old));
                     assertEquals(policiesOld, ok(port, "/api/vms/" + VM + "/policies?at=" + old));
                     // the latest state is not the old one
                     assertTrue(!ok(port, "/api/vms/" + VM + "/memtype").equals(memOld));
-                    System.out.printf("asked %d times while folding; saw a partial fold: %s%n", asked, sawGrowth);
 
                     await("folded counter reaches the whole log", () -> metrics(
                             ApiFixture.get(port, "/metrics").body()).get("mtrr_engine_events_folded_total")
@@ -145,19 +146,20 @@ class ApiServiceKafkaTest {
         return r.json();
     }
 
+    /** How many of the VM's events the store has folded (transaction markers take offsets too). */
+    static long folded(int port) {
+        Reply r = ApiFixture.get(port, "/api/vms/" + VM);
+        return r.status() == 200 ? r.json().get("events").asLong() : -1;
+    }
+
     static long latest(int port) {
         Reply r = ApiFixture.get(port, "/api/vms/" + VM);
         return r.status() == 200 ? r.json().get("latest_offset").asLong() : -1;
     }
 
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting: " + what);
-            }
-            Thread.sleep(100);
-        }
+    static void await(String what, Callable<Boolean> condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20)).until(condition);
     }
 
     private static final Pattern SAMPLE = Pattern.compile(

@@ -9,10 +9,13 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.function.Predicate;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.store.LedgerStore;
@@ -122,22 +125,17 @@ class WebViewBrowserTest {
 
     /** Polls a condition on the page for up to 20 s (selenium-support's WebDriverWait, without the dependency). */
     record Waiter(WebDriver driver) {
-        void until(Predicate<WebDriver> condition) throws InterruptedException {
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (true) {
-                try {
-                    if (condition.test(driver)) {
-                        return;
-                    }
-                } catch (org.openqa.selenium.NoSuchElementException
-                        | org.openqa.selenium.StaleElementReferenceException retry) {
-                    // the page is still being drawn
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("timed out; page text:\n"
-                            + driver.findElement(By.tagName("body")).getText());
-                }
-                Thread.sleep(50);
+        void until(Predicate<WebDriver> condition) {
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(50))
+                        // the page is still being drawn
+                        .ignoreExceptionsInstanceOf(org.openqa.selenium.NoSuchElementException.class)
+                        .ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class)
+                        .until(() -> condition.test(driver));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("timed out; page text:\n" + driver.findElement(By.tagName("body")).getText(),
+                        e);
             }
         }
     }

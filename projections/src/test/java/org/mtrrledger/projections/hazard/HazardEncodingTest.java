@@ -2,23 +2,34 @@ package org.mtrrledger.projections.hazard;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.io.UncheckedIOException;
+import org.junit.jupiter.api.Test;
 import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.testing.Gens;
 import org.mtrrledger.projections.zap.PolicyId;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Hazard records are stored: the encoder must write exactly the bytes of the original DataOutputStream layout. */
 class HazardEncodingTest {
-    @Property(tries = 1000)
-    void shouldEncodeExactlyAsDataOutputStream(@ForAll("hazards") Hazard h) throws IOException {
+    @Test
+    void shouldEncodeExactlyAsDataOutputStream() {
+        qt().withExamples(1000).forAll(hazards()).checkAssert(h -> {
+            try {
+                assertEncodesAsDataOutputStream(h);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void assertEncodesAsDataOutputStream(Hazard h) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(b);
         out.writeByte(h.policy().code);
@@ -38,14 +49,18 @@ class HazardEncodingTest {
         }
     }
 
-    @Provide
-    Arbitrary<Hazard> hazards() {
-        Arbitrary<Integer> small = Arbitraries.oneOf(Arbitraries.integers().between(0, 0xFFFF),
-                Arbitraries.integers());
-        Arbitrary<GfnRange> ranges = Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(GfnRange::new);
-        return Combinators.combine(Arbitraries.of(PolicyId.class), Arbitraries.of(HazardKind.class),
-                Arbitraries.longs(), small, Arbitraries.integers(), ranges, small,
-                Arbitraries.oneOf(Arbitraries.integers().between(0, 15), Arbitraries.integers()))
-                .as((p, k, off, seq, vcpu, r, mask, d) -> new Hazard(p, k, off, seq, vcpu, r, mask, d, off ^ seq));
+    static Gen<Hazard> hazards() {
+        Gen<Integer> small = Generate.oneOf(integers().between(0, 0xFFFF), Gens.anyInt());
+        Gen<Integer> demanded = Generate.oneOf(integers().between(0, 15), Gens.anyInt());
+        Gen<PolicyId> policies = Generate.enumValues(PolicyId.class);
+        Gen<HazardKind> kinds = Generate.enumValues(HazardKind.class);
+        Gen<Long> longs = Gens.anyLong();
+        return in -> {
+            long offset = longs.generate(in);
+            int seq = small.generate(in);
+            return new Hazard(policies.generate(in), kinds.generate(in), offset, seq, Gens.anyInt().generate(in),
+                    new GfnRange(longs.generate(in), longs.generate(in)), small.generate(in), demanded.generate(in),
+                    offset ^ seq);
+        };
     }
 }

@@ -2,16 +2,18 @@ package org.mtrrledger.projections.hazard;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 import org.mtrrledger.engine.mtrr.GfnRange;
 import org.mtrrledger.projections.memtype.MemtypeMap;
 
@@ -24,8 +26,18 @@ class PossibleSetsTest {
     /** A small GFN space, so the page-by-page model stays cheap; maps of a smaller limit cover a prefix. */
     private static final int PAGES = 96;
 
-    @Property(tries = 500)
-    void shouldSayWhatAddingAndClearingPageByPageSays(@ForAll long seed) throws IOException {
+    @Test
+    void shouldSayWhatAddingAndClearingPageByPageSays() {
+        qt().withExamples(500).forAll(longs().all()).checkAssert(seed -> {
+            try {
+                assertSaysWhatAddingAndClearingPageByPageSays(seed);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void assertSaysWhatAddingAndClearingPageByPageSays(long seed) throws IOException {
         Random r = new Random(seed);
         PossibleSets sets = new PossibleSets();
         PageModel model = new PageModel();

@@ -3,13 +3,13 @@ package org.mtrrledger.projections.it;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
+import org.mtrrledger.broker.EmbeddedBroker;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * A Kafka broker for an integration test, which only ever sees its bootstrap address. {@link #TESTCONTAINERS} is
- * skipped (a JUnit assumption, reported as skipped) where there is no Docker.
+ * A Kafka broker for an integration test, which only ever sees its bootstrap address. Tests of {@link #TESTCONTAINERS}
+ * are tagged {@code docker}; if one runs where Docker does not answer, it is skipped (a JUnit assumption).
  */
 public enum BrokerFixture {
     /** The in-process KRaft broker `mtrr` starts when it has no --bootstrap. */
@@ -17,7 +17,7 @@ public enum BrokerFixture {
         @Override
         public Running start(Path dir) {
             EmbeddedBroker broker = EmbeddedBroker.start(dir);
-            return new Running(broker.bootstrap(), broker);
+            return new Running(broker.bootstrap(), broker::close);
         }
     },
     /** Stock Apache Kafka in a container: the image docker/docker-compose.yml runs (ComposeFileTest checks that). */
@@ -39,10 +39,10 @@ public enum BrokerFixture {
     public abstract Running start(Path dir);
 
     /** A started broker: its bootstrap address, and how to stop it. */
-    public record Running(String bootstrap, AutoCloseable stopper) implements AutoCloseable {
+    public record Running(String bootstrap, Runnable stopper) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
-            stopper.close();
+        public void close() {
+            stopper.run();
         }
     }
 }

@@ -13,6 +13,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mtrrledger.engine.store.Column;
@@ -42,20 +44,17 @@ class EngineCrashRecoveryTest extends WithEmbeddedBroker {
     @Test
     void shouldEndWithTheUninterruptedStoreAfterRandomSigkillsAndRestarts() throws Exception {
         String bootstrap = broker.bootstrap();
-        long t0 = System.nanoTime();
         long published = ItSupport.publish(bootstrap, TOPIC, PARTITIONS, ItSupport.fleet(SEED, VMS), 30_000);
         Map<Integer, TreeSet<Long>> records = ItSupport.recordOffsets(bootstrap, TOPIC);
         assertEquals(published, records.values().stream().mapToLong(TreeSet::size).sum());
         assertEquals(PARTITIONS, records.size(), "every partition has records: " + ItSupport.summarize(records));
         Map<Integer, Long> complete = ItSupport.completeOffsets(records);
-        log("published %,d events (%s) in %d ms", published, ItSupport.summarize(records), ms(t0));
+        log("published %,d events (%s)", published, ItSupport.summarize(records));
 
         // The reference: one uninterrupted fold, in process.
-        long t1 = System.nanoTime();
         Path refData = dir.resolve("reference");
         ItSupport.cliOk("run", "--until-idle", "--bootstrap", bootstrap, "--topic", TOPIC, "--data",
                 refData.toString(), "--group", "reference", "--checkpoint-every", CHECKPOINT_EVERY);
-        log("uninterrupted fold: %d ms", ms(t1));
 
         // The victim: child JVMs on one store, SIGKILLed after a random 0.5-3 s, restarted.
         Random random = new Random(SEED);
@@ -66,15 +65,12 @@ class EngineCrashRecoveryTest extends WithEmbeddedBroker {
         int midFold = 0;
         for (int i = 0; i < MAX_KILLS && midFold < WANTED_MID_FOLD_KILLS; i++) {
             ItSupport.Child child = engine("engine-" + i, data, group(i));
-            long started = System.nanoTime();
             // The random delay counts from this incarnation's first committed batch, so that the kill lands in
             // the fold rather than in JVM start-up or the consumer group join.
-            long progressAt;
             long delay = 500 + random.nextInt(2_500);
-            long killedAfter;
             try (ItSupport.StoreWatcher w = new ItSupport.StoreWatcher(store, dir.resolve("secondary-" + i))) {
-                progressAt = awaitProgress(child, w, records, before, Duration.ofSeconds(90));
-                killedAfter = awaitKillPoint(w, records, before, published, delay);
+                awaitProgress(child, w, records, before, Duration.ofSeconds(90));
+                awaitKillPoint(w, records, before, published, delay);
             }
             if (!child.process.isAlive()) {
                 fail("engine-" + i + " exited by itself (" + child.process.exitValue() + ")\n" + child.output());
@@ -93,9 +89,8 @@ class EngineCrashRecoveryTest extends WithEmbeddedBroker {
             }
             long folded = ItSupport.foldedRecords(records, stored);
             boolean done = stored.equals(complete);
-            progress.add(String.format("kill %d: first batch after %d ms, killed %d ms later (drawn: %d ms) at %,d of"
-                    + " %,d records %s", i, (progressAt - started) / 1_000_000, killedAfter, delay, folded, published,
-                    stored));
+            progress.add(String.format("kill %d (at most %d ms after the first batch) at %,d of %,d records %s", i,
+                    delay, folded, published, stored));
             log("%s", progress.get(progress.size() - 1));
             assertTrue(folded >= before, "a kill rolled the store back: " + progress);
             if (folded > before && !done) {
@@ -109,11 +104,10 @@ class EngineCrashRecoveryTest extends WithEmbeddedBroker {
         assertTrue(midFold >= 2, "fewer than 2 kills landed in the middle of the fold (make the log bigger): "
                 + progress);
 
-        long t2 = System.nanoTime();
         ItSupport.Child last = engine("engine-final", data, group(MAX_KILLS), "--until-idle");
         int code = last.awaitExit(Duration.ofSeconds(120));
         assertEquals(0, code, () -> "final run --until-idle failed\n" + last.output());
-        log("final run to the end: %d ms; %s", ms(t2), last.output().replace('\n', ' '));
+        log("final run to the end: %s", last.output().replace('\n', ' '));
 
         try (LedgerStore killed = LedgerStore.open(store, OpenMode.READ_ONLY);
                 LedgerStore ref = LedgerStore.open(refData.resolve("store"), OpenMode.READ_ONLY)) {
@@ -150,42 +144,26 @@ class EngineCrashRecoveryTest extends WithEmbeddedBroker {
     }
 
     /**
-     * Sleeps {@code delay} ms, or less if the child has meanwhile folded more than a third of what was left when it
+     * Waits {@code delay} ms, or less if the child has meanwhile folded more than a third of what was left when it
      * started: on a fast machine the whole fold takes only a few seconds, and a kill after the end proves nothing.
-     * Returns the time actually waited (ms).
      */
-    private static long awaitKillPoint(ItSupport.StoreWatcher w, Map<Integer, TreeSet<Long>> records, long before,
-            long total, long delay) throws InterruptedException {
-        long start = System.nanoTime();
+    private static void awaitKillPoint(ItSupport.StoreWatcher w, Map<Integer, TreeSet<Long>> records, long before,
+            long total, long delay) {
         long earlyKillAt = before + (total - before) / 3;
-        while (true) {
-            long waited = (System.nanoTime() - start) / 1_000_000;
-            if (waited >= delay || ItSupport.foldedRecords(records, w.offsets(TOPIC, PARTITIONS)) > earlyKillAt) {
-                return waited;
-            }
-            Thread.sleep(Math.min(100, delay - waited));
+        try {
+            Awaitility.await().atMost(Duration.ofMillis(delay)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> ItSupport.foldedRecords(records, w.offsets(TOPIC, PARTITIONS)) > earlyKillAt);
+        } catch (ConditionTimeoutException e) {
+            // the drawn delay is up: kill now
         }
     }
 
-    /** Waits until the child has committed a batch beyond {@code before} folded records; returns when. */
-    private static long awaitProgress(ItSupport.Child child, ItSupport.StoreWatcher w,
-            Map<Integer, TreeSet<Long>> records, long before, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (ItSupport.foldedRecords(records, w.offsets(TOPIC, PARTITIONS)) <= before) {
-            if (!child.process.isAlive()) {
-                fail(child.name + " exited early (" + child.process.exitValue() + ")\n" + child.output());
-            }
-            if (System.nanoTime() > deadline) {
-                child.kill();
-                fail(child.name + " folded nothing within " + timeout + "\n" + child.output());
-            }
-            Thread.sleep(50);
-        }
-        return System.nanoTime();
-    }
-
-    private static long ms(long since) {
-        return (System.nanoTime() - since) / 1_000_000;
+    /** Waits until the child has committed a batch beyond {@code before} folded records. */
+    private static void awaitProgress(ItSupport.Child child, ItSupport.StoreWatcher w,
+            Map<Integer, TreeSet<Long>> records, long before, Duration timeout) {
+        ItSupport.await(child, "fold beyond " + before + " records", timeout,
+                () -> ItSupport.foldedRecords(records, w.offsets(TOPIC, PARTITIONS)) > before);
     }
 
     private static void log(String fmt, Object... args) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
+import org.mtrrledger.broker.EmbeddedBroker;
 import org.mtrrledger.events.kafka.TopicReader;
 import org.mtrrledger.projections.api.ApiMetrics;
 import org.mtrrledger.projections.api.ApiServer;

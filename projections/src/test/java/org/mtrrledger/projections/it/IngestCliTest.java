@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mtrrledger.broker.EmbeddedBroker;
 import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
@@ -29,7 +30,6 @@ import org.mtrrledger.events.gen.NoncoherentDma;
 import org.mtrrledger.events.gen.Scenarios;
 import org.mtrrledger.events.gen.VcpuRange;
 import org.mtrrledger.events.kafka.ConsumedRecord;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
 import org.mtrrledger.events.kafka.IngestDigest;
 import org.mtrrledger.events.kafka.TopicReader;
 

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,6 +37,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.mtrrledger.engine.consume.FoldedEvent;
 import org.mtrrledger.engine.store.CloseableIterator;
 import org.mtrrledger.engine.store.Column;
@@ -239,22 +242,31 @@ final class ItSupport {
         return n;
     }
 
+    /**
+     * Waits at most {@code timeout} until {@code done} holds, polling every 50 ms; fails with the engine's output if
+     * the engine exits first or the time runs out.
+     */
+    static void await(Child engine, String what, Duration timeout, Callable<Boolean> done) {
+        try {
+            Awaitility.await(engine.name + ": " + what).atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).until(() -> {
+                        if (!engine.process.isAlive()) {
+                            fail(engine.name + " exited by itself (" + engine.process.exitValue() + ")\n"
+                                    + engine.output());
+                        }
+                        return done.call();
+                    });
+        } catch (ConditionTimeoutException e) {
+            fail(e.getMessage() + "\n" + engine.output());
+        }
+    }
+
     /** Waits until the store (followed through {@code w}) has folded every record of {@code complete}. */
     static void awaitFolded(Child engine, StoreWatcher w, String topic, Map<Integer, Long> complete,
-            Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<Integer, Long> now;
+            Duration timeout) {
+        // partitions after an empty one count too: compare up to the highest partition that has records
         int partitions = complete.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
-        while (!(now = w.offsets(topic, partitions)).equals(complete)) {
-            if (!engine.process.isAlive()) {
-                fail(engine.name + " exited by itself (" + engine.process.exitValue() + ")\n" + engine.output());
-            }
-            if (System.nanoTime() > deadline) {
-                fail(engine.name + " did not fold up to " + complete + " within " + timeout + " (at " + now + ")\n"
-                        + engine.output());
-            }
-            Thread.sleep(100);
-        }
+        await(engine, "fold up to " + complete, timeout, () -> w.offsets(topic, partitions).equals(complete));
     }
 
     /** Per partition, the offset after its last record (what a store that folded everything has stored). */

@@ -15,10 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.mtrrledger.projections.cli.MtrrCli;
 
 /**
@@ -60,10 +60,21 @@ class PipelineIntegrationTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(BrokerFixture.class)
+    @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    void shouldIngestFoldAndAnswerForTheOvmfSample(BrokerFixture fixture, @TempDir Path tmp) throws Exception {
+    void shouldIngestFoldAndAnswerForTheOvmfSampleOnTheEmbeddedBroker(@TempDir Path tmp) throws Exception {
+        ingestFoldAndAnswerTheOvmfSample(BrokerFixture.EMBEDDED, tmp);
+    }
+
+    /** Needs Docker: selected where the root pom's {@code docker} profile is active (a Docker socket exists). */
+    @Test
+    @Tag("docker")
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void shouldIngestFoldAndAnswerForTheOvmfSampleOnTheKafkaImage(@TempDir Path tmp) throws Exception {
+        ingestFoldAndAnswerTheOvmfSample(BrokerFixture.TESTCONTAINERS, tmp);
+    }
+
+    private static void ingestFoldAndAnswerTheOvmfSample(BrokerFixture fixture, Path tmp) throws Exception {
         long events = Files.readAllLines(SAMPLE).stream().filter(l -> !l.isBlank()).count();
         try (BrokerFixture.Running broker = fixture.start(tmp.resolve("broker"))) {
             String bs = broker.bootstrap();

@@ -66,10 +66,8 @@ class RebuildTest extends WithEmbeddedBroker {
         Path copy = dir.resolve("live-copy");
         copyDir(store, copy);
 
-        long t0 = System.nanoTime();
         ItSupport.CliResult r = ItSupport.cliOk("rebuild", "--bootstrap", bootstrap, "--topic", TOPIC, "--data",
                 data.toString(), "--group", "live", "--checkpoint-every", CHECKPOINT_EVERY);
-        log("rebuild: %d ms", (System.nanoTime() - t0) / 1_000_000);
         assertTrue(r.err().contains("# dropped store"), r.toString());
 
         assertEquals(complete, ItSupport.storedOffsets(store, TOPIC, PARTITIONS), "rebuilt store's offsets");

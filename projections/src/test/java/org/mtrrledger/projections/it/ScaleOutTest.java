@@ -27,6 +27,8 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mtrrledger.engine.pipeline.Projection;
@@ -59,7 +61,6 @@ class ScaleOutTest extends WithEmbeddedBroker {
     @Test
     void shouldSplitTheFleetBetweenTwoEnginesWhoseUnionEqualsASingleProcessFold() throws Exception {
         String bootstrap = broker.bootstrap();
-        long t0 = System.nanoTime();
         // The first half of every VM's events, then the second halves: in between, A folds the first halves alone.
         List<MtrrEvent> all = new ArrayList<>();
         BootLogGenerator.iterator(ItSupport.fleet(SEED, VMS)).forEachRemaining(all::add);
@@ -82,16 +83,13 @@ class ScaleOutTest extends WithEmbeddedBroker {
         assertEquals(all.size(), ItSupport.foldedRecords(records, ItSupport.completeOffsets(records)));
         assertEquals(PARTITIONS, records.size(), "every partition has records: " + ItSupport.summarize(records));
         Map<Integer, Long> complete = ItSupport.completeOffsets(records);
-        log("published %,d events (%s) in %d ms; A folded the first halves alone: %s", all.size(),
-                ItSupport.summarize(records), ms(t0), afterFirst);
+        log("published %,d events (%s); A folded the first halves alone: %s", all.size(),
+                ItSupport.summarize(records), afterFirst);
 
-        long t1 = System.nanoTime();
         Path refStore = dir.resolve("reference").resolve("store");
         ItSupport.cliOk("run", "--until-idle", "--bootstrap", bootstrap, "--topic", TOPIC, "--data",
                 refStore.getParent().toString(), "--group", "reference", "--checkpoint-every", CHECKPOINT_EVERY);
-        log("single-process fold: %d ms", ms(t1));
 
-        long t2 = System.nanoTime();
         List<Path> stores = List.of(aData.resolve("store"), dir.resolve("b").resolve("store"));
         ItSupport.Child[] engines = new ItSupport.Child[2];
         List<ItSupport.StoreWatcher> watchers = new ArrayList<>();
@@ -107,7 +105,6 @@ class ScaleOutTest extends WithEmbeddedBroker {
             awaitFirstBatch(engines[1], watchers.get(1), Duration.ofSeconds(90));
             engines[0] = start(bootstrap, "engine-a", stores.get(0));
             awaitGroupCaughtUp(bootstrap, List.of(engines), watchers, complete, Duration.ofSeconds(120));
-            log("both engines caught up %d ms after B started", ms(t2));
         } finally {
             watchers.forEach(ItSupport.StoreWatcher::close);
             for (ItSupport.Child e : engines) {
@@ -220,59 +217,49 @@ class ScaleOutTest extends WithEmbeddedBroker {
                 store.getParent().toString(), "--group", GROUP, "--checkpoint-every", CHECKPOINT_EVERY));
     }
 
-    private static void awaitFirstBatch(ItSupport.Child engine, ItSupport.StoreWatcher w, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (w.offsets(TOPIC, PARTITIONS).isEmpty()) {
-            checkAlive(engine);
-            if (System.nanoTime() > deadline) {
-                fail(engine.name + " committed nothing within " + timeout + "\n" + engine.output());
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitFirstBatch(ItSupport.Child engine, ItSupport.StoreWatcher w, Duration timeout) {
+        ItSupport.await(engine, "commit a first batch", timeout, () -> !w.offsets(TOPIC, PARTITIONS).isEmpty());
     }
 
     /**
-     * Polls (every 500 ms) the consumer group and both stores until the group is stable with both engines as
-     * members and each engine's store has folded every partition assigned to it up to its end. The engine's
-     * Kafka client id is {@code mtrr-engine-<pid>}, which maps a member to its child process and so to its store.
-     * Stored offsets are read through RocksDB secondaries (the engines keep writing).
+     * Polls (every 500 ms, at most {@code timeout}) the consumer group and both stores until the group is stable with
+     * both engines as members and each engine's store has folded every partition assigned to it up to its end. The
+     * engine's Kafka client id is {@code mtrr-engine-<pid>}, which maps a member to its child process and so to its
+     * store. Stored offsets are read through RocksDB secondaries (the engines keep writing).
      */
     private static void awaitGroupCaughtUp(String bootstrap, List<ItSupport.Child> engines,
-            List<ItSupport.StoreWatcher> ws, Map<Integer, Long> complete, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
+            List<ItSupport.StoreWatcher> ws, Map<Integer, Long> complete, Duration timeout) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            String state = "";
-            while (true) {
-                engines.forEach(ScaleOutTest::checkAlive);
-                ConsumerGroupDescription g;
-                try {
-                    g = admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)
-                            .get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                        throw e;
-                    }
-                    g = null; // nobody has joined yet
-                }
-                List<Map<Integer, Long>> stored = List.of(ws.get(0).offsets(TOPIC, PARTITIONS),
-                        ws.get(1).offsets(TOPIC, PARTITIONS));
-                state = (g == null ? "no group yet" : g.groupState() + " " + g.members().stream()
-                        .map(m -> m.clientId() + "=" + m.assignment().topicPartitions()).toList())
-                        + "; stored A " + stored.get(0) + ", B " + stored.get(1);
-                if (g != null && g.groupState() == GroupState.STABLE && g.members().size() == 2
-                        && caughtUp(g, engines, stored, complete)) {
-                    log("group caught up: %s", state);
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("not caught up within " + timeout + ": " + state + ", end " + complete + "\n"
-                            + engines.get(0).output() + "\n" + engines.get(1).output());
-                }
-                Thread.sleep(500);
+            String[] state = {"not polled yet"};
+            try {
+                Awaitility.await("both engines caught up").atMost(timeout).pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(500)).until(() -> {
+                            engines.forEach(ScaleOutTest::checkAlive);
+                            ConsumerGroupDescription g;
+                            try {
+                                g = admin.describeConsumerGroups(List.of(GROUP)).describedGroups().get(GROUP)
+                                        .get(30, TimeUnit.SECONDS);
+                            } catch (ExecutionException e) {
+                                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                                    throw e;
+                                }
+                                g = null; // nobody has joined yet
+                            }
+                            List<Map<Integer, Long>> stored = List.of(ws.get(0).offsets(TOPIC, PARTITIONS),
+                                    ws.get(1).offsets(TOPIC, PARTITIONS));
+                            state[0] = (g == null ? "no group yet" : g.groupState() + " " + g.members().stream()
+                                    .map(m -> m.clientId() + "=" + m.assignment().topicPartitions()).toList())
+                                    + "; stored A " + stored.get(0) + ", B " + stored.get(1);
+                            return g != null && g.groupState() == GroupState.STABLE && g.members().size() == 2
+                                    && caughtUp(g, engines, stored, complete);
+                        });
+            } catch (ConditionTimeoutException e) {
+                fail("not caught up within " + timeout + ": " + state[0] + ", end " + complete + "\n"
+                        + engines.get(0).output() + "\n" + engines.get(1).output());
             }
+            log("group caught up: %s", state[0]);
         }
     }
 
@@ -303,10 +290,6 @@ class ScaleOutTest extends WithEmbeddedBroker {
         if (!engine.process.isAlive()) {
             fail(engine.name + " exited by itself (" + engine.process.exitValue() + ")\n" + engine.output());
         }
-    }
-
-    private static long ms(long since) {
-        return (System.nanoTime() - since) / 1_000_000;
     }
 
     private static void log(String fmt, Object... args) {

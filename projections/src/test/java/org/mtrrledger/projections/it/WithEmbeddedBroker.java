@@ -5,7 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
-import org.mtrrledger.events.kafka.EmbeddedBroker;
+import org.mtrrledger.broker.EmbeddedBroker;
 
 /**
  * One real embedded broker per test class, with its log in the class's temporary directory (starting one costs

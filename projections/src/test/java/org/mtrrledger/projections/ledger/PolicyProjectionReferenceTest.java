@@ -1,13 +1,13 @@
 package org.mtrrledger.projections.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VcpuState;
@@ -18,6 +18,7 @@ import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.testing.Gens;
 import org.mtrrledger.projections.RandomLogs;
 import org.mtrrledger.projections.hazard.PossibleSets;
 import org.mtrrledger.projections.memtype.EptView;
@@ -33,8 +34,13 @@ import org.mtrrledger.projections.zap.ZapPolicy;
 class PolicyProjectionReferenceTest {
     private static final String VM = "vm-ref";
 
-    @Property(tries = 60)
-    void shouldMatchTheLiteralReadingOfTheHazardRules(@ForAll long seed, @ForAll @IntRange(min = 1, max = 5) int vcpus) {
+    @Test
+    void shouldMatchTheLiteralReadingOfTheHazardRules() {
+        qt().withExamples(60).forAll(longs().all(), Gens.intsIn(1, 5))
+                .checkAssert(PolicyProjectionReferenceTest::assertMatchesTheLiteralReadingOfTheHazardRules);
+    }
+
+    private static void assertMatchesTheLiteralReadingOfTheHazardRules(long seed, int vcpus) {
         List<MtrrEvent> log = RandomLogs.of(VM, seed, 300, vcpus);
         Pipeline pipeline = new Pipeline(new PolicyProjection());
         VmLedger ledger = pipeline.newLedger(VM);

@@ -1,10 +1,10 @@
 package org.mtrrledger.projections.memtype;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.VmSettings;
@@ -93,8 +93,13 @@ class ResolverTest {
      * {@code typeAt}, equal neighbours merged. Random states: any valid type, pairs with contiguous, holed or
      * never-written masks, E and FE either way, MAXPHYADDR 36-52.
      */
-    @Property(tries = 2000)
-    void shouldResolveExactlyAsTypeAtAtEverySortedBoundary(@ForAll long seed) {
+    @Test
+    void shouldResolveExactlyAsTypeAtAtEverySortedBoundary() {
+        qt().withExamples(2000).forAll(longs().all())
+                .checkAssert(ResolverTest::assertResolvesExactlyAsTypeAtAtEverySortedBoundary);
+    }
+
+    private static void assertResolvesExactlyAsTypeAtAtEverySortedBoundary(long seed) {
         Random r = new Random(seed);
         int[] types = {0, 1, 4, 5, 6};
         int maxPhys = 36 + r.nextInt(17);

@@ -1,18 +1,21 @@
 package org.mtrrledger.projections.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.testing.Gens;
 import org.mtrrledger.projections.InMemoryRun;
 import org.mtrrledger.projections.RandomLogs;
 import org.mtrrledger.projections.StoreFixture;
@@ -25,9 +28,19 @@ import org.mtrrledger.projections.zap.ZapRecord;
 class TimeTravelProjectionTest {
     private static final String VM = "vm-tt";
 
-    @Property(tries = 12)
-    void shouldAnswerAtAnyOffsetLikeAFoldFromZero(@ForAll long seed, @ForAll @IntRange(min = 0, max = 249) int at)
-            throws Exception {
+    @Test
+    void shouldAnswerAtAnyOffsetLikeAFoldFromZero() {
+        // Every example folds into a RocksDB store: shrinking is bounded so that a failure is reported in minutes.
+        qt().withExamples(12).withShrinkCycles(30).forAll(longs().all(), Gens.intsIn(0, 249)).checkAssert((seed, at) -> {
+            try {
+                assertAnswersAtLikeAFoldFromZero(seed, at);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void assertAnswersAtLikeAFoldFromZero(long seed, int at) throws IOException {
         List<MtrrEvent> log = RandomLogs.of(VM, seed, 250, 3);
         Path dir = Files.createTempDirectory("ttp").resolve("store");
         StoreFixture.fold(dir, log, 16, 37);

@@ -1,4 +1,4 @@
-package org.mtrrledger.events.kafka;
+package org.mtrrledger.broker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -69,7 +70,12 @@ import org.apache.kafka.common.utils.Time;
 public final class EmbeddedBroker implements AutoCloseable {
 
     static {
-        KafkaLogDefaults.apply();
+        // Under slf4j-simple the broker logs its whole configuration at INFO on every start; warn unless a level
+        // was set (the events library's KafkaLogDefaults does the same for the clients). It must happen before
+        // Kafka's classes create their loggers.
+        for (String logger : List.of("kafka", "org.apache.kafka", "state.change.logger", "kafka.request.logger")) {
+            System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log." + logger, "warn");
+        }
     }
 
     /** Name of the Kafka log dir inside the data directory. */

@@ -1,4 +1,4 @@
-package org.mtrrledger.events.kafka;
+package org.mtrrledger.broker;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -19,10 +19,6 @@ import java.util.function.Function;
  * Blank values count as unset. The environment is injectable so tests need not change the real one.
  */
 public final class BrokerLocator {
-
-    static {
-        KafkaLogDefaults.apply();
-    }
 
     /** The environment variable that names a bootstrap address. */
     public static final String ENV_BOOTSTRAP = "MTRR_BOOTSTRAP";

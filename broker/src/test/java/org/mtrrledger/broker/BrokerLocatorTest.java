@@ -1,4 +1,4 @@
-package org.mtrrledger.events.kafka;
+package org.mtrrledger.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,7 +50,7 @@ class BrokerLocatorTest {
         }
         // closing an endpoint we do not own must leave the broker running
         assertTrue(BrokerInfo.read(dataDir).orElseThrow().isReachable(1000));
-        assertEquals(1, TopicAdmin.ensureTopic(running.bootstrap(), "after-close", 1).partitions());
+        assertEquals(1, Topics.create(running.bootstrap(), "after-close", 1));
     }
 
     @Test
@@ -89,7 +89,7 @@ class BrokerLocatorTest {
             assertTrue(endpoint.embeddedOwned());
             assertTrue(endpoint.description().startsWith("embedded broker at 127.0.0.1:"), endpoint.description());
             assertEquals(endpoint.bootstrap(), BrokerInfo.read(otherDataDir).orElseThrow().bootstrap());
-            assertEquals(1, TopicAdmin.ensureTopic(endpoint.bootstrap(), "owned", 1).partitions());
+            assertEquals(1, Topics.create(endpoint.bootstrap(), "owned", 1));
         }
         assertFalse(Files.exists(BrokerInfo.file(otherDataDir)), "closing the owning endpoint stops its broker");
         endpoint.close(); // idempotent

@@ -1,4 +1,4 @@
-package org.mtrrledger.events.kafka;
+package org.mtrrledger.broker;
 
 import java.io.IOException;
 import java.io.Reader;
