@@ -107,8 +107,14 @@ class EventPublisherTest {
         IllegalArgumentException parseError = new IllegalArgumentException("bad.log line 5001: unknown MSR");
         try (EventPublisher publisher = new EventPublisher(broker.bootstrap(), topic,
                 EventPublisher.transactionalIdFor(topic))) {
+            // Whether the producer has sent the open transaction's records before the abort is up to its sender
+            // thread; waiting until they are in the log (read_uncommitted end offsets) makes the filtering below
+            // something read_committed has to do.
+            Runnable untilInLog = () -> org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS)
+                    .until(() -> uncommittedEnd(topic) > 0);
             IngestFailedException failure = assertThrows(IngestFailedException.class, () -> publisher.publishFile(bad,
-                    "bad.log", Events.generateThenFail("b", 8, 10_000, 5_000, parseError), ProgressListener.NONE));
+                    "bad.log", Events.generateThenFail("b", 8, 10_000, 5_000, untilInLog, parseError),
+                    ProgressListener.NONE));
             assertSame(parseError, failure.getCause());
             assertEquals("bad.log", failure.label());
             assertEquals(5_000, failure.recordsSent());
@@ -176,5 +182,17 @@ class EventPublisherTest {
                 () -> new EventPublisher(broker.bootstrap(), "events-no-ledger", "tx-no-ledger"));
         assertTrue(e.getMessage().contains("events-no-ledger.ingests") && e.getMessage().contains(broker.bootstrap()),
                 e.getMessage());
+    }
+
+    /** Sum of the topic's end offsets as a read_uncommitted reader sees them: records of open transactions count. */
+    private static long uncommittedEnd(String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", broker.bootstrap()))) {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(r -> r.offset()).sum();
+        }
     }
 }

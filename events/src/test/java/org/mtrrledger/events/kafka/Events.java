@@ -17,6 +17,12 @@ final class Events {
     /** Like {@link #generate} but {@code next()} throws {@code failure} when asked for record {@code failAt}. */
     static Iterator<KeyedRecord> generateThenFail(String prefix, int vms, int count, int failAt,
                                                    RuntimeException failure) {
+        return generateThenFail(prefix, vms, count, failAt, () -> { }, failure);
+    }
+
+    /** As above; {@code beforeFailing} runs when the failing record is asked for, before it throws. */
+    static Iterator<KeyedRecord> generateThenFail(String prefix, int vms, int count, int failAt, Runnable beforeFailing,
+                                                   RuntimeException failure) {
         return new Iterator<>() {
             private int i;
 
@@ -31,6 +37,7 @@ final class Events {
                     throw new NoSuchElementException();
                 }
                 if (i == failAt) {
+                    beforeFailing.run();
                     throw failure;
                 }
                 int n = i++;
