@@ -54,7 +54,7 @@ import org.rocksdb.WriteOptions;
  *   <li>{@link Column#CHECKPOINTS}: a full VM state every K events of that VM, so the state at any
  *       offset is the {@link #floor} checkpoint plus a refold of fewer than K events;
  *   <li>{@link Column#EVENTS}: the folded log by (VM, offset), so a VM's replay is one scan;
- *       {@link Column#SKIPPED}: undecodable records by (partition, offset);
+ *       {@link Column#SKIPPED}: records the fold skipped (poison), by (partition, offset);
  *   <li>{@link Column#ZAPS}, {@link Column#HAZARDS}, {@link Column#PROJECTIONS}: fold outputs by
  *       (VM, policy/kind, offset, seq).
  * </ul>
