@@ -9,6 +9,11 @@ package org.mtrrledger.events.parse;
  * @param reason what was wrong and what was expected
  */
 public record RejectedLine(String file, long line, String text, String reason) {
+    /** One line of a reject report: {@code file:line: reason: text}, the whole text, control characters escaped. */
+    public String reportLine() {
+        return Printable.escape(file) + ":" + line + ": " + Printable.escape(reason) + ": " + Printable.escape(text);
+    }
+
     @Override
     public String toString() {
         return Printable.escape(file) + ":" + line + ": " + Printable.escape(reason) + ": '"

@@ -27,6 +27,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ingest.checkFiles();
         try (KafkaEndpoint ep = kafka.connect(data)) {
             Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, System.out, System.err)
                     .ingest(ingest);
