@@ -37,6 +37,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
@@ -880,6 +881,8 @@ public final class LedgerStore implements AutoCloseable {
     }
 
     private static String reason(RocksDBException e) {
-        return e.getMessage() != null ? e.getMessage() : String.valueOf(e.getStatus());
+        String reason = e.getMessage() != null ? e.getMessage() : String.valueOf(e.getStatus());
+        boolean corrupt = e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption;
+        return corrupt ? reason + "; " + CorruptValueException.REBUILD : reason;
     }
 }
