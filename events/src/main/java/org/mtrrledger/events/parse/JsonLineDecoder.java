@@ -97,11 +97,6 @@ final class JsonLineDecoder implements LineDecoder {
         if (line.stripLeading().startsWith("#")) {
             return LineResult.COMMENT;
         }
-        int malformed = JsonLinesParser.malformedAt(line);
-        if (malformed >= 0) {
-            return new LineResult.Reject("invalid UTF-8 at character " + (malformed + 1)
-                    + " (shown as \\udfff), expected UTF-8 text");
-        }
         try {
             return new LineResult.Emit(event(line));
         } catch (BadLine bad) {

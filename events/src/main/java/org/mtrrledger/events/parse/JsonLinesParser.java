@@ -47,7 +47,16 @@ public final class JsonLinesParser implements LogParser {
 
     @Override
     public ParsedLog open(String fileName, Reader reader, ParseOptions options) {
-        return new ParsedLog(fileName, LogParser.buffered(reader),
-                (name, opts, stats) -> new JsonLineDecoder(opts), options);
+        return new ParsedLog(fileName, LogParser.buffered(reader), (name, opts, stats) -> {
+            JsonLineDecoder json = new JsonLineDecoder(opts);
+            return line -> {
+                int malformed = malformedAt(line);
+                if (malformed < 0 || line.stripLeading().startsWith("#")) {
+                    return json.decode(line);
+                }
+                return new LineResult.Reject("invalid UTF-8 at character " + (malformed + 1)
+                        + " (shown as \\udfff), expected UTF-8 text");
+            };
+        }, options);
     }
 }
