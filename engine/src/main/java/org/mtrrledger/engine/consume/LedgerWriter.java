@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.mtrrledger.engine.pipeline.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
@@ -15,7 +16,6 @@ import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.VmKeys;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.codec.UnknownSchemaException;
@@ -221,21 +221,19 @@ public final class LedgerWriter {
         return e;
     }
 
-    /** The VM's cached ledger, if the record is on the VM's partition. */
+    /** The VM's cached ledger, if the record is on the VM's partition (a VM on a wrong one is not cached). */
     private Slot slot(String vm, LogRecord r) throws Unfoldable {
         Slot l = ledgers.get(vm);
         if (l == null) {
             VmKeys keys = VmKeys.of(vm);
             int home = partitionCount > 0 ? BuiltInPartitioner.partitionForKey(keys.stateKey(), partitionCount) : -1;
+            checkHome(vm, home, r);
             byte[] stored = store.get(Column.VM_STATE, keys.stateKey());
             l = new Slot(stored == null ? pipeline.newLedger(vm) : VmLedger.decode(stored, pipeline.projection()),
                     keys, home);
             ledgers.put(vm, l);
-        }
-        if (l.home() >= 0 && l.home() != r.partition()) {
-            throw new Unfoldable("VM '" + Printable.escape(vm, 64) + "' belongs on partition " + l.home()
-                    + " (its id hashed over " + partitionCount + " partitions, where the publisher puts it), not "
-                    + r.partition() + ": written by another producer, or the partition count changed");
+        } else {
+            checkHome(vm, l.home(), r);
         }
         int partition = l.ledger().partition();
         if (partition >= 0 && partition != r.partition()) {
@@ -244,6 +242,14 @@ public final class LedgerWriter {
                     + ": a VM's events must stay in one partition (was the partition count changed?)");
         }
         return l;
+    }
+
+    private void checkHome(String vm, int home, LogRecord r) throws Unfoldable {
+        if (home >= 0 && home != r.partition()) {
+            throw new Unfoldable("VM '" + Printable.escape(vm, 64) + "' belongs on partition " + home
+                    + " (its id hashed over " + partitionCount + " partitions, where the publisher puts it), not "
+                    + r.partition() + ": written by another producer, or the partition count changed");
+        }
     }
 
     /** Drops cached ledgers of a partition this process no longer owns; the store stays the truth. */
