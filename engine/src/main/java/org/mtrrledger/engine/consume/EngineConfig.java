@@ -6,7 +6,7 @@ import java.time.Duration;
  * @param topic           the events topic
  * @param groupId         consumer group; several engine processes in one group share the partitions
  * @param checkpointEvery a full checkpoint of a VM every this many of its events (bounds time-travel replay)
- * @param poison          what to do with undecodable records
+ * @param poison          what to do with records the fold cannot take (see {@link PoisonPolicy})
  * @param brokerTimeout   how long one request to Kafka may go unanswered before the engine reports the broker
  *                        unavailable (it keeps retrying; it never exits for it)
  */

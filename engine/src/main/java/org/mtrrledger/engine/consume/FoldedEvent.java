@@ -3,6 +3,7 @@ package org.mtrrledger.engine.consume;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import org.mtrrledger.engine.store.CorruptValueException;
 import java.nio.ByteOrder;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.store.Batch;
@@ -41,13 +42,19 @@ public record FoldedEvent(int partition, byte[] payload, Outcome outcome) {
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     public static FoldedEvent decode(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        int partition = b.getInt();
-        byte[] p = new byte[b.getInt()];
-        b.get(p);
-        byte[] o = new byte[b.remaining()];
-        b.get(o);
-        return new FoldedEvent(partition, p, Outcome.decode(o));
+        try {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            int partition = b.getInt();
+            byte[] p = new byte[b.getInt()];
+            b.get(p);
+            byte[] o = new byte[b.remaining()];
+            b.get(o);
+            return new FoldedEvent(partition, p, Outcome.decode(o));
+        } catch (CorruptValueException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CorruptValueException("stored event", e);
+        }
     }
 
     /** The payload alone, for replay (skips decoding the outcome). */

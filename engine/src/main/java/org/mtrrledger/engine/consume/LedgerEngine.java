@@ -305,6 +305,7 @@ public final class LedgerEngine implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             folds.drain(); // the stored offsets read below must include the poll in flight
+            writer.partitions(consumer.partitionsFor(config.topic()).size());
             for (TopicPartition tp : partitions) {
                 var stored = store.getLong(Column.META, Keys.metaOffsetKey(tp.topic(), tp.partition()));
                 if (stored.isPresent()) {

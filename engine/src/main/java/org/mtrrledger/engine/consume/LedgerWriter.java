@@ -4,7 +4,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.mtrrledger.engine.pipeline.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
@@ -17,12 +19,21 @@ import org.mtrrledger.engine.store.VmKeys;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.codec.UnknownSchemaException;
+import org.mtrrledger.events.parse.EventRules;
+import org.mtrrledger.events.parse.Printable;
 
 /**
  * Folds log records into the store. Everything one {@link #apply} call produces (event index entries, zaps, hazards,
  * checkpoints, the latest state of each touched VM, and the next offset of each partition) goes into ONE
  * {@link Batch}: after a crash the store holds either all of it or none of it, and the stored offsets say exactly
  * where to resume (exactly-once effect without Kafka transactions on the read side).
+ *
+ * <p>Whatever bytes a record holds, it is either folded or poison: too big, undecodable, breaking {@link EventRules}
+ * (the limits ingest enforces, so only another producer writes such records), or a VM's record on a partition other
+ * than its VM id's (where the publisher puts every event of the VM, hashing the id as Kafka's default partitioner
+ * does; per-partition folds of one VM would each see only part of its history). Under {@link PoisonPolicy#FAIL} a
+ * poison record stops the fold with {@link PoisonRecordException}; under {@link PoisonPolicy#SKIP} it is listed in
+ * {@link Column#SKIPPED} with the reason, and every other record of the poll is folded.
  *
  * <p>VM ledgers are cached between calls; {@link #forget} drops those of revoked partitions.
  */
@@ -39,11 +50,25 @@ public final class LedgerWriter {
     private long rejectedWork;
     private volatile long folded;
 
-    /** A cached VM ledger with its keys (encoded once per VM, not per event). */
-    private record Slot(VmLedger ledger, VmKeys keys) {
+    /**
+     * A cached VM ledger with its keys (encoded once per VM, not per event) and the partition its id hashes to (-1
+     * while the partition count is unknown).
+     */
+    private record Slot(VmLedger ledger, VmKeys keys, int home) {
     }
     private volatile long rejected;
     private boolean topicRecorded;
+    /** The topic's partition count, which decides each VM's partition; 0 while unknown (not checked then). */
+    private int partitionCount;
+
+    /** Why a record cannot be folded: stackless control flow, one per poison record. */
+    private static final class Unfoldable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unfoldable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
 
     /** A writer whose {@link #apply} has written its batch when it returns. */
     public LedgerWriter(LedgerStore store, Pipeline pipeline, long checkpointEvery, PoisonPolicy poison) {
@@ -64,6 +89,17 @@ public final class LedgerWriter {
         this.pipeline = pipeline;
         this.checkpointEvery = checkpointEvery;
         this.poison = poison;
+    }
+
+    /**
+     * The topic's partition count, so that a VM's record on another partition than its id hashes to is poison. Call
+     * it between polls (as a rebalance does, after draining).
+     */
+    public void partitions(int count) {
+        if (count != partitionCount) {
+            partitionCount = count;
+            ledgers.clear(); // the store holds every ledger; cached ones are re-read and re-checked
+        }
     }
 
     /** Returns once every batch applied so far is in the store (rethrows a failed write). */
@@ -133,25 +169,20 @@ public final class LedgerWriter {
 
     private void foldOne(LogRecord r, Batch batch, Set<Slot> touched) {
         MtrrEvent e;
+        Slot slot;
         try {
-            e = codec.decode(r.value());
-        } catch (UnknownSchemaException ex) {
+            e = foldable(r);
+            slot = slot(e.getVm(), r);
+        } catch (Unfoldable u) {
             if (poison == PoisonPolicy.FAIL) {
-                throw new PoisonRecordException(r, ex.getMessage());
+                throw new PoisonRecordException(r, u.getMessage());
             }
             batch.put(Column.SKIPPED, Keys.partitionOffsetKey(r.partition(), r.offset()),
-                    new SkippedRecord(r.key(), r.value(), "undecodable record skipped: " + ex.getMessage()).encode());
+                    new SkippedRecord(r.key(), r.value(), u.getMessage()).encode());
             rejectedWork++;
             return;
         }
-        String vm = e.getVm();
-        Slot slot = slot(vm);
         VmLedger ledger = slot.ledger();
-        if (ledger.partition() >= 0 && ledger.partition() != r.partition()) {
-            throw new PoisonRecordException(r, "VM '" + vm + "' was on partition " + ledger.partition()
-                    + " and now appears on partition " + r.partition()
-                    + ": a VM's events must stay in one partition (was the partition count changed?)");
-        }
         if (ledger.lastOffset() >= r.offset()) {
             return;
         }
@@ -172,16 +203,53 @@ public final class LedgerWriter {
         }
     }
 
-    private Slot slot(String vm) {
+    /** The record's event, if it is one the fold can take. */
+    private MtrrEvent foldable(LogRecord r) throws Unfoldable {
+        MtrrEvent e;
+        try {
+            e = codec.decode(r.value());
+        } catch (UnknownSchemaException ex) {
+            throw new Unfoldable("undecodable record: " + ex.getMessage());
+        }
+        Optional<String> invalid = EventRules.violation(e);
+        if (invalid.isEmpty()) {
+            invalid = EventRules.recordViolation(r.value().length);
+        }
+        if (invalid.isPresent()) {
+            throw new Unfoldable("invalid event: " + invalid.get());
+        }
+        return e;
+    }
+
+    /** The VM's cached ledger, if the record is on the VM's partition (a VM on a wrong one is not cached). */
+    private Slot slot(String vm, LogRecord r) throws Unfoldable {
         Slot l = ledgers.get(vm);
         if (l == null) {
             VmKeys keys = VmKeys.of(vm);
+            int home = partitionCount > 0 ? BuiltInPartitioner.partitionForKey(keys.stateKey(), partitionCount) : -1;
+            checkHome(vm, home, r);
             byte[] stored = store.get(Column.VM_STATE, keys.stateKey());
             l = new Slot(stored == null ? pipeline.newLedger(vm) : VmLedger.decode(stored, pipeline.projection()),
-                    keys);
+                    keys, home);
             ledgers.put(vm, l);
+        } else {
+            checkHome(vm, l.home(), r);
+        }
+        int partition = l.ledger().partition();
+        if (partition >= 0 && partition != r.partition()) {
+            throw new Unfoldable("VM '" + Printable.escape(vm, 64) + "' was on partition " + partition
+                    + " and now appears on partition " + r.partition()
+                    + ": a VM's events must stay in one partition (was the partition count changed?)");
         }
         return l;
+    }
+
+    private void checkHome(String vm, int home, LogRecord r) throws Unfoldable {
+        if (home >= 0 && home != r.partition()) {
+            throw new Unfoldable("VM '" + Printable.escape(vm, 64) + "' belongs on partition " + home
+                    + " (its id hashed over " + partitionCount + " partitions, where the publisher puts it), not "
+                    + r.partition() + ": written by another producer, or the partition count changed");
+        }
     }
 
     /** Drops cached ledgers of a partition this process no longer owns; the store stays the truth. */

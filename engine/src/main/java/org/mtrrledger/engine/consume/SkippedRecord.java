@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The value of the {@code SKIPPED} column: a record the engine could not decode and skipped under
+ * The value of the {@code SKIPPED} column: a record the engine could not fold and skipped under
  * {@link PoisonPolicy#SKIP}, kept verbatim with the reason. Layout: key length (4, -1 for a null key) | key (UTF-8)
  * | value length (4, -1 for a null value) | value | reason (UTF-8, the rest).
  */

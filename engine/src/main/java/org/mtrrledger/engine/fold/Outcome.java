@@ -3,7 +3,6 @@ package org.mtrrledger.engine.fold;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -102,8 +101,8 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
                 notes.add(OutcomeLabels.read(in));
             }
             return new Outcome(st, reason, ch, notes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt outcome", e);
+        } catch (IOException | RuntimeException e) {
+            throw new org.mtrrledger.engine.store.CorruptValueException("outcome", e);
         }
     }
 }

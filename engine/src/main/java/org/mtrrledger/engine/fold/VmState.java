@@ -181,7 +181,7 @@ public final class VmState {
             }
             return new VmState(vm, s, vcpus, count, perVm, dirty, events);
         } catch (IOException e) {
-            throw new UncheckedIOException("corrupt VM state", e);
+            throw new org.mtrrledger.engine.store.CorruptValueException("VM state", e);
         }
     }
 

@@ -59,13 +59,19 @@ public final class VmLedger {
     }
 
     public static VmLedger decode(byte[] bytes, Projection projection) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        int partition = b.getInt();
-        long last = b.getLong();
-        byte[] f = new byte[b.getInt()];
-        b.get(f);
-        byte[] p = new byte[b.remaining()];
-        b.get(p);
-        return new VmLedger(VmState.decode(f), projection.decode(p), partition, last);
+        try {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            int partition = b.getInt();
+            long last = b.getLong();
+            byte[] f = new byte[b.getInt()];
+            b.get(f);
+            byte[] p = new byte[b.remaining()];
+            b.get(p);
+            return new VmLedger(VmState.decode(f), projection.decode(p), partition, last);
+        } catch (org.mtrrledger.engine.store.CorruptValueException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new org.mtrrledger.engine.store.CorruptValueException("VM ledger", e);
+        }
     }
 }

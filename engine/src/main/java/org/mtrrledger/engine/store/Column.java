@@ -69,8 +69,8 @@ public enum Column {
     EVENTS("events-by-vm", false),
 
     /**
-     * Records the engine could not decode and skipped (poison handling {@code SKIP}): they have no trustworthy
-     * VM id, so they are kept by log position. Key: {@code partition(4B BE) offset(8B BE)}
+     * Records the engine could not fold and skipped (poison handling {@code SKIP}: too big, undecodable, an invalid
+     * event, or on the wrong partition): they have no trustworthy VM id, so they are kept by log position. Key: {@code partition(4B BE) offset(8B BE)}
      * ({@link Keys#partitionOffsetKey}). Value: {@code SkippedRecord} (record key, raw value, reason). Rare by
      * construction; retention follows the topic's.
      */

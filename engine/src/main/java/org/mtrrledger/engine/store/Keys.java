@@ -325,15 +325,7 @@ public final class Keys {
     }
 
     private static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 8);
-        s.chars().forEach(c -> {
-            if (c < 0x20 || c == 0x7F) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.append((char) c);
-            }
-        });
-        return b.toString();
+        return org.mtrrledger.events.parse.Printable.escape(s, 256);
     }
 
     static String hex(byte[] b) {

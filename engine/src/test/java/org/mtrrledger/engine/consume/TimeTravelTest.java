@@ -150,7 +150,7 @@ class TimeTravelTest {
             SkippedRecord skipped = SkippedRecord.decode(store.get(Column.SKIPPED, Keys.partitionOffsetKey(0, 0)));
             assertEquals("vm-a", skipped.key());
             org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {9}, skipped.value());
-            assertTrue(skipped.reason().startsWith("undecodable record skipped: "), skipped.reason());
+            assertTrue(skipped.reason().startsWith("undecodable record: "), skipped.reason());
             assertNull(store.get(Column.EVENTS, Keys.vmOffsetKey("vm-a", 0)), "a skipped record is not an event");
             FoldedEvent folded = FoldedEvent.decode(store.get(Column.EVENTS, Keys.vmOffsetKey("vm-a", 1)));
             assertEquals(0, folded.partition());

@@ -21,6 +21,9 @@ public enum LogFormat {
     /** One JSON object per line, see {@link JsonLinesParser}. */
     JSONL;
 
+    /** U+FEFF, the byte order mark some editors put at the start of a UTF-8 file. */
+    static final char BOM = '\uFEFF';
+
     /**
      * Detects the format from the first significant line. An empty or comment-only file is {@link #FTRACE}
      * (both parsers yield no events for it, and ftrace is the format whose comments carry meaning).
@@ -34,7 +37,7 @@ public enum LogFormat {
 
     /** Same as {@link #detect(Path)} on an already opened reader; consumes lines from it. */
     public static LogFormat detect(BufferedReader in) throws IOException {
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
+        for (String line = withoutBom(in.readLine()); line != null; line = in.readLine()) {
             String trimmed = line.strip();
             if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                 continue;
@@ -42,6 +45,12 @@ public enum LogFormat {
             return trimmed.startsWith("{") ? JSONL : FTRACE;
         }
         return FTRACE;
+    }
+
+    /** The first line of a file without its byte order mark, if it has one (null stays null). */
+    static String withoutBom(String firstLine) {
+        return firstLine != null && !firstLine.isEmpty() && firstLine.charAt(0) == BOM ? firstLine.substring(1)
+                : firstLine;
     }
 
     /** Parses a CLI spelling ({@code ftrace}, {@code jsonl}); {@code auto} is handled by the caller. */

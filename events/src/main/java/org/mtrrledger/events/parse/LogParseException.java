@@ -12,7 +12,7 @@ public final class LogParseException extends RuntimeException {
     private final transient RejectedLine rejected;
 
     public LogParseException(RejectedLine rejected) {
-        super(rejected.file() + ":" + rejected.line() + ": " + rejected.reason()
+        super(Printable.escape(rejected.file()) + ":" + rejected.line() + ": " + Printable.escape(rejected.reason())
                 + "; offending text: '" + abbreviate(rejected.text()) + "'");
         this.rejected = rejected;
     }
@@ -22,7 +22,8 @@ public final class LogParseException extends RuntimeException {
         return rejected;
     }
 
+    /** The text cut to a length fit for one message line, control characters escaped ({@link Printable}). */
     static String abbreviate(String text) {
-        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…(" + text.length() + " chars)";
+        return Printable.escape(text, MAX_TEXT);
     }
 }

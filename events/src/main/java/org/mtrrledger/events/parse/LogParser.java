@@ -12,8 +12,9 @@ import java.nio.file.Path;
  * Streams {@link org.mtrrledger.events.avro.MtrrEvent}s out of an audit-log file, lazily. Every event carries
  * {@code source = FilePosition(file name as given, 1-based line)}.
  *
- * <p>Input is decoded as UTF-8 with malformed bytes replaced (U+FFFD), so binary garbage becomes a bad line rather
- * than an I/O error.
+ * <p>Input is decoded as UTF-8 with malformed bytes replaced, so binary garbage becomes a bad line rather than an I/O
+ * error; {@link JsonLinesParser} rejects a line that had any, trace text reads them as U+FFFD (a comm name may hold
+ * any bytes).
  */
 public interface LogParser {
 

@@ -142,7 +142,7 @@ public final class ParsedLog implements Iterable<MtrrEvent>, AutoCloseable {
 
         private String readLine() {
             try {
-                return reader.readLine();
+                return lineNo == 0 ? LogFormat.withoutBom(reader.readLine()) : reader.readLine();
             } catch (IOException e) {
                 throw new UncheckedIOException(fileName + ":" + (lineNo + 1) + ": read failed", e);
             }

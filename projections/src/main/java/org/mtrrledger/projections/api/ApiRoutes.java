@@ -48,7 +48,7 @@ final class ApiRoutes {
             return joined;
         }
         if (s.get(0).equals("api")) {
-            if (s.size() == 2 && (s.get(1).equals("vms") || s.get(1).equals("divergence"))) {
+            if (s.size() == 2 && Set.of("vms", "divergence", "skipped").contains(s.get(1))) {
                 return joined;
             }
             if (s.size() >= 3 && s.get(1).equals("vms")) {
@@ -115,6 +115,7 @@ final class ApiRoutes {
             case "/api/vms/{vm}/diff" -> diff(q, vm, params(rawQuery, "from", "to", "vcpu", "resolver", "kernel"));
             case "/api/vms/{vm}/policies" -> policies(q, vm, params(rawQuery, "at"));
             case "/api/divergence" -> divergence(q, params(rawQuery, "vm", "at"));
+            case "/api/skipped" -> skipped(q, params(rawQuery, "partition", "limit", "cursor"));
             default -> throw ApiException.notFound("no such endpoint (see /api/openapi.json)");
         };
         if (route.equals("/api/openapi.json")) {
@@ -289,6 +290,28 @@ final class ApiRoutes {
             out.add(JsonViews.policy(vm, id, s.counters(id)));
         }
         return out;
+    }
+
+    private static Object skipped(LedgerQueries q, Params p) {
+        Integer partition = p.partition("partition");
+        int limit = p.limit();
+        Cursor c = Cursor.decode(p.string("cursor"), Cursor.SKIPPED);
+        if (c != null && (c.policy() < 0 || partition != null && c.policy() != partition)) {
+            throw ApiException.badParameter("cursor", "the cursor is for another partition selection");
+        }
+        String topic = q.topic();
+        List<Map<String, Object>> items = new ArrayList<>();
+        Cursor[] next = {null};
+        q.skipped(partition, c != null ? c.policy() : partition == null ? 0 : partition, c == null ? 0 : c.offset(),
+                s -> {
+                    if (items.size() == limit) {
+                        next[0] = Cursor.skipped(s.partition(), s.offset());
+                        return false;
+                    }
+                    items.add(JsonViews.skipped(topic, s));
+                    return true;
+                });
+        return page(items, next[0]);
     }
 
     private static Object divergence(LedgerQueries q, Params p) {

@@ -5,11 +5,13 @@ import java.util.Base64;
 
 /**
  * Where a paged listing resumes, as an opaque URL-safe string: the position of the first item not yet returned.
- * Events: the next offset. Zaps: the next (policy, offset, seq) in the listing's order.
+ * Events: the next offset. Zaps: the next (policy, offset, seq) in the listing's order. Skipped records: the next
+ * (partition, offset), the partition in {@code policy}.
  */
 record Cursor(String kind, int policy, long offset, int seq) {
     static final String EVENTS = "e1";
     static final String ZAPS = "z1";
+    static final String SKIPPED = "s1";
 
     static Cursor events(long offset) {
         return new Cursor(EVENTS, -1, offset, 0);
@@ -17,6 +19,10 @@ record Cursor(String kind, int policy, long offset, int seq) {
 
     static Cursor zaps(int policy, long offset, int seq) {
         return new Cursor(ZAPS, policy, offset, seq);
+    }
+
+    static Cursor skipped(int partition, long offset) {
+        return new Cursor(SKIPPED, partition, offset, 0);
     }
 
     String encode() {

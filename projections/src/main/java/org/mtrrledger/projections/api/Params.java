@@ -123,6 +123,23 @@ final class Params {
         }
     }
 
+    /** A Kafka partition number, or null if absent. */
+    Integer partition(String name) {
+        String v = string(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            int i = Integer.parseInt(v);
+            if (i < 0) {
+                throw ApiException.badParameter(name, "must be >= 0, got " + v);
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw ApiException.badParameter(name, "not a partition number: '" + abbreviate(v) + "'");
+        }
+    }
+
     int limit() {
         String v = string("limit");
         if (v == null) {

@@ -21,8 +21,9 @@ public final class EngineOptions {
     Durability durability;
 
     @Option(names = "--poison", paramLabel = "POLICY", defaultValue = "FAIL",
-            description = "Undecodable records: FAIL (stop, naming topic/partition/offset; default) or SKIP (record "
-                    + "as rejected and go on).")
+            description = "Records the fold cannot take (too big, undecodable, an invalid event, or on another "
+                    + "partition than their VM's): FAIL (stop, naming topic/partition/offset and why; default) or SKIP "
+                    + "(list them for `mtrr skipped` and fold the rest).")
     PoisonPolicy poison;
 
     EngineConfig config(KafkaOptions kafka) {

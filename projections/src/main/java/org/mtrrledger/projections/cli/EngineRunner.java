@@ -57,7 +57,7 @@ final class EngineRunner {
         if (System.console() != null) {
             System.err.println();
         }
-        out.printf("folded %,d events (%,d rejected or undecodable) from partitions %s; next offsets %s%n", s.folded(),
-                s.rejected(), s.partitions(), s.nextOffsets());
+        out.printf("folded %,d events (%,d rejected, or skipped as poison: `mtrr skipped` lists those) from partitions "
+                + "%s; next offsets %s%n", s.folded(), s.rejected(), s.partitions(), s.nextOffsets());
     }
 }

@@ -19,6 +19,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ingest.checkFiles();
         try (KafkaEndpoint ep = kafka.connect(data)) {
             Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, kafka.brokerTimeout, System.out, System.err)
                     .ingest(ingest);

@@ -1,5 +1,12 @@
 package org.mtrrledger.projections.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -59,5 +66,64 @@ public final class IngestOptions {
             }
         }
         return out;
+    }
+
+    /** Fails, before anything is published, on the first file that ingest cannot read, saying what it is instead. */
+    void checkFiles() {
+        files.forEach(IngestOptions::checkFile);
+    }
+
+    /**
+     * Ingest reads each file twice (its SHA-256 first, to publish a file once, then its lines), so it takes regular
+     * files only: a directory, a FIFO or a device (/dev/null) is named as what it is, and an unreadable file with
+     * the reason.
+     */
+    static void checkFile(Path file) {
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                return;
+            } catch (IOException e) {
+                throw new CliFailure(file + ": cannot read it: " + reason(e), e);
+            }
+        }
+        if (Files.isDirectory(file)) {
+            throw new CliFailure(file + ": is a directory, expected a log file");
+        }
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CliFailure(file + ": no such file");
+        }
+        if (!Files.exists(file)) {
+            throw new CliFailure(file + ": is a symbolic link to a file that does not exist");
+        }
+        throw new CliFailure(file + ": is " + kind(file) + ", not a regular file (ingest reads a file twice: once "
+                + "for its SHA-256, then its lines)");
+    }
+
+    private static String kind(Path file) {
+        try {
+            return switch ((Integer) Files.getAttribute(file, "unix:mode") & 0170000) {
+                case 0010000 -> "a FIFO (named pipe)";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "a special file";
+        }
+    }
+
+    /** Why an I/O operation failed, in words (the JDK's messages often hold only the path). */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

@@ -77,10 +77,13 @@ final class Ingester {
     }
 
     private void ingestFile(EventPublisher publisher, Path file, IngestOptions o, Totals totals) {
-        if (!Files.isRegularFile(file)) {
-            throw new CliFailure(file + ": no such file");
+        IngestOptions.checkFile(file);
+        IngestDigest digest;
+        try {
+            digest = IngestDigest.sha256(file);
+        } catch (UncheckedIOException e) {
+            throw new CliFailure(file + ": cannot read it: " + IngestOptions.reason(e.getCause()), e);
         }
-        IngestDigest digest = IngestDigest.sha256(file);
         ParseOptions po = new ParseOptions(Optional.ofNullable(o.vm), o.skipBad ? BadLinePolicy.SKIP
                 : BadLinePolicy.FAIL, o.vmMap());
         LogFormat format;
@@ -89,7 +92,7 @@ final class Ingester {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageError("--format: " + e.getMessage());
         } catch (IOException e) {
-            throw new CliFailure(file + ": " + e.getMessage(), e);
+            throw new CliFailure(file + ": cannot read it: " + IngestOptions.reason(e), e);
         }
         if (format == LogFormat.JSONL && !po.vmMap().isEmpty()) {
             throw new Args.UsageError("--vm-map: " + file + " is JSON Lines, whose events name their VM; --vm-map "
@@ -139,7 +142,7 @@ final class Ingester {
         } catch (LogParseException e) {
             throw new CliFailure(e.getMessage() + " (nothing of " + file + " was published)", e);
         } catch (IOException e) {
-            throw new CliFailure(file + ": " + e.getMessage(), e);
+            throw new CliFailure(file + ": " + IngestOptions.reason(e), e);
         }
     }
 
@@ -168,7 +171,7 @@ final class Ingester {
         try (BufferedWriter w = append ? Files.newBufferedWriter(target, StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.APPEND) : Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
             for (RejectedLine r : log.rejected()) {
-                w.write(r.file() + ":" + r.line() + ": " + r.reason() + ": " + r.text());
+                w.write(r.reportLine());
                 w.newLine();
             }
         }

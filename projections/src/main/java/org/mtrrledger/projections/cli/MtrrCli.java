@@ -2,6 +2,7 @@ package org.mtrrledger.projections.cli;
 
 import java.io.PrintWriter;
 import java.util.function.Function;
+import org.mtrrledger.engine.consume.PoisonRecordException;
 import org.mtrrledger.engine.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
                 + "RocksDB; memtype maps, zaps and hazards of eight zap policies at any offset.",
         subcommands = {BrokerCommand.class, GenCommand.class, CaptureCommand.class, IngestCommand.class, ReplayCommand.class, RunCommand.class, ServeCommand.class, RebuildCommand.class, StateCommand.class,
             EventsCommand.class, MemtypeCommand.class, DiffCommand.class, ZapsCommand.class, AuditCommand.class,
-            PoliciesCommand.class, DivergenceCommand.class, CommandLine.HelpCommand.class})
+            PoliciesCommand.class, DivergenceCommand.class, SkippedCommand.class, CommandLine.HelpCommand.class})
 public final class MtrrCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,7 +54,7 @@ public final class MtrrCli implements Runnable {
 
     private static String message(Throwable ex) {
         if (ex instanceof CliFailure || ex instanceof IllegalArgumentException || ex instanceof StoreException
-                || ex instanceof IllegalStateException) {
+                || ex instanceof IllegalStateException || ex instanceof PoisonRecordException) {
             return ex.getMessage();
         }
         return ex.getClass().getSimpleName() + ": " + ex.getMessage();

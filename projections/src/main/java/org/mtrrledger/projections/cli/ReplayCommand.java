@@ -33,6 +33,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** Ingests, folds until idle and prints the per-VM summary: {@code mtrr replay}, also behind {@code capture --replay}. */
     static void replay(DataOptions data, KafkaOptions kafka, IngestOptions ingest, EngineOptions engine) {
+        ingest.checkFiles();
         try (KafkaEndpoint ep = kafka.connect(data)) {
             Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, kafka.brokerTimeout, System.out, System.err)
                     .ingest(ingest);

@@ -3,7 +3,6 @@ package org.mtrrledger.projections.hazard;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.mtrrledger.engine.mtrr.GfnRange;
 import org.mtrrledger.projections.zap.PolicyId;
@@ -48,8 +47,8 @@ public record Hazard(PolicyId policy, HazardKind kind, long offset, int seq, int
             int vcpu = in.readInt();
             GfnRange r = new GfnRange(in.readLong(), in.readLong());
             return new Hazard(p, k, offset, seq, vcpu, r, in.readUnsignedShort(), in.readUnsignedByte(), in.readLong());
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt hazard record", e);
+        } catch (IOException | RuntimeException e) {
+            throw new org.mtrrledger.engine.store.CorruptValueException("hazard record", e);
         }
     }
 }

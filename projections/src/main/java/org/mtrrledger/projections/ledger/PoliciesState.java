@@ -133,8 +133,8 @@ public final class PoliciesState implements ProjectionState {
                 s.possible[i] = PossibleSets.readFrom(in);
             }
             return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt projection state", e);
+        } catch (IOException | RuntimeException e) {
+            throw new org.mtrrledger.engine.store.CorruptValueException("projection state", e);
         }
     }
 

@@ -145,6 +145,18 @@ public final class JsonViews {
         return m;
     }
 
+    /** A record the fold skipped: where it is, its key (the VM id, if the producer followed the rules), why. */
+    public static Map<String, Object> skipped(String topic, LedgerQueries.Skipped s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("topic", topic);
+        m.put("partition", s.partition());
+        m.put("offset", s.offset());
+        m.put("key", s.record().key());
+        m.put("value_bytes", s.record().value() == null ? null : s.record().value().length);
+        m.put("reason", s.record().reason());
+        return m;
+    }
+
     /** A zap with its trigger: the event, and for an MSR write its old and new value. */
     public static Map<String, Object> zap(String vm, String topic, ZapRecord z, LedgerQueries.StoredEvent trigger) {
         Map<String, Object> m = new LinkedHashMap<>();

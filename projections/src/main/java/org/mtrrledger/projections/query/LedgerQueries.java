@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.FoldedEvent;
+import org.mtrrledger.engine.consume.SkippedRecord;
 import org.mtrrledger.engine.consume.TimeTravel;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.VmLedger;
@@ -183,6 +184,32 @@ public final class LedgerQueries {
         try (CloseableIterator<Entry> it = store.scan(c, start, end)) {
             while (it.hasNext()) {
                 f.accept(it.next().value());
+            }
+        }
+    }
+
+    /** A record the fold skipped under {@code --poison SKIP}, where it sits in the log. */
+    public record Skipped(int partition, long offset, SkippedRecord record) {
+    }
+
+    /**
+     * Visits the skipped records in (partition, offset) order from position ({@code fromPartition},
+     * {@code fromOffset}) on, only those of {@code onlyPartition} unless it is null, while {@code visitor} returns true.
+     */
+    public void skipped(Integer onlyPartition, int fromPartition, long fromOffset,
+            java.util.function.Predicate<Skipped> visitor) {
+        byte[] start = Keys.partitionOffsetKey(fromPartition, fromOffset);
+        byte[] end = onlyPartition == null ? null : Keys.prefixEnd(Keys.partitionPrefix(onlyPartition));
+        if (end != null && java.util.Arrays.compareUnsigned(start, end) >= 0) {
+            return;
+        }
+        try (CloseableIterator<Entry> it = store.scan(Column.SKIPPED, start, end)) {
+            while (it.hasNext()) {
+                Entry e = it.next();
+                Keys.PartitionOffset at = Keys.decodePartitionOffsetKey(e.key());
+                if (!visitor.test(new Skipped(at.partition(), at.offset(), SkippedRecord.decode(e.value())))) {
+                    return;
+                }
             }
         }
     }

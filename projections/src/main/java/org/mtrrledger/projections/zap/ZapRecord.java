@@ -71,8 +71,8 @@ public record ZapRecord(PolicyId policy, long offset, int seq, int vcpu, GfnRang
             int vcpu = in.readInt();
             GfnRange r = new GfnRange(in.readLong(), in.readLong());
             return new ZapRecord(p, offset, seq, vcpu, r, in.readUTF());
-        } catch (IOException e) {
-            throw new UncheckedIOException("corrupt zap record", e);
+        } catch (IOException | RuntimeException e) {
+            throw new org.mtrrledger.engine.store.CorruptValueException("zap record", e);
         }
     }
 }
