@@ -21,9 +21,10 @@ import org.mtrrledger.events.parse.LogFormat;
 import org.mtrrledger.events.parse.LogWriter;
 
 /**
- * Production-like boot logs: per VM a vm_config, vCPU creation, optional non-coherent DMA registration and QEMU
- * reset writes, the firmware's MTRR programming (SeaBIOS or OVMF, doc §7.1/§7.2), Linux's cache init on the BSP
- * and the all-CPU rendezvous (doc §7.3), then the runtime scenarios of {@link Scenarios}.
+ * Production-like boot logs: per VM a vm_config, vCPU creation, optional non-coherent DMA registration and QEMU's
+ * MTRR loads, the firmware's MTRR programming (SeaBIOS or OVMF, doc §7.1/§7.2), Linux's cache init on the BSP
+ * and the all-CPU rendezvous (doc §7.3), then the runtime scenarios of {@link Scenarios}. The boot sequences follow
+ * the real boots in samples/captures/ (each phase class cites the lines it mirrors).
  *
  * <p>Deterministic: VM {@code i} draws from the {@code i}-th {@link SplittableRandom#split()} of
  * {@code new SplittableRandom(seed)}, so the same spec gives the same events. Lazy: VMs are generated one after
@@ -102,7 +103,8 @@ public final class BootLogGenerator {
             VmProfile profile = new VmProfile(spec.vcpus().pick(rnd), spec.firmware().pick(rnd),
                     MemoryLayout.of(spec.machine(), spec.ramBytes(), spec.maxPhysAddr()), ASSIGNED_DEVICE);
             clock.pause(rnd, 1_000, 50_000);
-            return new VmBoot(spec, new VmSink(vmId(spec, i), profile, clock, rnd, buffer));
+            return new VmBoot(spec, new VmSink(vmId(spec, i), profile, spec.scenarios().tcg(), clock, rnd,
+                    buffer));
         }
 
         @Override

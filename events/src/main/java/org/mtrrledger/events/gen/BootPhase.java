@@ -2,7 +2,7 @@ package org.mtrrledger.events.gen;
 
 /** Coarse phases of one VM's life, used to place non-coherent DMA registration ({@link NoncoherentDma.AtPhase}). */
 public enum BootPhase {
-    /** QEMU's system reset writes (host-initiated); only present with {@link Scenarios#qemuResetWrites()}. */
+    /** QEMU's MTRR loads after creation and reset (host-initiated); only with {@link Scenarios#qemuResetWrites()}. */
     QEMU_RESET,
     /** Firmware MTRR programming (BSP, then APs). */
     FIRMWARE,

@@ -19,11 +19,11 @@ final class CpuHotplug {
         LinuxBoot.onlineAfterBoot(sink, kernel, cpu);
     }
 
-    /** {@code device_add} of a vCPU: KVM_CREATE_VCPU, QEMU's reset load (if modelled), then the guest onlines it. */
+    /** {@code device_add} of a vCPU: KVM_CREATE_VCPU, QEMU's MTRR load (if modelled), then the guest onlines it. */
     static void hotAdd(VmSink sink, LinuxKernel kernel, boolean qemuResetWrites) {
         VcpuState fresh = sink.create(Cr0.RESET);
         if (qemuResetWrites) {
-            QemuResetWrites.run(sink, fresh.index);
+            QemuResetWrites.afterCreate(sink, fresh.index);
         }
         sink.pause(100_000, 500_000);
         online(sink, kernel, fresh.index);

@@ -31,6 +31,25 @@ record MemoryLayout(Machine machine, long ramBytes, long lowRam, int physBits) {
         };
     }
 
+    /**
+     * OVMF's 64-bit PCI MMIO aperture, {@code {base, size}}, which DXE sets UC: PlatformInitLib's
+     * {@code PlatformDynamicMmioWindow} makes it the top eighth of the guest-physical space when that beats the
+     * 32 GiB default (40 bits: 128 GiB at 0xe000000000, ovmf-linux-8vcpu-16g-q35-dma.trace:1113-1118); otherwise it
+     * is the default 32 GiB, aligned to its size above RAM ({@code PlatformGetFirstNonAddress}), or none if that does
+     * not fit below MAXPHYADDR.
+     */
+    long[] ovmfPci64Aperture() {
+        long space = 1L << physBits;
+        long window = space >>> 3;
+        long classic = 32L << 30;
+        if (window > classic) {
+            return new long[] {space - window, window};
+        }
+        long firstNonAddress = FOUR_GIB + (ramBytes - lowRam);
+        long base = (firstNonAddress + classic - 1) & -classic;
+        return base + classic <= space ? new long[] {base, classic} : null;
+    }
+
     /** OVMF (newer PlatformInitLib): {@code Uc32Size = GetPowerOfTwo32(4G - LowMemory)}, {@code Uc32Base = 4G - Uc32Size}. */
     long ovmfUc32Base() {
         long gap = FOUR_GIB - lowRam;

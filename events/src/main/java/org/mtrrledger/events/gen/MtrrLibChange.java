@@ -14,8 +14,12 @@ final class MtrrLibChange {
     }
 
     static List<GuestOp> pre(VcpuState cpu) {
-        return List.of(GuestOp.cr0((cpu.cr0 | Cr0.CD) & ~Cr0.NW),
-                GuestOp.wrmsr(Msrs.DEF_TYPE, cpu.regs.defType & ~Msrs.DEF_TYPE_E));
+        return pre(cpu.cr0, cpu.regs.defType);
+    }
+
+    /** {@code MtrrLibPreMtrrChange} on a CPU whose CR0 and DEF_TYPE will be {@code cr0} and {@code defType}. */
+    static List<GuestOp> pre(long cr0, long defType) {
+        return List.of(GuestOp.cr0((cr0 | Cr0.CD) & ~Cr0.NW), GuestOp.wrmsr(Msrs.DEF_TYPE, defType & ~Msrs.DEF_TYPE_E));
     }
 
     static List<GuestOp> post(long cr0BeforePre, long defTypeToWrite) {
@@ -25,9 +29,15 @@ final class MtrrLibChange {
 
     /** {@code MtrrSetAllMtrrs}: pre, all 11 fixed, all base/mask pairs, DEF_TYPE = target, enable cache. */
     static List<GuestOp> setAll(VcpuState cpu, MtrrRegisters target) {
-        List<GuestOp> ops = new ArrayList<>(pre(cpu));
+        return setAll(cpu.cr0, cpu.regs.defType, target);
+    }
+
+    /** {@code MtrrSetAllMtrrs} on a CPU whose CR0 and DEF_TYPE will be {@code cr0} and {@code defType} when it runs. */
+    static List<GuestOp> setAll(long cr0, long defType, MtrrRegisters target) {
+        List<GuestOp> ops = new ArrayList<>(31);
+        ops.addAll(pre(cr0, defType));
         ops.addAll(allRegisterWrites(target));
-        ops.addAll(post(cpu.cr0, target.defType));
+        ops.addAll(post(cr0, target.defType));
         return ops;
     }
 

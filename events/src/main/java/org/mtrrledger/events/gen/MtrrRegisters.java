@@ -24,6 +24,17 @@ final class MtrrRegisters {
         return c;
     }
 
+    /**
+     * What QEMU's {@code x86_cpu_reset_hold()} does to the MTRRs on an INIT under TCG ({@code do_cpu_init()} resets
+     * the CPU and keeps only the INIT-preserved fields, PAT among them): all zero (SDM 11.11.5 asks for E=0, V=0).
+     */
+    void clearMtrrs() {
+        defType = 0;
+        Arrays.fill(fixed, 0);
+        Arrays.fill(base, 0);
+        Arrays.fill(mask, 0);
+    }
+
     /** Applies a WRMSR; MSRs outside the MTRR/PAT set are ignored. */
     void write(long msr, long value) {
         if (msr == Msrs.DEF_TYPE) {

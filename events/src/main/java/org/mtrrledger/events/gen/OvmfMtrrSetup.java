@@ -1,87 +1,116 @@
 package org.mtrrledger.events.gen;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.mtrrledger.events.avro.LifecycleOp;
 
 /**
- * OVMF's MTRR programming (doc §7.2). BSP: ResetVector to 32-bit flat ({@code SEC_DEFAULT_CR0} 0x23) and long mode
- * (PG), then PlatformPei/PlatformInitLib {@code MemDetect}: {@code MtrrSetAllMtrrs} (fixed all WB, variables zero,
- * DEF_TYPE 0xC06), {@code MtrrSetMemoryAttribute(0xA0000, 0x60000, UC)}, {@code MtrrSetMemoryAttribute(Uc32Base,
- * 4G - Uc32Base, UC)}, and optionally (DXE/GCD) the 64-bit PCI hole. APs are synced with {@code MtrrSetAllMtrrs} of
- * the BSP's settings in the order Yan observed on KVM: all APs CD=1 + disable, all update, all enable + CD=0.
+ * OVMF's MTRR and CR0 writes (doc §7.2) as OVMF 2022.11 makes them in samples/captures/
+ * ovmf-linux-8vcpu-16g-q35-dma.trace (the {@code :N} below are its lines).
+ *
+ * <p>BSP, SEC and PEI ({@link #runBsp}, :479-530): the ResetVector's flat-32 and long-mode CR0, then
+ * PlatformInitLib {@code MemDetect}: {@code MtrrSetAllMtrrs} (fixed all WB, variables zero, DEF_TYPE 0xC06),
+ * {@code MtrrSetMemoryAttribute(0xA0000, 0x60000, UC)} and {@code MtrrSetMemoryAttribute(Uc32Base, 4G - Uc32Base,
+ * UC)}, each inside MtrrLib's pre/post protocol ({@link MtrrLibChange}).
+ *
+ * <p>APs: MpInitLib wakes them with INIT-SIPI-SIPI six times ({@link ApWake}); every wake starts with the AP start-up
+ * code (MpFuncs.nasm: CR0 |= PE|MP, PG on; {@code ApWakeupFunction} then restores the BSP's CR0) and each AP runs
+ * its wake start to end, concurrently with the others. In between the BSP turns CR0.WP on in DXE (guest-owned with
+ * EPT, so untraced) and, in DXE, sets its 64-bit PCI aperture UC ({@link #programPci64Aperture}).
  */
 final class OvmfMtrrSetup {
-    /** 64-bit PCI aperture at 32 GiB, 32 GiB long (Sean's VM). */
+    /** 64-bit PCI aperture at 32 GiB, 32 GiB long (Sean's VM, {@link Pci64HoleUc}). */
     static final long PCI64_BASE = 0x8_0000_0000L;
     static final long PCI64_SIZE = 0x8_0000_0000L;
-    /**
-     * MpInitLib AP startup (MpFuncs.nasm): real mode sets PE|MP ({@code or eax, 3}) on the RESET CR0, then long
-     * mode sets PG. Inferred from the edk2 sources, not from a trace.
-     */
+    /** MpFuncs.nasm real mode: PE|MP on the INIT CR0 (:546, 0x60000013); then long mode sets PG (:548). */
     static final long AP_PROTECTED = Cr0.RESET | 0x3;
     static final long AP_LONG_MODE = AP_PROTECTED | Cr0.PG;
+
+    /** What one MpInitLib wake of all APs does after the start-up code. */
+    enum ApWake {
+        /**
+         * Nothing: PEI's {@code CollectProcessorCount} (:531-565) and DXE's {@code MpInitLibInitialize} taking the
+         * APs over from PEI (:818-853).
+         */
+        COUNT,
+        /**
+         * {@code MtrrSetAllMtrrs} of the BSP's MTRRs: {@code ApInitializeSync} in PEI (:566-817) and DXE (:854-1112),
+         * and CpuDxe's {@code StartupAllAPs(SetMtrrsFromBuffer)} after a BSP change (:1119-1377).
+         */
+        SYNC,
+        /** ExitBootServices: {@code MpInitChangeApLoopCallback} parks the APs in a loop with paging off (:1378-1433). */
+        PARK
+    }
 
     private OvmfMtrrSetup() {
     }
 
-    static void runBsp(VmSink sink, boolean pci64HoleUc) {
+    /** SEC and PEI on the BSP. */
+    static void runBsp(VmSink sink) {
         VcpuState bsp = sink.vcpu(0);
         MemoryLayout layout = sink.profile.layout();
         sink.guest(0, GuestOp.cr0(Cr0.OVMF_SEC_FLAT32));
-        sink.guest(0, GuestOp.cr0(Cr0.OVMF_SEC_FLAT32 | Cr0.PG));
+        sink.guest(0, GuestOp.cr0(Cr0.OVMF_SEC_LONG_MODE));
         sink.pause(2_000, 20_000);
         sink.guest(0, MtrrLibChange.setAll(bsp, initialSettings()));
         sink.guest(0, MtrrLibChange.setMemoryAttributeUc(bsp, 0xA0000L, 0x60000L, layout.physBits()));
         long uc32Base = layout.ovmfUc32Base();
         sink.guest(0, MtrrLibChange.setMemoryAttributeUc(bsp, uc32Base, MemoryLayout.FOUR_GIB - uc32Base,
                 layout.physBits()));
-        if (pci64HoleUc) {
-            sink.pause(20_000, 200_000);
-            sink.guest(0, MtrrLibChange.setMemoryAttributeUc(bsp, PCI64_BASE, PCI64_SIZE, layout.physBits()));
-        }
     }
 
     /** The settings PlatformPei passes to MtrrSetAllMtrrs: every fixed byte WB, variables zero, DEF_TYPE E|FE|WB. */
     static MtrrRegisters initialSettings() {
         MtrrRegisters s = new MtrrRegisters();
-        java.util.Arrays.fill(s.fixed, Msrs.allBytes(Msrs.WB));
+        Arrays.fill(s.fixed, Msrs.allBytes(Msrs.WB));
         s.defType = Msrs.DEF_TYPE_E | Msrs.DEF_TYPE_FE | Msrs.WB;
         return s;
     }
 
-    /** MpInitLib wakes all APs (INIT-SIPI-SIPI) and each enters long mode. */
-    static void startAps(VmSink sink) {
-        for (int ap = 1; ap < sink.vcpus().size(); ap++) {
+    /** One wake of every AP: INIT to each (:531-537), then their start-up and {@code wake}'s work, concurrently. */
+    static void wakeAps(VmSink sink, ApWake wake) {
+        int vcpus = sink.vcpus().size();
+        for (int ap = 1; ap < vcpus; ap++) {
             sink.lifecycle(ap, LifecycleOp.INIT);
         }
-        interleaveAps(sink, ap -> List.of(GuestOp.cr0(AP_PROTECTED), GuestOp.cr0(AP_LONG_MODE)));
-    }
-
-    /** All APs: CR0.CD=1 and MTRRs disabled ({@code MtrrLibPreMtrrChange}). */
-    static void disableOnAps(VmSink sink) {
-        interleaveAps(sink, ap -> MtrrLibChange.pre(sink.vcpu(ap)));
-    }
-
-    /** All APs: the BSP's fixed and variable MTRRs. */
-    static void updateAps(VmSink sink) {
-        List<GuestOp> writes = MtrrLibChange.allRegisterWrites(sink.vcpu(0).regs);
-        interleaveAps(sink, ap -> writes);
-    }
-
-    /** All APs: DEF_TYPE = the BSP's, then CR0.CD=0 ({@code MtrrSetAllMtrrs} tail + enable cache). */
-    static void enableOnAps(VmSink sink) {
-        long defType = sink.vcpu(0).regs.defType;
-        interleaveAps(sink, ap -> MtrrLibChange.post(sink.vcpu(ap).cr0, defType));
-    }
-
-    private static void interleaveAps(VmSink sink, Function<Integer, List<GuestOp>> opsOf) {
+        long bspCr0 = sink.vcpu(0).cr0;
+        MtrrRegisters table = sink.vcpu(0).regs;
         Map<Integer, List<GuestOp>> perAp = new LinkedHashMap<>();
-        for (int ap = 1; ap < sink.vcpus().size(); ap++) {
-            perAp.put(ap, opsOf.apply(ap));
+        for (int ap = 1; ap < vcpus; ap++) {
+            List<GuestOp> ops = new ArrayList<>(34);
+            ops.add(GuestOp.cr0(AP_PROTECTED));
+            ops.add(GuestOp.cr0(AP_LONG_MODE));
+            ops.add(GuestOp.cr0(bspCr0));
+            switch (wake) {
+                case SYNC -> ops.addAll(MtrrLibChange.setAll(bspCr0, sink.vcpu(ap).regs.defType, table));
+                case PARK -> ops.add(GuestOp.cr0(bspCr0 & ~Cr0.PG));
+                case COUNT -> {
+                }
+            }
+            perAp.put(ap, ops);
         }
         Interleaver.run(sink, perAp);
+    }
+
+    /** DXE turns CR0.WP on (the APs' restored CR0 has it from :903 on); WP is guest-owned, so nothing is traced. */
+    static void dxeWriteProtect(VmSink sink) {
+        sink.guest(0, GuestOp.cr0(sink.vcpu(0).cr0 | Cr0.WP));
+    }
+
+    /**
+     * PciHostBridgeDxe's 64-bit aperture set UC through CpuDxe's {@code SetMemoryAttributes} →
+     * {@code MtrrSetMemoryAttribute} on the BSP (:1113-1118); the APs get it from the next {@link ApWake#SYNC}. With
+     * {@code classic32GiB} the aperture is the fixed 32–64 GiB one of Sean's VM instead of the layout's.
+     */
+    static void programPci64Aperture(VmSink sink, boolean classic32GiB) {
+        MemoryLayout layout = sink.profile.layout();
+        long[] aperture = classic32GiB ? new long[] {PCI64_BASE, PCI64_SIZE} : layout.ovmfPci64Aperture();
+        if (aperture != null) {
+            sink.guest(0, MtrrLibChange.setMemoryAttributeUc(sink.vcpu(0), aperture[0], aperture[1],
+                    layout.physBits()));
+        }
     }
 }

@@ -3,17 +3,19 @@ package org.mtrrledger.events.gen;
 import org.mtrrledger.events.avro.LifecycleOp;
 
 /**
- * QEMU's reset-time register load for one vCPU: a RESET (CR0 back to 0x60000010 via KVM_SET_SREGS, untraced) and
- * {@code kvm_put_msrs()}'s MTRR entries as host-initiated KVM_SET_MSRS writes, in QEMU's order (doc §2.2):
- * MTRRdefType; 0x250, 0x258, 0x259, 0x268…0x26F; PHYSBASE(i), PHYSMASK(i) for i = 0..7. QEMU's copy is zero after
- * reset, so all 28 values are 0. They are untraced but go through {@code update_mtrr()}, so they can zap.
+ * QEMU's KVM_SET_MSRS loads of a vCPU's MTRRs ({@code kvm_put_msrs()} at {@code KVM_PUT_RESET_STATE} and above, doc
+ * §2.2): MTRRdefType; 0x250, 0x258, 0x259, 0x268…0x26F; PHYSBASE(i), PHYSMASK(i) for i = 0..7. QEMU's copy is zero
+ * each time, so all 28 values are 0. They are untraced but go through {@code update_mtrr()}, so they can zap. A boot
+ * has two rounds per vCPU, as the captures show (samples/captures/ovmf-linux-8vcpu-16g-q35-dma.trace:23-478): after
+ * the vCPUs are created ({@code cpu_synchronize_all_post_init}) and after the system reset before the first
+ * instruction ({@code cpu_synchronize_all_post_reset}, after KVM_SET_SREGS has put CR0 back to RESET).
  */
 final class QemuResetWrites {
     private QemuResetWrites() {
     }
 
-    static void run(VmSink sink, int vcpu) {
-        sink.lifecycle(vcpu, LifecycleOp.RESET);
+    /** The load after KVM_CREATE_VCPU (also a hot-plugged vCPU's only one: {@code cpu_common_realizefn}). */
+    static void afterCreate(VmSink sink, int vcpu) {
         sink.host(vcpu, Msrs.DEF_TYPE, 0);
         for (long fixed : Msrs.FIXED) {
             sink.host(vcpu, fixed, 0);
@@ -22,5 +24,11 @@ final class QemuResetWrites {
             sink.host(vcpu, Msrs.physBase(i), 0);
             sink.host(vcpu, Msrs.physMask(i), 0);
         }
+    }
+
+    /** The system reset: a RESET (CR0 back to 0x60000010 via KVM_SET_SREGS, untraced), then the load. */
+    static void afterReset(VmSink sink, int vcpu) {
+        sink.lifecycle(vcpu, LifecycleOp.RESET);
+        afterCreate(sink, vcpu);
     }
 }

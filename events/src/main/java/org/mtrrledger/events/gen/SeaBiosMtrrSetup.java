@@ -6,11 +6,18 @@ import org.mtrrledger.events.avro.LifecycleOp;
 
 /**
  * SeaBIOS {@code mtrr_setup()} (src/fw/mtrr.c, doc §7.1). Every write goes through {@code wrmsr_smp()}, which also
- * records it in {@code smp_msr[]}; {@code smp_setup()} then broadcasts INIT-SIPI-SIPI and each AP replays the list
- * in the same order from {@code handle_smp()} (serialised by SeaBIOS's AP lock). Both BSP and APs first pass
- * through {@code transition32}, which writes CR0 = 0x11 (CD 1→0) from the RESET value.
+ * records it in {@code smp_msr[]}; {@code smp_setup()} (src/fw/smp.c) then broadcasts INIT-SIPI-SIPI and each AP
+ * replays the list in the same order from {@code handle_smp()} (serialised by SeaBIOS's AP lock). Both BSP and APs
+ * first pass through {@code transition32}, which writes CR0 = 0x11 (CD 1→0) from the RESET value. SeaBIOS 1.16.2
+ * does exactly this in samples/captures/seabios-linux-8vcpu-16g-q35-dma.trace: BSP :479-510, APs :511-741.
  */
 final class SeaBiosMtrrSetup {
+    /**
+     * The BSP's 16-bit/32-bit round trips after {@code smp_setup()} (POST's calls into 16-bit code, option ROMs,
+     * boot): seabios-linux-8vcpu-16g-q35-dma.trace:742-1037 has 148 pairs of CR0 = 0x10, 0x11.
+     */
+    static final int POST_MODE_SWITCHES = 148;
+
     private SeaBiosMtrrSetup() {
     }
 
@@ -56,6 +63,14 @@ final class SeaBiosMtrrSetup {
     static void runAp(VmSink sink, int ap) {
         sink.guest(ap, GuestOp.cr0(Cr0.SEABIOS_32BIT));
         sink.guest(ap, mtrrSetupWrites(sink.profile.layout()));
+    }
+
+    /** {@code transition16}/{@code transition32} pairs on the BSP for the rest of POST: PE toggles, CD stays clear. */
+    static void postModeSwitches(VmSink sink) {
+        for (int i = 0; i < POST_MODE_SWITCHES; i++) {
+            sink.guest(0, GuestOp.cr0(Cr0.SEABIOS_16BIT));
+            sink.guest(0, GuestOp.cr0(Cr0.SEABIOS_32BIT));
+        }
     }
 
     private interface BytePredicate {

@@ -6,8 +6,9 @@ import java.util.function.Consumer;
 import org.mtrrledger.events.avro.VmConfig;
 
 /**
- * One VM's life as an ordered list of small units (setup, firmware BSP, each AP, Linux phases, runtime
- * scenarios). The generator runs one unit at a time, so at most one unit's events (≤ ~30 per vCPU) are buffered.
+ * One VM's life as an ordered list of small units (setup, firmware BSP, each AP or wake of all APs, Linux phases,
+ * runtime scenarios). The generator runs one unit at a time, so at most one unit's events (≤ ~60 per vCPU) are
+ * buffered.
  * This class only sequences; what each unit emits lives in the phase classes it calls.
  */
 final class VmBoot {
@@ -33,7 +34,10 @@ final class VmBoot {
         if (sc.qemuResetWrites()) {
             units.add(new Unit(BootPhase.QEMU_RESET, s -> {
                 for (int v = 0; v < vcpus; v++) {
-                    QemuResetWrites.run(s, v);
+                    QemuResetWrites.afterCreate(s, v);
+                }
+                for (int v = 0; v < vcpus; v++) {
+                    QemuResetWrites.afterReset(s, v);
                 }
             }));
         }
@@ -84,22 +88,47 @@ final class VmBoot {
                 int cpu = ap;
                 units.add(new Unit(BootPhase.FIRMWARE, s -> SeaBiosMtrrSetup.runAp(s, cpu)));
             }
-        } else {
-            boolean pci64 = spec.scenarios().pci64HoleUc() == Pci64HoleUc.FIRMWARE;
             units.add(new Unit(BootPhase.FIRMWARE, s -> {
                 s.pause(1_000, 5_000);
-                OvmfMtrrSetup.runBsp(s, pci64);
+                SeaBiosMtrrSetup.postModeSwitches(s);
             }));
-            if (vcpus > 1) {
-                units.add(new Unit(BootPhase.FIRMWARE, s -> {
-                    s.pause(10_000, 100_000);
-                    OvmfMtrrSetup.startAps(s);
-                }));
-                units.add(new Unit(BootPhase.FIRMWARE, OvmfMtrrSetup::disableOnAps));
-                units.add(new Unit(BootPhase.FIRMWARE, OvmfMtrrSetup::updateAps));
-                units.add(new Unit(BootPhase.FIRMWARE, OvmfMtrrSetup::enableOnAps));
-            }
+            return;
         }
+        units.add(new Unit(BootPhase.FIRMWARE, s -> {
+            s.pause(1_000, 5_000);
+            OvmfMtrrSetup.runBsp(s);
+        }));
+        boolean smp = vcpus > 1;
+        if (smp) {
+            apWake(10_000, 100_000, OvmfMtrrSetup.ApWake.COUNT);
+            apWake(1_000, 10_000, OvmfMtrrSetup.ApWake.SYNC);
+        }
+        units.add(new Unit(BootPhase.FIRMWARE, s -> {
+            s.pause(100_000, 500_000);
+            if (smp) {
+                OvmfMtrrSetup.wakeAps(s, OvmfMtrrSetup.ApWake.COUNT);
+            }
+            OvmfMtrrSetup.dxeWriteProtect(s);
+        }));
+        if (smp) {
+            apWake(1_000, 10_000, OvmfMtrrSetup.ApWake.SYNC);
+        }
+        boolean classic = spec.scenarios().pci64HoleUc() == Pci64HoleUc.FIRMWARE;
+        units.add(new Unit(BootPhase.FIRMWARE, s -> {
+            s.pause(20_000, 200_000);
+            OvmfMtrrSetup.programPci64Aperture(s, classic);
+        }));
+        if (smp) {
+            apWake(1_000, 10_000, OvmfMtrrSetup.ApWake.SYNC);
+            apWake(100_000, 1_000_000, OvmfMtrrSetup.ApWake.PARK);
+        }
+    }
+
+    private void apWake(long minPauseUs, long maxPauseUs, OvmfMtrrSetup.ApWake wake) {
+        units.add(new Unit(BootPhase.FIRMWARE, s -> {
+            s.pause(minPauseUs, maxPauseUs);
+            OvmfMtrrSetup.wakeAps(s, wake);
+        }));
     }
 
     private void addRuntime(Scenarios sc, int vcpus) {

@@ -26,6 +26,8 @@ final class VmSink {
     final String vm;
     final VmProfile profile;
     final SplittableRandom rnd;
+    /** {@link Scenarios#tcg}: INIT clears MTRRs, vCPUs take turns. */
+    final boolean tcg;
     private final Clock clock;
     private final Deque<MtrrEvent> out;
     private final List<VcpuState> vcpus = new ArrayList<>();
@@ -33,9 +35,11 @@ final class VmSink {
     private long registerAtEvent = -1;
     private boolean dmaRegistered;
 
-    VmSink(String vm, VmProfile profile, Clock clock, SplittableRandom rnd, Deque<MtrrEvent> out) {
+    VmSink(String vm, VmProfile profile, boolean tcg, Clock clock, SplittableRandom rnd,
+            Deque<MtrrEvent> out) {
         this.vm = vm;
         this.profile = profile;
+        this.tcg = tcg;
         this.clock = clock;
         this.rnd = rnd;
         this.out = out;
@@ -79,13 +83,19 @@ final class VmSink {
     }
 
     /**
-     * INIT/RESET put CR0 back to 0x60000010 without a kvm_cr trace and leave MTRRs alone (doc §2.2); ONLINE/OFFLINE
-     * are the guest's view.
+     * INIT/RESET put CR0 back to 0x60000010 without a kvm_cr trace and leave MTRRs alone (doc §2.2), unless the
+     * host is TCG, whose INIT zeroes them ({@link Scenarios#tcg}); ONLINE/OFFLINE are the guest's view.
      */
     void lifecycle(int vcpu, LifecycleOp op) {
         VcpuState v = vcpus.get(vcpu);
         switch (op) {
-            case INIT, RESET -> v.cr0 = Cr0.RESET;
+            case INIT -> {
+                v.cr0 = Cr0.RESET;
+                if (tcg) {
+                    v.regs.clearMtrrs();
+                }
+            }
+            case RESET -> v.cr0 = Cr0.RESET;
             case ONLINE -> v.online = true;
             case OFFLINE -> v.online = false;
             case CREATE -> throw new IllegalArgumentException("use create()");

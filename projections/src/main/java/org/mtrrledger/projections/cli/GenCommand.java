@@ -80,8 +80,13 @@ final class GenCommand implements Callable<Integer> {
     @Option(names = "--runtime-mtrr", description = "Runtime mtrr_add/mtrr_del rendezvous.")
     boolean runtimeMtrr;
 
-    @Option(names = "--qemu-reset", description = "QEMU's host-initiated reset writes (KVM_SET_MSRS, not traced).")
+    @Option(names = "--qemu-reset", description = "QEMU's host-initiated MTRR loads after vCPU creation and system "
+            + "reset (KVM_SET_MSRS, not traced).")
     boolean qemuReset;
+
+    @Option(names = "--tcg", description = "The host is QEMU TCG, as for the samples/captures boots, not KVM: an INIT "
+            + "zeroes the vCPU's MTRRs and the vCPUs take turns.")
+    boolean tcg;
 
     @Option(names = "--pci64-uc", paramLabel = "WHO", defaultValue = "none",
             description = "UC over the 32-64 GiB PCI hole written by: none, kernel or firmware.")
@@ -130,7 +135,7 @@ final class GenCommand implements Callable<Integer> {
             dma = NoncoherentDma.BEFORE_BOOT;
         }
         Scenarios sc = new Scenarios(qemuReset, kexec, offlineOnline, hotAdd, runtimeMtrr,
-                Pci64HoleUc.valueOf(pci64.toUpperCase(Locale.ROOT)), dmaDuring, dmaAfter);
+                Pci64HoleUc.valueOf(pci64.toUpperCase(Locale.ROOT)), dmaDuring, dmaAfter, tcg);
         return GeneratorSpec.defaults().withSeed(seed).withVms(vms).withVcpus(vcpuRange())
                 .withFirmware(FirmwareChoice.valueOf(firmware.toUpperCase(Locale.ROOT))).withNoncoherentDma(dma)
                 .withQuirkCdNwCleared(onOff(quirk)).withMaxPhysAddr(maxPhysAddr).withRamBytes(Args.bytes("--ram", ram))

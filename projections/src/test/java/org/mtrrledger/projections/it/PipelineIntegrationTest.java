@@ -101,10 +101,11 @@ class PipelineIntegrationTest {
                         + r.get("memtype").asText() + "/" + r.get("ept_memtype").asText() + " ipat="
                         + r.get("ipat").asBoolean());
             }
-            // README's `mtrr memtype --vm ovmf-linux-4vcpu-0 --vcpu 0`: OVMF's final MTRR layout
+            // README's `mtrr memtype --vm ovmf-linux-4vcpu-0 --vcpu 0`: OVMF's final MTRR layout, its 64-bit PCI
+            // aperture (the top eighth of 46 bits) UC
             assertEquals(List.of("0x0-0xa0 WB/WB ipat=false", "0xa0-0x100 UC/UC ipat=false",
                     "0x100-0x80000 WB/WB ipat=false", "0x80000-0x100000 UC/UC ipat=false",
-                    "0x100000-0x400000000 WB/WB ipat=false"), ranges);
+                    "0x100000-0x380000000 WB/WB ipat=false", "0x380000000-0x400000000 UC/UC ipat=false"), ranges);
 
             Result zaps = mtrr("zaps", "--data", data, "--vm", VM, "--policy", "sean-cd-nonwb", "--json");
             assertEquals(0, zaps.code(), zaps.err());
@@ -122,11 +123,12 @@ class PipelineIntegrationTest {
                 // one VM, one file, one partition: offset N is line N+1 of the sample
                 assertTrue(t.get("source").asText().endsWith("ovmf-linux-4vcpu-dma.jsonl:" + (offset + 1)),
                         t.toString());
-                if (offset == 6) {
+                if (offset == 50) {
                     cdClear = t;
                 }
             }
-            // line 7: vCPU 0's firmware clears CR0.CD (0x60000010 -> 0x23), which this policy zaps for
+            // line 51: vCPU 0's first MtrrSetAllMtrrs ends by clearing CR0.CD (0xc0000033 -> 0x80000033; the
+            // ResetVector kept CD set), which this policy zaps for
             assertTrue(cdClear != null, zaps.out());
             assertEquals("cr0_write", cdClear.get("type").asText());
             assertEquals("clear", cdClear.get("cd").asText());

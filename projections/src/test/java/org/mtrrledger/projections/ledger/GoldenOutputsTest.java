@@ -43,7 +43,7 @@ class GoldenOutputsTest {
     @Test
     void shouldKeepEveryOutputByteOfTheTypicalFleet() {
         List<MtrrEvent> log = generated(FleetGenerator.plan(FleetGenerator.typicalFleet(42), 20_000).spec());
-        assertGolden(log, 19353, "3305b19b3b5810fe65f22afca4b1c63b0b55f38d2dc6347b06858fec1c5a9a5f");
+        assertGolden(log, 14046, "520002ad6acdb0e3811e1bd0755a512254ceb14084c5cda1a9b03c452a615079");
     }
 
     @Test
@@ -51,7 +51,7 @@ class GoldenOutputsTest {
         GeneratorSpec template = FleetGenerator.typicalFleet(7).withQuirkCdNwCleared(false)
                 .withScenarios(Scenarios.all());
         List<MtrrEvent> log = generated(FleetGenerator.plan(template, 12_000).spec());
-        assertGolden(log, 13894, "f1d68b96791434fb38204d9dcd3560cd83665f382da24b3b826acf8d34dcb569");
+        assertGolden(log, 11436, "f39a405a0e083466af6bf180fc39f8c23f2cd0c269c3f0fea2755c8ba8dda3de");
     }
 
     @Test
@@ -61,7 +61,7 @@ class GoldenOutputsTest {
                 .withNoncoherentDma(new NoncoherentDma.AtPhase(BootPhase.LINUX_BSP_EARLY))
                 .withScenarios(Scenarios.all());
         List<MtrrEvent> log = generated(spec);
-        assertGolden(log, 7813, "fb3fe683a3e9e1f5ef36cdaa9a94941521d203db6cce067ef49799162873c767");
+        assertGolden(log, 14398, "da44287b5ddbba6d6936d96234ff707c2e36648f0b648f18d9da02bd54912473");
     }
 
     @Test
