@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.pipeline.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
@@ -189,7 +190,8 @@ public final class LedgerWriter {
         Pipeline.Step step = pipeline.step(ledger, new EventRef(r.topic(), r.partition(), r.offset()), e);
         touched.add(slot);
         foldedWork++;
-        if (!step.fold().outcome().applied()) {
+        // An ignored write (an MSR outside KVM's MTRR code) is part of the log, not a rejection.
+        if (step.fold().outcome().status() == Outcome.Status.REJECTED) {
             rejectedWork++;
         }
         FoldedEvent.put(batch, Column.EVENTS, slot.keys().offsetKey(r.offset()), r.partition(), r.value(),

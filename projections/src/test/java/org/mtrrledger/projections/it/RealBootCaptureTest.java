@@ -112,4 +112,12 @@ class RealBootCaptureTest extends WithEmbeddedBroker {
         assertEquals(4, host, "QEMU's two MTRR loads per vCPU");
         assertTrue(capture.out().lines().anyMatch(l -> l.matches("v6\\.4\\s+14\\s+0\\s+14\\s.*")), capture.out());
     }
+
+    @Test
+    void shouldCountWritesToMsrsOutsideTheMtrrsAsIgnoredNotRejected() throws IOException {
+        long others = events().stream().filter(e -> e.getPayload() instanceof MsrWrite w && !w.getHostInitiated()
+                && w.getMsr() > 0x2ff).count();
+        assertTrue(others > 0, "Linux writes EFER and the SYSCALL MSRs");
+        assertTrue(capture.out().contains(" (0 rejected"), capture.out());
+    }
 }
