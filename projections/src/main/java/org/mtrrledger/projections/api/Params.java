@@ -95,19 +95,7 @@ final class Params {
 
     /** A non-negative int (vCPU index). */
     Integer index(String name) {
-        String v = string(name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            int i = Integer.parseInt(v);
-            if (i < 0) {
-                throw ApiException.badParameter(name, "must be >= 0, got " + v);
-            }
-            return i;
-        } catch (NumberFormatException e) {
-            throw ApiException.badParameter(name, "not a vCPU index: '" + abbreviate(v) + "'");
-        }
+        return nonNegative(name, "vCPU index");
     }
 
     /** A 64-bit number in hex ("0x...") or decimal (GFN, GPA). */
@@ -125,6 +113,10 @@ final class Params {
 
     /** A Kafka partition number, or null if absent. */
     Integer partition(String name) {
+        return nonNegative(name, "partition number");
+    }
+
+    private Integer nonNegative(String name, String what) {
         String v = string(name);
         if (v == null) {
             return null;
@@ -136,7 +128,7 @@ final class Params {
             }
             return i;
         } catch (NumberFormatException e) {
-            throw ApiException.badParameter(name, "not a partition number: '" + abbreviate(v) + "'");
+            throw ApiException.badParameter(name, "not a " + what + ": '" + abbreviate(v) + "'");
         }
     }
 
