@@ -75,7 +75,8 @@ function scale(segs, g) {
 
 function size(gfns) {
   const bytes = gfns * 4096;
-  const units = [["TiB", 2 ** 40], ["GiB", 2 ** 30], ["MiB", 2 ** 20], ["KiB", 1024]];
+  const units = [["EiB", 2 ** 60], ["PiB", 2 ** 50], ["TiB", 2 ** 40], ["GiB", 2 ** 30], ["MiB", 2 ** 20],
+    ["KiB", 1024]];
   for (const [u, v] of units) {
     if (bytes >= v) {
       const n = bytes / v;
@@ -107,12 +108,13 @@ function drawMap(snap) {
       const a = scale(segs, gfn(r.start_gfn));
       const b = scale(segs, gfn(r.end_gfn));
       const d = document.createElement("div");
-      d.className = "range mt-" + typeOf(r) + (ipatOf(r) ? " ipat" : "");
+      d.className = "range mt-" + typeOf(r) + (ipatOf(r) ? " ipat" : "") + (r.beyond_maxphyaddr ? " beyond" : "");
       d.style.left = (a * 100) + "%";
       d.style.width = Math.max(0, (b - a) * 100) + "%";
       d.dataset.memtype = typeOf(r);
       d.title = `${gpa(gfn(r.start_gfn))}–${gpa(gfn(r.end_gfn))} (${size(gfn(r.end_gfn) - gfn(r.start_gfn))}): `
-        + `MTRR ${r.memtype}, EPT ${r.ept_memtype}${r.ipat ? "|IPAT" : ""}`;
+        + `MTRR ${r.memtype}, EPT ${r.ept_memtype}${r.ipat ? "|IPAT" : ""}`
+        + (r.beyond_maxphyaddr ? " — beyond the guest's MAXPHYADDR" : "");
       row.appendChild(d);
     }
     map.appendChild(row);
@@ -139,6 +141,10 @@ function drawMap(snap) {
   tbody.innerHTML = "";
   for (const r of ranges) {
     const tr = document.createElement("tr");
+    if (r.beyond_maxphyaddr) {
+      tr.className = "beyond";
+      tr.title = "beyond the guest's MAXPHYADDR";
+    }
     for (const v of [gpa(gfn(r.start_gfn)), gpa(gfn(r.end_gfn)), size(gfn(r.end_gfn) - gfn(r.start_gfn)), r.memtype,
       r.ept_memtype, r.ipat ? "1" : "0"]) {
       const td = document.createElement("td");
@@ -152,10 +158,11 @@ function drawMap(snap) {
 function drawLegend() {
   const l = $("legend");
   l.innerHTML = "";
-  for (const m of [...MEMTYPES, "IPAT"]) {
+  for (const m of [...MEMTYPES, "IPAT", "beyond"]) {
     const s = document.createElement("span");
     s.className = "l-" + m;
-    s.textContent = m === "IPAT" ? "IPAT=1 (guest PAT ignored)" : m === "UNDEFINED" ? "undefined (SDM)" : m;
+    s.textContent = m === "IPAT" ? "IPAT=1 (guest PAT ignored)" : m === "UNDEFINED" ? "undefined (SDM)"
+      : m === "beyond" ? "beyond the guest's MAXPHYADDR (faded)" : m;
     l.appendChild(s);
   }
 }

@@ -63,15 +63,19 @@ final class MemtypeCommand extends QueryCommand {
         }
     }
 
+    /** Marks, on a terminal, the ranges the guest cannot address (at or above 2^MAXPHYADDR). */
+    static final String BEYOND = "░ beyond MAXPHYADDR";
+
     static void printText(PrintStream out, MemtypeSnapshot s) {
         out.printf("%s %s at partition %d offset %d  resolver=%s kernel=%s%n", s.vm(),
                 s.vcpu() == null ? "per-VM copy" : "vCPU " + s.vcpu(), s.partition(), s.offset(), s.resolver(),
                 s.kernel());
-        TextTable t = new TextTable("GPA start", "GPA end", "size", "MTRR", "EPT", "IPAT").right(2);
+        TextTable t = new TextTable("GPA start", "GPA end", "size", "MTRR", "EPT", "IPAT", "").right(2);
         for (MemtypeSnapshot.Range r : s.ranges()) {
             t.row(TextTable.gpa(r.startGfn()), TextTable.gpa(r.endGfn()),
                     TextTable.pages(r.endGfn() - r.startGfn()), JsonViews.memtypeLabel(r.memtype()),
-                    org.mtrrledger.engine.mtrr.MemType.label(r.eptMemtype()), r.ipat() ? "1" : "0");
+                    org.mtrrledger.engine.mtrr.MemType.label(r.eptMemtype()), r.ipat() ? "1" : "0",
+                    r.beyondMaxPhysAddr() ? BEYOND : "");
         }
         t.print(out);
         out.println();

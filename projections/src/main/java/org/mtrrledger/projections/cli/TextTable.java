@@ -79,7 +79,9 @@ final class TextTable {
         return String.format("%.1f %s", v, units[u]);
     }
 
+    /** The GPA of a page boundary; GFN 2^52, the end of the GFN space, is 2^64: one past the last 64-bit GPA. */
     static String gpa(long gfn) {
-        return String.format("0x%012x", gfn << 12);
+        return gfn >>> 52 == 0 ? String.format("0x%012x", gfn << 12)
+                : "0x" + java.math.BigInteger.valueOf(gfn).shiftLeft(12).toString(16);
     }
 }

@@ -13,8 +13,23 @@ public interface GuestMtrrResolver {
     /** The memtype code of one page. */
     int typeAt(MtrrState mtrr, VmSettings settings, long gfn);
 
+    /**
+     * Every GFN a 64-bit GPA names. KVM's resolver answers for any GFN it is given, and memslots or MMIO above a
+     * guest's MAXPHYADDR exist, so snapshots cover all of it (domain doc §9.4); possible-sets and hazards stay within
+     * [0, 2^(MAXPHYADDR-12)).
+     */
+    long GFN_SPACE = 1L << 52;
+
     /** The memtype of every page of [0, 2^(MAXPHYADDR-12)), adjacent equal ranges merged. */
-    MemtypeMap resolve(MtrrState mtrr, VmSettings settings);
+    default MemtypeMap resolve(MtrrState mtrr, VmSettings settings) {
+        return resolve(mtrr, settings, settings.gfnLimit());
+    }
+
+    /**
+     * The memtype of every page of [0, {@code limitGfn}), adjacent equal ranges merged; at or above
+     * 2^(MAXPHYADDR-12) no variable range reaches, so pages there get the default type (or the MTRR-disabled one).
+     */
+    MemtypeMap resolve(MtrrState mtrr, VmSettings settings, long limitGfn);
 
     static GuestMtrrResolver named(String name) {
         return switch (name) {

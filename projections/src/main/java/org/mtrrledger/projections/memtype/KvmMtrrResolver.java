@@ -44,8 +44,7 @@ public final class KvmMtrrResolver implements GuestMtrrResolver {
      * computed once instead of once per boundary. Exactness against that reading: {@code ResolverTest}.
      */
     @Override
-    public MemtypeMap resolve(MtrrState m, VmSettings s) {
-        long limit = s.gfnLimit();
+    public MemtypeMap resolve(MtrrState m, VmSettings s, long limit) {
         if (!m.enabled()) {
             return MemtypeMap.constant(limit, disabledType(s));
         }

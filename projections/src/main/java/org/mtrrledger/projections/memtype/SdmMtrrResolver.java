@@ -38,6 +38,11 @@ public final class SdmMtrrResolver implements GuestMtrrResolver {
         if (m.fixedEnabled() && a < 0x100000L) {
             return m.fixedType(FixedMtrr.indexOfGpa(a));
         }
+        if (Long.compareUnsigned(gfn, s.gfnLimit()) >= 0) {
+            // PhysMask has no bits at or above MAXPHYADDR, so (A & PhysMask) would alias such an address onto one
+            // below; no processor emits it, and KVM's var_mtrr_range() ends below 2^MAXPHYADDR: the default type.
+            return m.defaultType();
+        }
         int seen = 0;
         for (int i = 0; i < m.listLength(); i++) {
             int idx = m.listEntry(i);
@@ -62,13 +67,13 @@ public final class SdmMtrrResolver implements GuestMtrrResolver {
     }
 
     @Override
-    public MemtypeMap resolve(MtrrState m, VmSettings s) {
-        long limit = s.gfnLimit();
+    public MemtypeMap resolve(MtrrState m, VmSettings s, long limit) {
         if (!m.enabled()) {
             return MemtypeMap.constant(limit, MemType.UC.code);
         }
         LongList b = new LongList();
         b.add(0);
+        b.add(s.gfnLimit());
         if (m.fixedEnabled()) {
             for (int i = 0; i < FixedMtrr.NR_FIXED_RANGES; i++) {
                 b.add(FixedMtrr.rangeEndGpa(i) >>> 12);

@@ -255,6 +255,7 @@ public final class JsonViews {
             x.put("memtype", memtypeLabel(r.memtype()));
             x.put("ept_memtype", MemType.label(r.eptMemtype()));
             x.put("ipat", r.ipat());
+            x.put("beyond_maxphyaddr", r.beyondMaxPhysAddr());
             rs.add(x);
         }
         m.put("ranges", rs);

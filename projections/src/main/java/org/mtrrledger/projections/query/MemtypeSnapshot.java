@@ -13,13 +13,19 @@ import org.mtrrledger.projections.memtype.MemtypeMap;
 /**
  * The memtype map of one vCPU (or the per-VM copy) at one offset: per GFN range the guest-MTRR type (by the chosen
  * resolver) and the EPT entry {@code vmx_get_mt_mask()} of a kernel era would install for a fault by that vCPU now.
- * For the per-VM copy the EPT column assumes a faulting vCPU with CR0.CD=0.
+ * For the per-VM copy the EPT column assumes a faulting vCPU with CR0.CD=0. A snapshot covers every GFN a 64-bit
+ * GPA names ({@link GuestMtrrResolver#GFN_SPACE}), resolved there as KVM resolves it, and splits at
+ * 2^(MAXPHYADDR-12) so that the part beyond the guest's MAXPHYADDR is marked.
  */
 public record MemtypeSnapshot(String vm, Integer vcpu, int partition, long offset, String resolver, String kernel,
         List<Range> ranges) {
 
-    /** Half-open [startGfn, endGfn); {@code memtype} is the guest-MTRR type, -1 where the SDM leaves it undefined. */
-    public record Range(long startGfn, long endGfn, int memtype, int eptMemtype, boolean ipat) {
+    /**
+     * Half-open [startGfn, endGfn); {@code memtype} is the guest-MTRR type, -1 where the SDM leaves it undefined;
+     * {@code beyondMaxPhysAddr} when the range lies at or above 2^(MAXPHYADDR-12), where the guest cannot address.
+     */
+    public record Range(long startGfn, long endGfn, int memtype, int eptMemtype, boolean ipat,
+            boolean beyondMaxPhysAddr) {
     }
 
     public static MemtypeSnapshot of(VmState vm, SnapshotTarget target, int partition, long offset,
@@ -41,19 +47,27 @@ public record MemtypeSnapshot(String vm, Integer vcpu, int partition, long offse
             cd = false;
             vcpu = null;
         }
-        MemtypeMap guest = resolver.resolve(m, vm.settings());
+        long space = GuestMtrrResolver.GFN_SPACE;
+        MemtypeMap guest = resolver.resolve(m, vm.settings(), space);
         boolean nc = vm.hasNoncoherentDma();
         boolean quirk = vm.settings().quirkCdNwCleared();
         // EPT always follows KVM's own resolution of the MTRRs, whatever resolver the guest-MTRR column uses.
         MemtypeMap kvm = resolver.name().equals("kvm") ? guest
-                : org.mtrrledger.projections.memtype.KvmMtrrResolver.INSTANCE.resolve(m, vm.settings());
+                : org.mtrrledger.projections.memtype.KvmMtrrResolver.INSTANCE.resolve(m, vm.settings(), space);
         MemtypeMap both = guest.zip(kvm, (g, k) -> (g & 0xFFFF) << 16 | era.ept(nc, cd, quirk, k));
-        List<Range> out = new ArrayList<>(both.size());
+        long limit = vm.settings().gfnLimit();
+        List<Range> out = new ArrayList<>(both.size() + 1);
         for (int i = 0; i < both.size(); i++) {
             int v = both.value(i);
             int g = (short) (v >>> 16);
             int ept = v & 0xFFFF;
-            out.add(new Range(both.start(i), both.end(i), g, EptEntry.memtype(ept), EptEntry.ipat(ept)));
+            long start = both.start(i);
+            long end = both.end(i);
+            if (start < limit && end > limit) {
+                out.add(new Range(start, limit, g, EptEntry.memtype(ept), EptEntry.ipat(ept), false));
+                start = limit;
+            }
+            out.add(new Range(start, end, g, EptEntry.memtype(ept), EptEntry.ipat(ept), start >= limit));
         }
         return new MemtypeSnapshot(vm.vm(), vcpu, partition, offset, resolver.name(), era.label, out);
     }

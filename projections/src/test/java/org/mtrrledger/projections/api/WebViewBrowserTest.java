@@ -79,6 +79,10 @@ class WebViewBrowserTest {
                 assertEquals(Integer.toString(log.size() - 1), map.getDomAttribute("data-offset"));
                 String latest = signature(driver);
                 assertTrue(driver.findElements(By.cssSelector("#map .range")).size() > 2);
+                // the GFNs beyond the guest's MAXPHYADDR, in both rows of the map and in the table, and nowhere else
+                assertEquals(2, driver.findElements(By.cssSelector("#map .range.beyond")).size());
+                assertEquals(1, driver.findElements(By.cssSelector("#ranges tr.beyond")).size());
+                assertTrue(latest.endsWith("-0x10000000000000:WB/WB"), latest);
 
                 // drag the timeline back to early in the boot (before OVMF programmed the MTRRs): the map changes
                 WebElement slider = driver.findElement(By.id("timeline"));

@@ -99,13 +99,14 @@ class PipelineIntegrationTest {
             for (JsonNode r : map.get("ranges")) {
                 ranges.add(r.get("start_gfn").asText() + "-" + r.get("end_gfn").asText() + " "
                         + r.get("memtype").asText() + "/" + r.get("ept_memtype").asText() + " ipat="
-                        + r.get("ipat").asBoolean());
+                        + r.get("ipat").asBoolean() + (r.get("beyond_maxphyaddr").asBoolean() ? " beyond" : ""));
             }
             // README's `mtrr memtype --vm ovmf-linux-4vcpu-0 --vcpu 0`: OVMF's final MTRR layout, its 64-bit PCI
-            // aperture (the top eighth of 46 bits) UC
+            // aperture (the top eighth of 46 bits) UC, then the GFNs beyond MAXPHYADDR up to 2^52, default type WB
             assertEquals(List.of("0x0-0xa0 WB/WB ipat=false", "0xa0-0x100 UC/UC ipat=false",
                     "0x100-0x80000 WB/WB ipat=false", "0x80000-0x100000 UC/UC ipat=false",
-                    "0x100000-0x380000000 WB/WB ipat=false", "0x380000000-0x400000000 UC/UC ipat=false"), ranges);
+                    "0x100000-0x380000000 WB/WB ipat=false", "0x380000000-0x400000000 UC/UC ipat=false",
+                    "0x400000000-0x10000000000000 WB/WB ipat=false beyond"), ranges);
 
             Result zaps = mtrr("zaps", "--data", data, "--vm", VM, "--policy", "sean-cd-nonwb", "--json");
             assertEquals(0, zaps.code(), zaps.err());
