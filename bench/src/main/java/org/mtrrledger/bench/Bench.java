@@ -259,6 +259,8 @@ public final class Bench {
         List<String> asked = List.of(a.str("kinds", "consume,engine,streams").split(","));
         String[] kinds = asked.stream().filter(k -> withStreams || !k.equals("streams")).toArray(String[]::new);
         // The RocksDB this JVM loaded: the engine's, or (bench/run's Streams JVM) the one kafka-streams declares.
+        // rocksdbVersion() is null until the native library is loaded.
+        RocksDB.loadLibrary();
         out.extra.put("rocksdb_" + String.join("+", asked), RocksDB.rocksdbVersion().toString());
         JsonNode engineRuns = a.has("engine-runs") ? Out.JSON.readTree(a.path("engine-runs").toFile()).path("runs")
                 : MissingNode.getInstance();
