@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
         description = "Writes the ledger for another tool: --perfetto FILE is Chrome/Perfetto trace-event JSON (open "
                 + "it in ui.perfetto.dev or chrome://tracing): one process per VM, one track per policy with its zaps "
                 + "and hazards, one per vCPU with its MTRR changes and a CR0.CD counter. Timestamps are the events' "
-                + "trace timestamps in microseconds; an event without one takes its predecessor's, or its offset "
-                + "when none precedes it.")
+                + "trace timestamps in microseconds; an event without one takes the last timestamp before it in "
+                + "its VM, or its offset when there is none.")
 final class ExportCommand implements Callable<Integer> {
     /** Thread ids: vCPU n is {@code VCPU_TID + n}, policy p is {@code POLICY_TID + p.code}, the VM itself 0. */
     static final int POLICY_TID = 1;
@@ -88,8 +88,10 @@ final class ExportCommand implements Callable<Integer> {
         Double last = null;
         for (LedgerQueries.StoredEvent e : q.events(vm, range.from, range.to())) {
             Long ns = e.event().getTimestampNs();
-            double ts = ns != null ? ns / 1000.0 : last != null ? last : e.offset();
-            last = ts;
+            if (ns != null) {
+                last = ns / 1000.0;
+            }
+            double ts = last != null ? last : e.offset();
             tsOf.put(e.offset(), ts);
             Integer vcpu = e.event().getVcpu();
             int tid = vcpu == null ? 0 : VCPU_TID + vcpu;
