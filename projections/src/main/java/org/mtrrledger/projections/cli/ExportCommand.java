@@ -74,8 +74,8 @@ final class ExportCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new CliFailure("cannot write " + perfetto + ": " + e.getMessage());
             }
-            System.err.printf("wrote %s: %d VM(s), %d zaps, %d hazards, %d state changes (MTRR, CR0.CD, DMA)%n", perfetto, chosen.size(),
-                    counts[0], counts[1], counts[2]);
+            System.err.printf("wrote %s: %d VM(s), %d zaps, %d hazards, %d state changes (MTRR, CR0.CD, DMA)%n",
+                    perfetto, chosen.size(), counts[0], counts[1], counts[2]);
             return 0;
         }
     }

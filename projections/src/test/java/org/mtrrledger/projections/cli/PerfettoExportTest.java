@@ -109,6 +109,34 @@ class PerfettoExportTest {
         assertTrue(Files.notExists(file));
     }
 
+    @Test
+    void shouldRefuseToBeforeFromAsAUsageError() {
+        Path file = data.resolve("backwards.json");
+        CliRun r = CliRun.of("export", "--data", data.toString(), "--from", "9", "--to", "3", "--perfetto",
+                file.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("mtrr export: --to 3 is before --from 9"), r.err());
+        assertTrue(Files.notExists(file));
+    }
+
+    @Test
+    void shouldExportOnlyTheZapsTriggeredInsideTheOffsetRange() throws IOException {
+        Path file = data.resolve("range.json");
+        assertEquals(0, CliRun.of("export", "--data", data.toString(), "--from", "100", "--to", "199", "--perfetto",
+                file.toString()).code());
+        int zaps = 0;
+        for (JsonNode e : MAPPER.readTree(file.toFile()).get("traceEvents")) {
+            if (e.path("cat").asText().equals("zap")) {
+                long offset = e.get("args").get("trigger").get("offset").asLong();
+                assertTrue(offset >= 100 && offset <= 199, "trigger offset " + offset);
+                zaps++;
+            }
+        }
+        assertTrue(zaps > 0, "the range holds zaps");
+        CliRun q = CliRun.of("zaps", "--data", data.toString(), "--all-vms", "--from", "100", "--to", "199", "--json");
+        assertEquals(q.out().strip().split("\n").length, zaps);
+    }
+
     /** "pid/tid" of each metadata record of this kind to its name. */
     private static Map<String, String> names(String kind) {
         Map<String, String> out = new HashMap<>();
