@@ -69,23 +69,31 @@ final class CsvOut extends PrintStream {
     void finish() {
         Set<String> columns = new LinkedHashSet<>();
         rows.forEach(r -> columns.addAll(r.keySet()));
+        // Printed in chunks: the target flushes on every line break it is given.
+        StringBuilder b = new StringBuilder();
         if (!columns.isEmpty()) {
-            line(new ArrayList<>(columns));
+            line(columns, b);
         }
         for (Map<String, String> r : rows) {
             List<String> cells = new ArrayList<>(columns.size());
             columns.forEach(c -> cells.add(r.getOrDefault(c, "")));
-            line(cells);
+            line(cells, b);
+            if (b.length() > 1 << 16) {
+                target.print(b);
+                b.setLength(0);
+            }
         }
+        target.print(b);
         target.flush();
     }
 
-    private void line(List<String> cells) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < cells.size(); i++) {
-            b.append(i == 0 ? "" : ",").append(field(cells.get(i)));
+    private static void line(Iterable<String> cells, StringBuilder b) {
+        boolean first = true;
+        for (String c : cells) {
+            b.append(first ? "" : ",").append(field(c));
+            first = false;
         }
-        target.print(b.append("\r\n"));
+        b.append("\r\n");
     }
 
     static String field(String s) {
