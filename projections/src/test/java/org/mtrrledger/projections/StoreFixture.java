@@ -23,18 +23,21 @@ public final class StoreFixture {
 
     public static void fold(Path storeDir, List<MtrrEvent> log, int checkpointEvery, int pollSize) {
         EventCodec codec = new EventCodec();
+        List<LogRecord> records = new ArrayList<>();
+        for (int i = 0; i < log.size(); i++) {
+            records.add(new LogRecord(TOPIC, 0, i, log.get(i).getVm(), codec.encode(log.get(i))));
+        }
+        fold(storeDir, records, checkpointEvery, pollSize, PoisonPolicy.FAIL);
+    }
+
+    /** Folds log records as they are (a poison record among them too, under {@link PoisonPolicy#SKIP}). */
+    public static void fold(Path storeDir, List<LogRecord> records, int checkpointEvery, int pollSize,
+            PoisonPolicy poison) {
         try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC)) {
-            LedgerWriter w = new LedgerWriter(store, new Pipeline(new PolicyProjection()), checkpointEvery,
-                    PoisonPolicy.FAIL);
-            List<LogRecord> poll = new ArrayList<>();
-            for (int i = 0; i < log.size(); i++) {
-                poll.add(new LogRecord(TOPIC, 0, i, log.get(i).getVm(), codec.encode(log.get(i))));
-                if (poll.size() == pollSize) {
-                    w.apply(poll);
-                    poll.clear();
-                }
+            LedgerWriter w = new LedgerWriter(store, new Pipeline(new PolicyProjection()), checkpointEvery, poison);
+            for (int i = 0; i < records.size(); i += pollSize) {
+                w.apply(records.subList(i, Math.min(records.size(), i + pollSize)));
             }
-            w.apply(poll);
         }
     }
 }

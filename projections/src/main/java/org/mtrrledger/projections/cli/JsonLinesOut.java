@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** One JSON object per line. */
+/** One JSON object per line; to a {@link CsvOut} (the {@code --csv} option), one row. */
 final class JsonLinesOut {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -14,6 +14,10 @@ final class JsonLinesOut {
     }
 
     static void print(PrintStream out, Map<String, Object> obj) {
+        if (out instanceof CsvOut csv) {
+            csv.add(obj);
+            return;
+        }
         try {
             out.println(MAPPER.writeValueAsString(obj));
         } catch (JsonProcessingException e) {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
                 + "RocksDB; memtype maps, zaps and hazards of eight zap policies at any offset.",
         subcommands = {BrokerCommand.class, GenCommand.class, CaptureCommand.class, IngestCommand.class, ReplayCommand.class, RunCommand.class, ServeCommand.class, RebuildCommand.class, StateCommand.class,
             EventsCommand.class, MemtypeCommand.class, DiffCommand.class, ZapsCommand.class, AuditCommand.class,
-            PoliciesCommand.class, DivergenceCommand.class, SkippedCommand.class, CommandLine.HelpCommand.class})
+            PoliciesCommand.class, DivergenceCommand.class, SkippedCommand.class, ExportCommand.class,
+            CommandLine.HelpCommand.class})
 public final class MtrrCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -16,12 +16,17 @@ abstract class QueryCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        boolean structured = output.structured();
+        PrintStream out = output.begin(System.out);
         try (LedgerStore store = StoreAccess.openForQuery(data.storeDir())) {
             LedgerQueries q = new LedgerQueries(store);
-            if (!output.json) {
+            if (!structured) {
                 StoreAccess.describeProgress(q, System.err);
             }
-            query(q, System.out);
+            query(q, out);
+            if (out instanceof CsvOut csv) {
+                csv.finish();
+            }
             System.out.flush();
             return 0;
         }
