@@ -8,6 +8,7 @@ import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.query.Position;
 import org.mtrrledger.projections.query.MemtypeDiff;
 import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.SnapshotDiff;
@@ -22,11 +23,12 @@ final class DiffCommand extends QueryCommand {
     @Option(names = "--vm", required = true, paramLabel = "ID")
     String vm;
 
-    @Option(names = "--from", required = true, paramLabel = "O1")
-    long from;
+    @Option(names = "--from", required = true, paramLabel = "POS", description = "The earlier point: "
+            + Position.FORMS + ".")
+    String from;
 
-    @Option(names = "--to", required = true, paramLabel = "O2")
-    long to;
+    @Option(names = "--to", required = true, paramLabel = "POS", description = "The later point (same forms).")
+    String to;
 
     @Option(names = "--vcpu", paramLabel = "N", description = "One vCPU (default: every vCPU, then the per-VM copy).")
     Integer vcpu;
@@ -38,14 +40,19 @@ final class DiffCommand extends QueryCommand {
     String kernel;
 
     @Override
+    void validate() {
+        Positions.checkRange("--from", from, "--to", to);
+        Args.resolver(resolver);
+        Args.kernel(kernel);
+    }
+
+    @Override
     void query(LedgerQueries q, PrintStream out) {
-        if (to < from) {
-            throw new Args.UsageError("--to " + to + " is before --from " + from);
-        }
+        long[] range = Positions.range(q, vm, "--from", from, "--to", to, output.json);
         GuestMtrrResolver r = Args.resolver(resolver);
         KernelEra era = Args.kernel(kernel);
         String topic = q.topic();
-        List<MemtypeDiff.Row> rows = MemtypeDiff.between(q, vm, from, to, vcpu, r, era);
+        List<MemtypeDiff.Row> rows = MemtypeDiff.between(q, vm, range[0], range[1], vcpu, r, era);
         TextTable t = new TextTable("target", "GPA start", "GPA end", "size", "before", "after", "changed by");
         for (MemtypeDiff.Row row : rows) {
             SnapshotDiff.Changed c = row.changed();

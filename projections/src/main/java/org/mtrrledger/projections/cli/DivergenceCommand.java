@@ -3,6 +3,7 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import org.mtrrledger.projections.query.Divergence;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.query.Position;
 import org.mtrrledger.projections.query.SnapshotDiff;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,14 +15,20 @@ final class DivergenceCommand extends QueryCommand {
     @Mixin
     VmSelection vms;
 
-    @Option(names = "--at", paramLabel = "OFFSET", description = "Kafka offset of the VM's partition (default: latest).")
-    Long at;
+    @Option(names = "--at", paramLabel = "POS", description = "Where in the VM's log (default: its last event): "
+            + Position.FORMS + ".")
+    String at;
+
+    @Override
+    void validate() {
+        Positions.parse("--at", at);
+    }
 
     @Override
     void query(LedgerQueries q, PrintStream out) {
         TextTable t = new TextTable("vm", "vcpu", "GPA start", "GPA end", "size", "kvm", "sdm").right(4);
         for (String vm : vms.resolve(q, true)) {
-            for (Divergence.Row d : Divergence.of(q, vm, at)) {
+            for (Divergence.Row d : Divergence.of(q, vm, Positions.resolve(q, vm, "--at", at, output.json))) {
                 SnapshotDiff.Changed c = d.changed();
                 if (output.json) {
                     JsonLinesOut.print(out, d.json());

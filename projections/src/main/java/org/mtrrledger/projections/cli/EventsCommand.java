@@ -17,11 +17,18 @@ final class EventsCommand extends QueryCommand {
     OffsetRange range;
 
     @Override
+    void validate() {
+        vms.check(false);
+        range.validate();
+    }
+
+    @Override
     void query(LedgerQueries q, PrintStream out) {
         String topic = q.topic();
         TextTable t = new TextTable("vm", "vcpu", "offset", "ts", "type", "detail", "status", "source", "changes");
         for (String vm : vms.resolve(q, false)) {
-            for (LedgerQueries.StoredEvent e : q.events(vm, range.from, range.to())) {
+            long[] r = range.resolve(q, vm, output.json);
+            for (LedgerQueries.StoredEvent e : q.events(vm, r[0], r[1])) {
                 Map<String, Object> j = JsonViews.event(topic, e);
                 if (output.json) {
                     JsonLinesOut.print(out, j);

@@ -16,6 +16,7 @@ abstract class QueryCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        validate();
         try (LedgerStore store = StoreAccess.openForQuery(data.storeDir())) {
             LedgerQueries q = new LedgerQueries(store);
             if (!output.json) {
@@ -28,4 +29,8 @@ abstract class QueryCommand implements Callable<Integer> {
     }
 
     abstract void query(LedgerQueries q, PrintStream out);
+
+    /** Checks the options' forms before the store is opened. */
+    void validate() {
+    }
 }

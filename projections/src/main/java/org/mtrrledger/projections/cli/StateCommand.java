@@ -10,6 +10,7 @@ import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.query.Hex;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.query.Position;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,11 +24,18 @@ final class StateCommand extends QueryCommand {
     @Option(names = "--vcpu", paramLabel = "N", description = "Only this vCPU (and no per-VM record).")
     Integer vcpu;
 
-    @Option(names = "--at", paramLabel = "OFFSET", description = "Kafka offset of the VM's partition (default: latest).")
-    Long at;
+    @Option(names = "--at", paramLabel = "POS", description = "Where in the VM's log (default: its last event): "
+            + Position.FORMS + ".")
+    String at;
+
+    @Override
+    void validate() {
+        Positions.parse("--at", at);
+    }
 
     @Override
     void query(LedgerQueries q, PrintStream out) {
+        Long at = Positions.resolve(q, vm, "--at", this.at, output.json);
         VmLedger l = q.foldAt(vm, at);
         VmState s = l.vm();
         long offset = at == null ? l.lastOffset() : at;
