@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         description = "Everything one event did: its outcome, the state delta, and per policy the zaps it caused and "
                 + "the hazards it revealed.")
 final class AuditCommand extends QueryCommand {
-    @Option(names = "--vm", required = true, paramLabel = "ID")
+    @Option(names = "--vm", required = true, paramLabel = "ID", description = "VM id (mtrr vms lists them).")
     String vm;
 
     @Option(names = "--offset", required = true, paramLabel = "POS", description = "The event: "

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = "The ranges whose memtype changed between two offsets, with the events in between that changed "
                 + "them.")
 final class DiffCommand extends QueryCommand {
-    @Option(names = "--vm", required = true, paramLabel = "ID")
+    @Option(names = "--vm", required = true, paramLabel = "ID", description = "VM id (mtrr vms lists them).")
     String vm;
 
     @Option(names = "--from", required = true, paramLabel = "POS", description = "The earlier point: "
@@ -33,10 +33,11 @@ final class DiffCommand extends QueryCommand {
     @Option(names = "--vcpu", paramLabel = "N", description = "One vCPU (default: every vCPU, then the per-VM copy).")
     Integer vcpu;
 
-    @Option(names = "--resolver", defaultValue = "kvm")
+    @Option(names = "--resolver", defaultValue = "kvm", description = "kvm (KVM's code, default) or sdm (the SDM).")
     String resolver;
 
-    @Option(names = "--kernel", defaultValue = "v6.4")
+    @Option(names = "--kernel", defaultValue = "v6.4", description = "EPT memtype rules of v6.4 (default), v6.7 or "
+            + "v6.11.")
     String kernel;
 
     @Override

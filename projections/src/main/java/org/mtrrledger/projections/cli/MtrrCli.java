@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "KVM guest MTRR / CR0.CD / non-coherent DMA events as an audit log on Kafka, folded into "
                 + "RocksDB; memtype maps, zaps and hazards of eight zap policies at any offset.",
         subcommands = {BrokerCommand.class, GenCommand.class, CaptureCommand.class, IngestCommand.class, ReplayCommand.class, RunCommand.class, ServeCommand.class, RebuildCommand.class, StateCommand.class,
-            EventsCommand.class, MemtypeCommand.class, DiffCommand.class, ZapsCommand.class, AuditCommand.class,
+            VmsCommand.class, EventsCommand.class, MemtypeCommand.class, DiffCommand.class, ZapsCommand.class, AuditCommand.class,
             PoliciesCommand.class, DivergenceCommand.class, SkippedCommand.class, CommandLine.HelpCommand.class})
 public final class MtrrCli implements Runnable {
     @CommandLine.Spec

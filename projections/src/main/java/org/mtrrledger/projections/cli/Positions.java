@@ -34,42 +34,54 @@ final class Positions {
 
     /** The offset {@code given} names in {@code vm}'s log (null when absent), reported on stderr. */
     static Long resolve(LedgerQueries q, String vm, String option, String given, boolean json) {
-        Position.Spec spec = parse(option, given);
-        if (spec == null) {
-            return null;
-        }
-        long offset;
-        try {
-            offset = spec.resolve(q, vm);
-        } catch (Position.Invalid e) {
-            throw new Args.UsageError(e.getMessage());
-        }
-        int partition = q.latest(vm).partition();
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("resolved", option);
-            m.put("given", spec.given());
-            m.put("vm", vm);
-            m.put("partition", partition);
-            m.put("offset", offset);
-            JsonLinesOut.print(System.err, m);
-        } else {
-            System.err.printf("# %s %s resolved to offset %d of VM %s (partition %d)%n", option, spec.given(), offset,
-                    vm, partition);
-        }
+        Long offset = offset(q, vm, option, given);
+        report(q, vm, option, given, offset, json);
         return offset;
     }
 
-    /** [from, to] in {@code vm}'s log (0 and {@link Long#MAX_VALUE} when absent); from after to is a usage error. */
+    /**
+     * [from, to] in {@code vm}'s log (0 and {@link Long#MAX_VALUE} when absent), reported once both are known; from
+     * after to is a usage error.
+     */
     static long[] range(LedgerQueries q, String vm, String fromOption, String from, String toOption, String to,
             boolean json) {
-        Long f = resolve(q, vm, fromOption, from, json);
-        Long t = resolve(q, vm, toOption, to, json);
+        Long f = offset(q, vm, fromOption, from);
+        Long t = offset(q, vm, toOption, to);
         long[] r = {f == null ? 0 : f, t == null ? Long.MAX_VALUE : t};
         if (r[1] < r[0]) {
             throw new Args.UsageError(fromOption + " " + from + " (offset " + r[0] + ") is after " + toOption + " "
                     + to + " (offset " + r[1] + ")");
         }
+        report(q, vm, fromOption, from, f, json);
+        report(q, vm, toOption, to, t, json);
         return r;
+    }
+
+    private static Long offset(LedgerQueries q, String vm, String option, String given) {
+        Position.Spec spec = parse(option, given);
+        try {
+            return spec == null ? null : spec.resolve(q, vm);
+        } catch (Position.Invalid e) {
+            throw new Args.UsageError(e.getMessage());
+        }
+    }
+
+    private static void report(LedgerQueries q, String vm, String option, String given, Long offset, boolean json) {
+        if (offset == null) {
+            return;
+        }
+        int partition = q.latest(vm).partition();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("resolved", option);
+            m.put("given", given.trim());
+            m.put("vm", vm);
+            m.put("partition", partition);
+            m.put("offset", offset);
+            JsonLinesOut.print(System.err, m);
+        } else {
+            System.err.printf("# %s %s resolved to offset %d of VM %s (partition %d)%n", option, given.trim(), offset,
+                    vm, partition);
+        }
     }
 }

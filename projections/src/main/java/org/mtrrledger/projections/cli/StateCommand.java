@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         description = "MTRR MSRs (as RDMSR returns them), KVM list order, CR0 and PAT of each vCPU, and the per-VM "
                 + "copy with its dirty ranges, at any offset.")
 final class StateCommand extends QueryCommand {
-    @Option(names = "--vm", required = true, paramLabel = "ID")
+    @Option(names = "--vm", required = true, paramLabel = "ID", description = "VM id (mtrr vms lists them).")
     String vm;
 
     @Option(names = "--vcpu", paramLabel = "N", description = "Only this vCPU (and no per-VM record).")
