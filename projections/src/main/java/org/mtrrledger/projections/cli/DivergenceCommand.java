@@ -3,11 +3,9 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import org.mtrrledger.projections.query.Divergence;
 import org.mtrrledger.projections.query.LedgerQueries;
-import org.mtrrledger.projections.query.Position;
 import org.mtrrledger.projections.query.SnapshotDiff;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "divergence", mixinStandardHelpOptions = true,
         description = "Every range where KVM's resolution of the guest MTRRs (kvm) disagrees with the SDM's (sdm).")
@@ -15,20 +13,19 @@ final class DivergenceCommand extends QueryCommand {
     @Mixin
     VmSelection vms;
 
-    @Option(names = "--at", paramLabel = "POS", description = "Where in the VM's log (default: its last event): "
-            + Position.FORMS + ".")
-    String at;
+    @Mixin
+    AtPosition at;
 
     @Override
     void validate() {
-        Positions.parse("--at", at);
+        at.validate();
     }
 
     @Override
     void query(LedgerQueries q, PrintStream out) {
         TextTable t = new TextTable("vm", "vcpu", "GPA start", "GPA end", "size", "kvm", "sdm").right(4);
         for (String vm : vms.resolve(q, true)) {
-            for (Divergence.Row d : Divergence.of(q, vm, Positions.resolve(q, vm, "--at", at, output.json))) {
+            for (Divergence.Row d : Divergence.of(q, vm, at.resolve(q, vm, output.json))) {
                 SnapshotDiff.Changed c = d.changed();
                 if (output.json) {
                     JsonLinesOut.print(out, d.json());

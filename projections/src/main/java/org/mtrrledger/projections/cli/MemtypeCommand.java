@@ -5,7 +5,6 @@ import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
-import org.mtrrledger.projections.query.Position;
 import org.mtrrledger.projections.query.MemtypeQuery;
 import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.SnapshotTarget;
@@ -31,9 +30,8 @@ final class MemtypeCommand extends QueryCommand {
         boolean perVm;
     }
 
-    @Option(names = "--at", paramLabel = "POS", description = "Where in the VM's log (default: its last event): "
-            + Position.FORMS + ".")
-    String at;
+    @Mixin
+    AtPosition at;
 
     @Option(names = "--resolver", defaultValue = "kvm", description = "kvm (KVM's code, default) or sdm (the SDM).")
     String resolver;
@@ -47,7 +45,7 @@ final class MemtypeCommand extends QueryCommand {
     @Override
     void validate() {
         vms.check(false);
-        Positions.parse("--at", at);
+        at.validate();
         Args.resolver(resolver);
         Args.kernel(kernel);
         Args.number("--gpa", gpa);
@@ -60,7 +58,7 @@ final class MemtypeCommand extends QueryCommand {
         for (String vm : vms.resolve(q, false)) {
             SnapshotTarget t = target != null && target.perVm ? SnapshotTarget.PER_VM
                     : target != null && target.vcpu != null ? new SnapshotTarget.Vcpu(target.vcpu) : null;
-            Long off = Positions.resolve(q, vm, "--at", at, output.json);
+            Long off = at.resolve(q, vm, output.json);
             for (MemtypeSnapshot s : MemtypeQuery.snapshots(q, vm, off, t, r, era)) {
                 if (gpa != null) {
                     s = s.at(Args.number("--gpa", gpa) >>> 12);

@@ -7,7 +7,6 @@ import org.mtrrledger.projections.ledger.PoliciesState;
 import org.mtrrledger.projections.ledger.PolicyCounters;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
-import org.mtrrledger.projections.query.Position;
 import org.mtrrledger.projections.zap.PolicyId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,16 +34,15 @@ final class PoliciesCommand extends QueryCommand {
     @Mixin
     VmSelection vms;
 
-    @Option(names = "--at", paramLabel = "POS", description = "Counters as of this point of each VM's log "
-            + "(default: its last event): " + Position.FORMS + ".")
-    String at;
+    @Mixin
+    AtPosition at;
 
     @Option(names = "--per-vm", description = "One row per VM and policy instead of totals (same columns).")
     boolean perVm;
 
     @Override
     void validate() {
-        Positions.parse("--at", at);
+        at.validate();
     }
 
     @Override
@@ -57,7 +55,7 @@ final class PoliciesCommand extends QueryCommand {
         TextTable perVmTable = new TextTable("vm", "policy", "zap calls", "degenerate", "full-range", "GFNs zapped",
                 "memtype hazards", "IPAT hazards", "disagreements").right(2, 3, 4, 5, 6, 7, 8);
         for (String vm : chosen) {
-            VmLedger l = q.at(vm, Positions.resolve(q, vm, "--at", at, output.json));
+            VmLedger l = q.at(vm, at.resolve(q, vm, output.json));
             PoliciesState s = (PoliciesState) l.projection();
             for (PolicyId p : PolicyId.values()) {
                 PolicyCounters c = s.counters(p);

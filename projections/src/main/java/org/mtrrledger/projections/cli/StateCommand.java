@@ -10,8 +10,8 @@ import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.query.Hex;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
-import org.mtrrledger.projections.query.Position;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "state", mixinStandardHelpOptions = true,
@@ -24,21 +24,20 @@ final class StateCommand extends QueryCommand {
     @Option(names = "--vcpu", paramLabel = "N", description = "Only this vCPU (and no per-VM record).")
     Integer vcpu;
 
-    @Option(names = "--at", paramLabel = "POS", description = "Where in the VM's log (default: its last event): "
-            + Position.FORMS + ".")
-    String at;
+    @Mixin
+    AtPosition at;
 
     @Override
     void validate() {
-        Positions.parse("--at", at);
+        at.validate();
     }
 
     @Override
     void query(LedgerQueries q, PrintStream out) {
-        Long at = Positions.resolve(q, vm, "--at", this.at, output.json);
-        VmLedger l = q.foldAt(vm, at);
+        Long off = at.resolve(q, vm, output.json);
+        VmLedger l = q.foldAt(vm, off);
         VmState s = l.vm();
-        long offset = at == null ? l.lastOffset() : at;
+        long offset = off == null ? l.lastOffset() : off;
         if (vcpu != null && s.vcpu(vcpu) == null) {
             throw new CliFailure("VM '" + vm + "' has no vCPU " + vcpu + " at offset " + offset);
         }
