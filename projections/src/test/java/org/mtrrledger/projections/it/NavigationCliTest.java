@@ -127,6 +127,8 @@ class NavigationCliTest {
                     "msr"},
                 new String[] {"did you mean 'per-vm-dirty'?", "zaps", "--vm", VM, "--policy", "Per-VM-Dirt"},
                 new String[] {"expected one of [", "run", "--durability", "fast"},
+                new String[] {"--port must be 0..65535", "serve", "--port", "70000"},
+
                 new String[] {"--vm", "events"},
                 new String[] {"--vm", "state"},
                 new String[] {"--att", "state", "--vm", VM, "--att", "3"});
@@ -140,6 +142,8 @@ class NavigationCliTest {
         ItSupport.CliResult r = ItSupport.cli("memtype", "--data", data.resolve("none").toString(), "--vm", VM,
                 "--gpa", "4G");
         assertUsageError(r, "--gpa 4G");
+        assertUsageError(ItSupport.cli("gen", "-o", data.resolve("g.jsonl").toString(), "--ram", "4X"),
+                "--ram: unknown unit in '4X'");
     }
 
     @Test
