@@ -883,8 +883,16 @@ public final class LedgerStore implements AutoCloseable {
         return c == null ? operation : operation + " " + c;
     }
 
+    /** Shown instead of RocksDB's "lock file ... Resource temporarily unavailable" when the primary is taken. */
+    static final String LOCKED = "another process has this store open for writing (an mtrr run, serve, replay or "
+            + "rebuild holds its LOCK file): stop that process first, or use another --data directory; the query "
+            + "commands can read it meanwhile";
+
     private static String reason(RocksDBException e) {
         String reason = e.getMessage() != null ? e.getMessage() : String.valueOf(e.getStatus());
+        if (reason.contains("/LOCK:") || reason.contains("lock hold by current process")) {
+            return LOCKED;
+        }
         boolean corrupt = e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption;
         return corrupt ? reason + "; " + CorruptValueException.REBUILD : reason;
     }

@@ -36,9 +36,6 @@ final class FtraceLineDecoder implements LineDecoder {
             "^\\s*cr_(?<rw>write|read) (?<cr>[0-9a-fA-F]{1,8}) = 0x(?<value>[0-9a-fA-F]{1,32})\\s*$");
     private static final Pattern TRACE_CMD_HEADER = Pattern.compile(
             "^\\s*(?:cpus=\\d+|version = \\d+|CPU \\d+ is empty|CPU:\\d+ \\[LOST \\d+ EVENTS])\\s*$");
-    private static final long[] FRACTION_SCALE = {0, 100_000_000L, 10_000_000L, 1_000_000L, 100_000L, 10_000L,
-        1_000L, 100L, 10L, 1L};
-
     private static final LineResult.Skip NON_VCPU = new LineResult.Skip(SkipKind.NON_VCPU_THREAD);
 
     private final ParseStats stats;
@@ -183,8 +180,7 @@ final class FtraceLineDecoder implements LineDecoder {
     private static long timestamp(Matcher header) throws BadLine {
         String frac = header.group("frac");
         try {
-            return Math.addExact(Math.multiplyExact(Long.parseLong(header.group("sec")), 1_000_000_000L),
-                    Long.parseLong(frac) * FRACTION_SCALE[frac.length()]);
+            return TraceTimestamp.nanos(header.group("sec"), frac);
         } catch (ArithmeticException e) {
             throw new BadLine("timestamp " + header.group("sec") + "." + frac + " s overflows 64-bit nanoseconds");
         }

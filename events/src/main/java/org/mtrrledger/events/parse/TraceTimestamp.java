@@ -20,4 +20,20 @@ public final class TraceTimestamp {
         }
         return b.append(digits).toString();
     }
+
+    private static final long[] FRACTION_SCALE = {0, 100_000_000L, 10_000_000L, 1_000_000L, 100_000L, 10_000L,
+        1_000L, 100L, 10L, 1L};
+    private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile("(\\d{1,12})(?:\\.(\\d{1,9}))?");
+
+    /** Seconds and 1..9 fraction digits as nanoseconds; ArithmeticException when that overflows 64 bits. */
+    public static long nanos(String sec, String frac) {
+        return Math.addExact(Math.multiplyExact(Long.parseLong(sec), 1_000_000_000L),
+                frac.isEmpty() ? 0 : Long.parseLong(frac) * FRACTION_SCALE[frac.length()]);
+    }
+
+    /** {@code <sec>[.<frac>]} as nanoseconds, or null when {@code s} is not of that form. */
+    public static Long parse(String s) {
+        java.util.regex.Matcher m = FORM.matcher(s.trim());
+        return m.matches() ? nanos(m.group(1), m.group(2) == null ? "" : m.group(2)) : null;
+    }
 }

@@ -9,9 +9,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.engine.store.CloseableIterator;
-import org.mtrrledger.engine.store.Entry;
-import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.projections.ledger.PoliciesState;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
@@ -22,6 +19,7 @@ import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.MemtypeDiff;
 import org.mtrrledger.projections.query.MemtypeQuery;
 import org.mtrrledger.projections.query.MemtypeSnapshot;
+import org.mtrrledger.projections.query.Position;
 import org.mtrrledger.projections.query.SnapshotTarget;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
@@ -142,25 +140,31 @@ final class ApiRoutes {
         return m;
     }
 
-    /**
-     * An {@code at} past the VM's last folded event is a 404 naming the VM's range: the store cannot vouch for
-     * offsets it has not reached, so answering with the latest state labelled {@code at} would mislead.
-     */
-    static Long within(LedgerQueries q, String vm, Long at) {
-        VmLedger l = q.latest(vm);
-        if (at != null && at > l.lastOffset()) {
-            long first;
-            try (CloseableIterator<Entry> it = q.timeTravel().events(vm, 0, Long.MAX_VALUE)) {
-                first = it.hasNext() ? Keys.decodeVmOffsetKey(it.next().key()).offset() : l.lastOffset();
-            }
-            throw new ApiException(404, "at " + at + " is beyond the end of VM " + vm + "'s log: its events are at "
-                    + "offsets " + first + ".." + l.lastOffset() + " of partition " + l.partition(), "at");
+    /** A parameter's {@link Position} checked for form alone: a 400 naming it when it has none. */
+    static Position.Spec position(Params p, String name) {
+        try {
+            return Position.parse(name, p.string(name));
+        } catch (Position.Invalid e) {
+            throw ApiException.badParameter(name, e.getMessage());
         }
-        return at;
+    }
+
+    /**
+     * The offset a position names in the VM's log (null when absent). One outside the log is a 404 naming the VM's
+     * range: the store cannot vouch for offsets it has not reached, so answering with the latest state labelled
+     * {@code at} would mislead.
+     */
+    static Long resolve(LedgerQueries q, String vm, Position.Spec spec) {
+        q.latest(vm);
+        try {
+            return spec == null ? null : spec.resolve(q, vm);
+        } catch (Position.Invalid e) {
+            throw new ApiException(404, e.getMessage(), e.parameter());
+        }
     }
 
     private static Object memtype(LedgerQueries q, String vm, Params p) {
-        Long at = p.offset("at");
+        Position.Spec atSpec = position(p, "at");
         GuestMtrrResolver r = p.resolver();
         KernelEra era = p.kernel();
         Long gpa = p.hex("gpa");
@@ -171,7 +175,7 @@ final class ApiRoutes {
         } else if (v != null) {
             target = new SnapshotTarget.Vcpu(p.index("vcpu"));
         }
-        within(q, vm, at);
+        Long at = resolve(q, vm, atSpec);
         List<MemtypeSnapshot> snaps;
         try {
             snaps = MemtypeQuery.snapshots(q, vm, at, target, r, era);
@@ -187,9 +191,11 @@ final class ApiRoutes {
         return target == null ? out : out.get(0);
     }
 
-    private static long[] range(Params p) {
-        Long from = p.offset("from");
-        Long to = p.offset("to");
+    private static long[] range(LedgerQueries q, String vm, Params p) {
+        Position.Spec fromSpec = position(p, "from");
+        Position.Spec toSpec = position(p, "to");
+        Long from = resolve(q, vm, fromSpec);
+        Long to = resolve(q, vm, toSpec);
         long f = from == null ? 0 : from;
         long t = to == null ? Long.MAX_VALUE : to;
         if (t < f) {
@@ -208,7 +214,7 @@ final class ApiRoutes {
     private static Object zaps(LedgerQueries q, String vm, Params p) {
         List<PolicyId> ps = p.policies();
         Long gfn = p.hex("gfn");
-        long[] range = range(p);
+        long[] range = range(q, vm, p);
         int limit = p.limit();
         Cursor c = Cursor.decode(p.string("cursor"), Cursor.ZAPS);
         q.latest(vm);
@@ -250,7 +256,7 @@ final class ApiRoutes {
     }
 
     private static Object events(LedgerQueries q, String vm, Params p) {
-        long[] range = range(p);
+        long[] range = range(q, vm, p);
         int limit = p.limit();
         Cursor c = Cursor.decode(p.string("cursor"), Cursor.EVENTS);
         q.latest(vm);
@@ -265,8 +271,11 @@ final class ApiRoutes {
     }
 
     private static Object diff(LedgerQueries q, String vm, Params p) {
-        long from = p.requiredOffset("from");
-        long to = p.requiredOffset("to");
+        p.required("from");
+        p.required("to");
+        long[] range = range(q, vm, p);
+        long from = range[0];
+        long to = range[1];
         if (to < from) {
             throw ApiException.badParameter("to", "to " + to + " is before from " + from);
         }
@@ -283,7 +292,7 @@ final class ApiRoutes {
     }
 
     private static Object policies(LedgerQueries q, String vm, Params p) {
-        Long at = within(q, vm, p.offset("at"));
+        Long at = resolve(q, vm, position(p, "at"));
         PoliciesState s = (PoliciesState) q.at(vm, at).projection();
         List<Map<String, Object>> out = new ArrayList<>();
         for (PolicyId id : PolicyId.values()) {
@@ -316,17 +325,11 @@ final class ApiRoutes {
 
     private static Object divergence(LedgerQueries q, Params p) {
         String vm = p.string("vm");
-        Long at = p.offset("at");
-        List<String> vms;
-        if (vm == null) {
-            vms = q.vms();
-        } else {
-            within(q, vm, at);
-            vms = List.of(vm);
-        }
+        Position.Spec at = position(p, "at");
+        List<String> vms = vm == null ? q.vms() : List.of(vm);
         List<Map<String, Object>> out = new ArrayList<>();
         for (String v : vms) {
-            for (Divergence.Row d : Divergence.of(q, v, at)) {
+            for (Divergence.Row d : Divergence.of(q, v, resolve(q, v, at))) {
                 out.add(d.json());
             }
         }

@@ -72,11 +72,6 @@ final class Params {
     }
 
     /** A Kafka offset: a non-negative decimal integer. */
-    Long offset(String name) {
-        String v = string(name);
-        return v == null ? null : offsetValue(name, v);
-    }
-
     static long offsetValue(String name, String v) {
         try {
             long o = Long.parseLong(v);
@@ -87,10 +82,6 @@ final class Params {
         } catch (NumberFormatException e) {
             throw ApiException.badParameter(name, "not an offset (a decimal integer >= 0): '" + abbreviate(v) + "'");
         }
-    }
-
-    long requiredOffset(String name) {
-        return offsetValue(name, required(name));
     }
 
     /** A non-negative int (vCPU index). */
@@ -175,7 +166,7 @@ final class Params {
         List<PolicyId> out = new ArrayList<>();
         for (String s : v.split(",", -1)) {
             try {
-                PolicyId p = PolicyId.named(s.trim());
+                PolicyId p = org.mtrrledger.projections.query.Names.policy(s.trim());
                 if (!out.contains(p)) {
                     out.add(p);
                 }

@@ -28,9 +28,21 @@ final class Args {
 
     static PolicyId policy(String s) {
         try {
-            return PolicyId.named(s);
+            return org.mtrrledger.projections.query.Names.policy(s);
         } catch (IllegalArgumentException e) {
             throw new UsageError("--policy: " + e.getMessage());
+        }
+    }
+
+    /** A GPA or GFN in hex ({@code 0x...}) or decimal; a bad one is a usage error naming {@code option}. */
+    static Long number(String option, String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return org.mtrrledger.projections.query.Hex.parse(s.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageError(option + " " + s + ": not a number (0x... hex or decimal, no unit)");
         }
     }
 

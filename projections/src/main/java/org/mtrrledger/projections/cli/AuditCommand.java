@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.mtrrledger.projections.query.Audit;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.query.Position;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,14 +13,21 @@ import picocli.CommandLine.Option;
         description = "Everything one event did: its outcome, the state delta, and per policy the zaps it caused and "
                 + "the hazards it revealed.")
 final class AuditCommand extends QueryCommand {
-    @Option(names = "--vm", required = true, paramLabel = "ID")
+    @Option(names = "--vm", required = true, paramLabel = "ID", description = "VM id (mtrr vms lists them).")
     String vm;
 
-    @Option(names = "--offset", required = true, paramLabel = "O")
-    long offset;
+    @Option(names = "--offset", required = true, paramLabel = "POS", description = "The event: "
+            + Position.FORMS + ".")
+    String position;
+
+    @Override
+    void validate() {
+        Positions.parse("--offset", position);
+    }
 
     @Override
     void query(LedgerQueries q, PrintStream out) {
+        long offset = Positions.resolve(q, vm, "--offset", position, output.json);
         String topic = q.topic();
         Audit.Result a = Audit.of(q, vm, offset);
         LedgerQueries.StoredEvent e = a.event();

@@ -8,6 +8,7 @@ import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.query.Position;
 import org.mtrrledger.projections.query.MemtypeDiff;
 import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.SnapshotDiff;
@@ -19,33 +20,40 @@ import picocli.CommandLine.Option;
         description = "The ranges whose memtype changed between two offsets, with the events in between that changed "
                 + "them.")
 final class DiffCommand extends QueryCommand {
-    @Option(names = "--vm", required = true, paramLabel = "ID")
+    @Option(names = "--vm", required = true, paramLabel = "ID", description = "VM id (mtrr vms lists them).")
     String vm;
 
-    @Option(names = "--from", required = true, paramLabel = "O1")
-    long from;
+    @Option(names = "--from", required = true, paramLabel = "POS", description = "The earlier point: "
+            + Position.FORMS + ".")
+    String from;
 
-    @Option(names = "--to", required = true, paramLabel = "O2")
-    long to;
+    @Option(names = "--to", required = true, paramLabel = "POS", description = "The later point (same forms).")
+    String to;
 
     @Option(names = "--vcpu", paramLabel = "N", description = "One vCPU (default: every vCPU, then the per-VM copy).")
     Integer vcpu;
 
-    @Option(names = "--resolver", defaultValue = "kvm")
+    @Option(names = "--resolver", defaultValue = "kvm", description = "kvm (KVM's code, default) or sdm (the SDM).")
     String resolver;
 
-    @Option(names = "--kernel", defaultValue = "v6.4")
+    @Option(names = "--kernel", defaultValue = "v6.4", description = "EPT memtype rules of v6.4 (default), v6.7 or "
+            + "v6.11.")
     String kernel;
 
     @Override
+    void validate() {
+        Positions.checkRange("--from", from, "--to", to);
+        Args.resolver(resolver);
+        Args.kernel(kernel);
+    }
+
+    @Override
     void query(LedgerQueries q, PrintStream out) {
-        if (to < from) {
-            throw new Args.UsageError("--to " + to + " is before --from " + from);
-        }
+        long[] range = Positions.range(q, vm, "--from", from, "--to", to, output.json);
         GuestMtrrResolver r = Args.resolver(resolver);
         KernelEra era = Args.kernel(kernel);
         String topic = q.topic();
-        List<MemtypeDiff.Row> rows = MemtypeDiff.between(q, vm, from, to, vcpu, r, era);
+        List<MemtypeDiff.Row> rows = MemtypeDiff.between(q, vm, range[0], range[1], vcpu, r, era);
         TextTable t = new TextTable("target", "GPA start", "GPA end", "size", "before", "after", "changed by");
         for (MemtypeDiff.Row row : rows) {
             SnapshotDiff.Changed c = row.changed();

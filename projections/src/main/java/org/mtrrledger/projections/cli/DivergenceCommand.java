@@ -6,7 +6,6 @@ import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.SnapshotDiff;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "divergence", mixinStandardHelpOptions = true,
         description = "Every range where KVM's resolution of the guest MTRRs (kvm) disagrees with the SDM's (sdm).")
@@ -14,14 +13,19 @@ final class DivergenceCommand extends QueryCommand {
     @Mixin
     VmSelection vms;
 
-    @Option(names = "--at", paramLabel = "OFFSET", description = "Kafka offset of the VM's partition (default: latest).")
-    Long at;
+    @Mixin
+    AtPosition at;
+
+    @Override
+    void validate() {
+        at.validate();
+    }
 
     @Override
     void query(LedgerQueries q, PrintStream out) {
         TextTable t = new TextTable("vm", "vcpu", "GPA start", "GPA end", "size", "kvm", "sdm").right(4);
         for (String vm : vms.resolve(q, true)) {
-            for (Divergence.Row d : Divergence.of(q, vm, at)) {
+            for (Divergence.Row d : Divergence.of(q, vm, at.resolve(q, vm, output.json))) {
                 SnapshotDiff.Changed c = d.changed();
                 if (output.json) {
                     JsonLinesOut.print(out, d.json());

@@ -1,11 +1,13 @@
 package org.mtrrledger.projections.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "events", mixinStandardHelpOptions = true,
         description = "The folded events with their outcomes (accepted, rejected and why, what changed).")
@@ -16,12 +18,47 @@ final class EventsCommand extends QueryCommand {
     @Mixin
     OffsetRange range;
 
+    /** The values of {@code --type}: {@link JsonViews#type}'s names. */
+    static final List<String> TYPES = List.of("msr_write", "cr0_write", "dma", "vcpu", "vm_config");
+
+    @Option(names = "--vcpu", paramLabel = "N", split = ",",
+            description = "Only events of these vCPUs (repeatable, or comma-separated; VM-scoped events have none).")
+    List<Integer> vcpus;
+
+    @Option(names = "--type", paramLabel = "TYPE", split = ",",
+            description = "Only events of these types: msr_write, cr0_write, dma, vcpu (online/offline), vm_config "
+                    + "(repeatable, or comma-separated).")
+    List<String> types;
+
+    @Override
+    void validate() {
+        vms.check(false);
+        range.validate();
+        if (types != null) {
+            for (String t : types) {
+                if (!TYPES.contains(t)) {
+                    throw new Args.UsageError("--type " + t + ": not an event type (one of " + String.join(", ", TYPES)
+                            + ")");
+                }
+            }
+        }
+        if (vcpus != null && vcpus.stream().anyMatch(v -> v < 0)) {
+            throw new Args.UsageError("--vcpu " + vcpus + ": a vCPU index is >= 0");
+        }
+    }
+
     @Override
     void query(LedgerQueries q, PrintStream out) {
         String topic = q.topic();
         TextTable t = new TextTable("vm", "vcpu", "offset", "ts", "type", "detail", "status", "source", "changes");
         for (String vm : vms.resolve(q, false)) {
-            for (LedgerQueries.StoredEvent e : q.events(vm, range.from, range.to())) {
+            long[] r = range.resolve(q, vm, output.json);
+            for (LedgerQueries.StoredEvent e : q.events(vm, r[0], r[1])) {
+                Integer vcpu = e.event().getVcpu();
+                if (vcpus != null && (vcpu == null || !vcpus.contains(vcpu))
+                        || types != null && !types.contains(JsonViews.type(e.event()))) {
+                    continue;
+                }
                 Map<String, Object> j = JsonViews.event(topic, e);
                 if (output.json) {
                     JsonLinesOut.print(out, j);

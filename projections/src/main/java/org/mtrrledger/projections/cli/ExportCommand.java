@@ -54,9 +54,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (range.to != null && range.to < range.from) {
-            throw new Args.UsageError("--to " + range.to + " is before --from " + range.from);
-        }
+        range.validate();
         try (LedgerStore store = StoreAccess.openForQuery(data.storeDir())) {
             LedgerQueries q = new LedgerQueries(store);
             List<String> chosen = vms.resolve(q, true);
@@ -81,12 +79,15 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     private void vm(LedgerQueries q, String vm, int pid, JsonGenerator g, int[] counts) throws IOException {
+        long[] bounds = range.resolve(q, vm, false);
+        long from = bounds[0];
+        long to = bounds[1];
         String topic = q.topic();
         meta(g, "process_name", pid, 0, "VM " + vm);
         Map<Long, Double> tsOf = new HashMap<>();
         TreeSet<Integer> vcpus = new TreeSet<>();
         Double last = null;
-        for (LedgerQueries.StoredEvent e : q.events(vm, range.from, range.to())) {
+        for (LedgerQueries.StoredEvent e : q.events(vm, from, to)) {
             Long ns = e.event().getTimestampNs();
             if (ns != null) {
                 last = ns / 1000.0;
@@ -117,12 +118,12 @@ final class ExportCommand implements Callable<Integer> {
         for (PolicyId p : PolicyId.values()) {
             int tid = POLICY_TID + p.code;
             meta(g, "thread_name", pid, tid, "policy " + p.label);
-            for (ZapRecord z : q.zaps(vm, p, range.from, range.to())) {
+            for (ZapRecord z : q.zaps(vm, p, from, to)) {
                 instant(g, z.degenerate() ? "zap (degenerate)" : "zap", "zap", pid, tid, tsOf.get(z.offset()),
                         JsonViews.zap(vm, topic, z, q.event(vm, z.offset())));
                 counts[0]++;
             }
-            for (Hazard h : q.hazards(vm, p, range.from, range.to())) {
+            for (Hazard h : q.hazards(vm, p, from, to)) {
                 instant(g, "hazard " + h.kind().label(), "hazard", pid, tid, tsOf.get(h.offset()),
                         JsonViews.hazard(vm, topic, h, q.event(vm, h.offset())));
                 counts[1]++;

@@ -28,7 +28,8 @@ final class GenCommand implements Callable<Integer> {
             + "or anything else = ftrace).")
     String format;
 
-    @Option(names = "--seed", defaultValue = "1")
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed: the same seed and options give the "
+            + "same file (default 1).")
     long seed;
 
     @Option(names = "--vms", defaultValue = "1", description = "Number of VMs (default 1).")
@@ -59,7 +60,7 @@ final class GenCommand implements Callable<Integer> {
     @Option(names = "--quirk", defaultValue = "on", description = "KVM_X86_QUIRK_CD_NW_CLEARED on|off.")
     String quirk;
 
-    @Option(names = "--maxphyaddr", defaultValue = "46")
+    @Option(names = "--maxphyaddr", defaultValue = "46", description = "Guest MAXPHYADDR in bits (default 46).")
     int maxPhysAddr;
 
     @Option(names = "--ram", defaultValue = "4G", description = "Guest RAM, e.g. 2G, 3072M (default 4G).")

@@ -3,7 +3,6 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
-import org.mtrrledger.projections.query.Hex;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.MemtypeQuery;
@@ -31,8 +30,8 @@ final class MemtypeCommand extends QueryCommand {
         boolean perVm;
     }
 
-    @Option(names = "--at", paramLabel = "OFFSET", description = "Kafka offset of the VM's partition (default: latest).")
-    Long at;
+    @Mixin
+    AtPosition at;
 
     @Option(names = "--resolver", defaultValue = "kvm", description = "kvm (KVM's code, default) or sdm (the SDM).")
     String resolver;
@@ -44,15 +43,25 @@ final class MemtypeCommand extends QueryCommand {
     String gpa;
 
     @Override
+    void validate() {
+        vms.check(false);
+        at.validate();
+        Args.resolver(resolver);
+        Args.kernel(kernel);
+        Args.number("--gpa", gpa);
+    }
+
+    @Override
     void query(LedgerQueries q, PrintStream out) {
         GuestMtrrResolver r = Args.resolver(resolver);
         KernelEra era = Args.kernel(kernel);
         for (String vm : vms.resolve(q, false)) {
             SnapshotTarget t = target != null && target.perVm ? SnapshotTarget.PER_VM
                     : target != null && target.vcpu != null ? new SnapshotTarget.Vcpu(target.vcpu) : null;
-            for (MemtypeSnapshot s : MemtypeQuery.snapshots(q, vm, at, t, r, era)) {
+            Long off = at.resolve(q, vm, output.json);
+            for (MemtypeSnapshot s : MemtypeQuery.snapshots(q, vm, off, t, r, era)) {
                 if (gpa != null) {
-                    s = s.at(Hex.parse(gpa) >>> 12);
+                    s = s.at(Args.number("--gpa", gpa) >>> 12);
                 }
                 if (output.json) {
                     JsonLinesOut.print(out, JsonViews.snapshot(s));

@@ -12,9 +12,9 @@ import picocli.CommandLine.Command;
         description = "KVM guest MTRR / CR0.CD / non-coherent DMA events as an audit log on Kafka, folded into "
                 + "RocksDB; memtype maps, zaps and hazards of eight zap policies at any offset.",
         subcommands = {BrokerCommand.class, GenCommand.class, CaptureCommand.class, IngestCommand.class, ReplayCommand.class, RunCommand.class, ServeCommand.class, RebuildCommand.class, StateCommand.class,
-            EventsCommand.class, MemtypeCommand.class, DiffCommand.class, ZapsCommand.class, AuditCommand.class,
-            PoliciesCommand.class, DivergenceCommand.class, SkippedCommand.class, ExportCommand.class,
-            CommandLine.HelpCommand.class})
+            VmsCommand.class, EventsCommand.class, MemtypeCommand.class, DiffCommand.class, ZapsCommand.class,
+            AuditCommand.class, PoliciesCommand.class, DivergenceCommand.class, SkippedCommand.class,
+            ExportCommand.class, CommandLine.HelpCommand.class})
 public final class MtrrCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -37,14 +37,22 @@ public final class MtrrCli implements Runnable {
         CommandLine cmd = new CommandLine(new MtrrCli());
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setDefaultValueProvider(new MtrrConfig(env));
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            String msg = ex.getMessage() == null ? "bad arguments" : ex.getMessage().lines().findFirst().orElse("");
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                msg += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+            }
+            c.getErr().println(prefix(c) + msg + " (see --help)");
+            return 2;
+        });
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
             PrintWriter err = c.getErr();
             if (ex instanceof Args.UsageError) {
-                err.println("mtrr " + c.getCommandName() + ": " + ex.getMessage());
-                err.println("Try 'mtrr " + c.getCommandName() + " --help'.");
+                err.println(prefix(c) + ex.getMessage());
                 return 2;
             }
-            err.println("mtrr " + c.getCommandName() + ": " + message(ex));
+            err.println(prefix(c) + message(ex));
             if (System.getenv("MTRR_DEBUG") != null) {
                 ex.printStackTrace(err);
             }
@@ -53,12 +61,22 @@ public final class MtrrCli implements Runnable {
         return cmd;
     }
 
+    private static String prefix(CommandLine c) {
+        return c.getParent() == null ? "mtrr: " : "mtrr " + c.getCommandName() + ": ";
+    }
+
+    /** The failure in words: our own exceptions carry them; anything else is named as unexpected, never by class. */
     private static String message(Throwable ex) {
         if (ex instanceof CliFailure || ex instanceof IllegalArgumentException || ex instanceof StoreException
                 || ex instanceof IllegalStateException || ex instanceof PoisonRecordException) {
             return ex.getMessage();
         }
-        return ex.getClass().getSimpleName() + ": " + ex.getMessage();
+        if (ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
+            return "I/O failed: " + (ex.getCause() != null && ex instanceof java.io.UncheckedIOException
+                    ? ex.getCause().getMessage() : ex.getMessage());
+        }
+        return "unexpected failure" + (ex.getMessage() == null ? "" : ": " + ex.getMessage())
+                + " (set MTRR_DEBUG=1 for the stack trace)";
     }
 
     public static void main(String[] args) {

@@ -1,16 +1,25 @@
 package org.mtrrledger.projections.cli;
 
+import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.query.Position;
 import picocli.CommandLine.Option;
 
-/** {@code --from O --to O}: an inclusive offset range of the VM's partition. */
+/** {@code --from P --to P}: an inclusive range of the VM's log, each end a {@link Position}. */
 final class OffsetRange {
-    @Option(names = "--from", paramLabel = "OFFSET", description = "First offset (inclusive, default 0).")
-    long from = 0;
+    @Option(names = "--from", paramLabel = "POS", description = "First event (inclusive; default: the VM's first): "
+            + Position.FORMS + ".")
+    String from;
 
-    @Option(names = "--to", paramLabel = "OFFSET", description = "Last offset (inclusive, default: latest).")
-    Long to;
+    @Option(names = "--to", paramLabel = "POS", description = "Last event (inclusive; default: the VM's last): "
+            + Position.FORMS + ".")
+    String to;
 
-    long to() {
-        return to == null ? Long.MAX_VALUE : to;
+    void validate() {
+        Positions.checkRange("--from", from, "--to", to);
+    }
+
+    /** [from, to] as offsets of {@code vm}'s partition. */
+    long[] resolve(LedgerQueries q, String vm, boolean json) {
+        return Positions.range(q, vm, "--from", from, "--to", to, json);
     }
 }

@@ -14,16 +14,36 @@ import picocli.CommandLine.Option;
 
 @Command(name = "policies", mixinStandardHelpOptions = true,
         description = "Per zap policy: zap calls, degenerate calls, full-range zaps, GFNs zapped and hazards, summed "
-                + "over the chosen VMs (default: all). The seed thread's question answered with data.")
+                + "over the chosen VMs (default: all). The seed thread's question answered with data.",
+        footerHeading = "%nColumns:%n",
+        footer = {
+            "  zap calls        kvm_zap_gfn_range() calls the policy issues.",
+            "  degenerate       calls with end <= start: KVM WARNs and zaps nothing.",
+            "  full-range       calls covering GFN 0 up to the guest's MAXPHYADDR limit (all of guest memory).",
+            "  GFNs zapped      GFNs the calls cover, clipped to the MAXPHYADDR limit.",
+            "  memtype hazards  at a check point (a vCPU's CR0.CD 1->0, or a non-coherent DMA transfer), GFN ranges",
+            "                   where an EPT entry built earlier with another memtype than the guest MTRRs now demand",
+            "                   may survive, because no zap of this policy cleared it since.",
+            "  IPAT hazards     the same for the EPT ignore-PAT bit.",
+            "  disagreements    at a DMA transfer, GFN ranges of the transfer where another online vCPU's guest",
+            "                   MTRRs give another type than the lowest online vCPU's (the type the hazard check",
+            "                   takes as demanded): the guest's own MTRRs disagree there, which no zap can repair,",
+            "                   so the count is the same for every policy.",
+            "  what it is       the policy (kernel release or patch series) in one line."})
 final class PoliciesCommand extends QueryCommand {
     @Mixin
     VmSelection vms;
 
-    @Option(names = "--at", paramLabel = "OFFSET", description = "Counters as of this offset (default: latest).")
-    Long at;
+    @Mixin
+    AtPosition at;
 
-    @Option(names = "--per-vm", description = "One row per VM and policy instead of totals.")
+    @Option(names = "--per-vm", description = "One row per VM and policy instead of totals (same columns).")
     boolean perVm;
+
+    @Override
+    void validate() {
+        at.validate();
+    }
 
     @Override
     void query(LedgerQueries q, PrintStream out) {
@@ -35,7 +55,7 @@ final class PoliciesCommand extends QueryCommand {
         TextTable perVmTable = new TextTable("vm", "policy", "zap calls", "degenerate", "full-range", "GFNs zapped",
                 "memtype hazards", "IPAT hazards", "disagreements").right(2, 3, 4, 5, 6, 7, 8);
         for (String vm : chosen) {
-            VmLedger l = q.at(vm, at);
+            VmLedger l = q.at(vm, at.resolve(q, vm, output.json));
             PoliciesState s = (PoliciesState) l.projection();
             for (PolicyId p : PolicyId.values()) {
                 PolicyCounters c = s.counters(p);

@@ -16,6 +16,7 @@ abstract class QueryCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        validate();
         boolean structured = output.structured();
         PrintStream out = output.begin(System.out);
         try (LedgerStore store = StoreAccess.openForQuery(data.storeDir())) {
@@ -33,4 +34,8 @@ abstract class QueryCommand implements Callable<Integer> {
     }
 
     abstract void query(LedgerQueries q, PrintStream out);
+
+    /** Checks the options' forms before the store is opened. */
+    void validate() {
+    }
 }

@@ -11,26 +11,33 @@ import org.mtrrledger.projections.query.Hex;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "state", mixinStandardHelpOptions = true,
         description = "MTRR MSRs (as RDMSR returns them), KVM list order, CR0 and PAT of each vCPU, and the per-VM "
                 + "copy with its dirty ranges, at any offset.")
 final class StateCommand extends QueryCommand {
-    @Option(names = "--vm", required = true, paramLabel = "ID")
+    @Option(names = "--vm", required = true, paramLabel = "ID", description = "VM id (mtrr vms lists them).")
     String vm;
 
     @Option(names = "--vcpu", paramLabel = "N", description = "Only this vCPU (and no per-VM record).")
     Integer vcpu;
 
-    @Option(names = "--at", paramLabel = "OFFSET", description = "Kafka offset of the VM's partition (default: latest).")
-    Long at;
+    @Mixin
+    AtPosition at;
+
+    @Override
+    void validate() {
+        at.validate();
+    }
 
     @Override
     void query(LedgerQueries q, PrintStream out) {
-        VmLedger l = q.foldAt(vm, at);
+        Long off = at.resolve(q, vm, output.json);
+        VmLedger l = q.foldAt(vm, off);
         VmState s = l.vm();
-        long offset = at == null ? l.lastOffset() : at;
+        long offset = off == null ? l.lastOffset() : off;
         if (vcpu != null && s.vcpu(vcpu) == null) {
             throw new CliFailure("VM '" + vm + "' has no vCPU " + vcpu + " at offset " + offset);
         }

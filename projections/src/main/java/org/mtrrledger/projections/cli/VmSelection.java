@@ -12,13 +12,17 @@ public final class VmSelection {
     @Option(names = "--all-vms", description = "Every VM in the store.")
     boolean all;
 
+    /** A command that needs a VM fails before it opens the store when none is named. */
+    void check(boolean defaultAll) {
+        if (!all && (vms == null || vms.isEmpty()) && !defaultAll) {
+            throw new Args.UsageError("name a VM with --vm ID, or use --all-vms (mtrr vms lists them)");
+        }
+    }
+
     List<String> resolve(LedgerQueries q, boolean defaultAll) {
+        check(defaultAll);
         if (all || ((vms == null || vms.isEmpty()) && defaultAll)) {
             return q.vms();
-        }
-        if (vms == null || vms.isEmpty()) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "name a VM with --vm ID, or use --all-vms");
         }
         for (String v : vms) {
             q.latest(v);

@@ -30,6 +30,16 @@ final class ZapsCommand extends QueryCommand {
     String gfn;
 
     @Override
+    void validate() {
+        vms.check(false);
+        range.validate();
+        if (policies != null) {
+            policies.forEach(Args::policy);
+        }
+        Args.number("--gfn", gfn);
+    }
+
+    @Override
     void query(LedgerQueries q, PrintStream out) {
         List<PolicyId> ps = new ArrayList<>();
         if (policies == null || policies.isEmpty()) {
@@ -37,13 +47,14 @@ final class ZapsCommand extends QueryCommand {
         } else {
             policies.forEach(p -> ps.add(Args.policy(p)));
         }
-        Long g = gfn == null ? null : Hex.parse(gfn);
+        Long g = Args.number("--gfn", gfn);
         String topic = q.topic();
         TextTable t = new TextTable("vm", "policy", "start GFN", "end GFN", "size", "trigger", "ts", "vcpu",
                 "event", "source", "rule");
         for (String vm : vms.resolve(q, false)) {
+            long[] r = range.resolve(q, vm, output.json);
             for (PolicyId p : ps) {
-                for (ZapRecord z : q.zaps(vm, p, range.from, range.to())) {
+                for (ZapRecord z : q.zaps(vm, p, r[0], r[1])) {
                     if (g != null && !z.range().contains(g)) {
                         continue;
                     }

@@ -129,20 +129,35 @@ public final class LedgerQueries {
 
     /** The VM's events with offsets in [from, to]. */
     public List<StoredEvent> events(String vm, long from, long to) {
-        latest(vm);
         List<StoredEvent> out = new ArrayList<>();
+        events(vm, from, to, out::add);
+        return out;
+    }
+
+    /** Visits the VM's events with offsets in [from, to] in log order while {@code visitor} returns true. */
+    public void events(String vm, long from, long to, java.util.function.Predicate<StoredEvent> visitor) {
+        latest(vm);
         if (to < from) {
-            return out;
+            return;
         }
         try (CloseableIterator<Entry> it = timeTravel.events(vm, from, to)) {
             while (it.hasNext()) {
                 Entry e = it.next();
                 FoldedEvent fe = FoldedEvent.decode(e.value());
-                out.add(new StoredEvent(vm, fe.partition(), Keys.decodeVmOffsetKey(e.key()).offset(),
-                        codec.decode(fe.payload()), fe));
+                if (!visitor.test(new StoredEvent(vm, fe.partition(), Keys.decodeVmOffsetKey(e.key()).offset(),
+                        codec.decode(fe.payload()), fe))) {
+                    return;
+                }
             }
         }
-        return out;
+    }
+
+    /** Offset of the VM's first stored event (its last one is {@link #latest}'s). */
+    public long firstOffset(String vm) {
+        VmLedger l = latest(vm);
+        try (CloseableIterator<Entry> it = timeTravel.events(vm, 0, Long.MAX_VALUE)) {
+            return it.hasNext() ? Keys.decodeVmOffsetKey(it.next().key()).offset() : l.lastOffset();
+        }
     }
 
     /** Zaps of a policy for a VM whose trigger offset is in [from, to], in log order. */
@@ -217,7 +232,7 @@ public final class LedgerQueries {
     /** No such VM in the store. */
     public static final class UnknownVmException extends IllegalArgumentException {
         public UnknownVmException(String vm, List<String> known) {
-            super("unknown VM '" + vm + "'" + (known.isEmpty() ? " (the store has no VMs yet: run `mtrr run` or "
+            super("unknown VM '" + vm + "'" + Names.didYouMean(vm, known) + (known.isEmpty() ? " (the store has no VMs yet: run `mtrr run` or "
                     + "`mtrr replay`)" : " (known: " + String.join(", ", known.subList(0, Math.min(10, known.size())))
                     + (known.size() > 10 ? ", ... " + known.size() + " in all" : "") + ")"));
         }

@@ -23,7 +23,7 @@ public enum PolicyId {
 
     public static PolicyId named(String s) {
         for (PolicyId p : values()) {
-            if (p.label.equals(s)) {
+            if (p.label.equalsIgnoreCase(s)) {
                 return p;
             }
         }

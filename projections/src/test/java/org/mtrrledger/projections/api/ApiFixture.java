@@ -23,7 +23,7 @@ import org.mtrrledger.events.parse.ParsedLog;
 import org.mtrrledger.projections.cli.MtrrCli;
 
 /** Shared by the API tests: the sample log, an HTTP client, the CLI's --json output for comparison. */
-final class ApiFixture {
+public final class ApiFixture {
     static final String SAMPLE = "ovmf-linux-4vcpu-dma.jsonl";
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -32,7 +32,7 @@ final class ApiFixture {
     }
 
     /** The sample's events, with sources {@code ovmf-linux-4vcpu-dma.jsonl:LINE}. */
-    static List<MtrrEvent> sample() {
+    public static List<MtrrEvent> sample() {
         Path p = Path.of("..", "samples", SAMPLE);
         if (!Files.exists(p)) {
             p = Path.of("samples", SAMPLE);

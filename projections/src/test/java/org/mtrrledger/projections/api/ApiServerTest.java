@@ -201,6 +201,25 @@ class ApiServerTest {
     }
 
     @Test
+    void shouldResolveAtFromAndToGivenAsEventNumberSourceLineOrTimestamp() {
+        JsonNode e40 = ok("/api/vms/" + VM + "/events/40");
+        String m = "/api/vms/" + VM + "/memtype?vcpu=1&at=";
+        JsonNode byOffset = ok(m + "40");
+        for (String at : List.of("%2341", URLEncoder.encode(e40.get("source").asText(), StandardCharsets.UTF_8),
+                "ts:" + e40.get("ts").asText())) {
+            assertEquals(byOffset, ok(m + at), at);
+        }
+        assertEquals(ok("/api/vms/" + VM + "/events?from=10&to=40"),
+                ok("/api/vms/" + VM + "/events?from=%2311&to=ts:" + e40.get("ts").asText()));
+        assertEquals(ok("/api/vms/" + VM + "/policies?at=40"), ok("/api/vms/" + VM + "/policies?at=%2341"));
+        Reply beyond = get(m + "%23" + (events + 1));
+        assertEquals(404, beyond.status(), beyond.body());
+        assertEquals("at", beyond.json().path("parameter").asText(), beyond.body());
+        assertBadParameter(m + "%230", "at");
+        assertBadParameter("/api/vms/" + VM + "/events?from=%2331&to=%2311", "to");
+    }
+
+    @Test
     void shouldAnswer400NamingTheParameter() {
         String m = "/api/vms/" + VM + "/memtype";
         assertBadParameter(m + "?at=abc", "at");
