@@ -41,12 +41,13 @@ final class Positions {
 
     /**
      * [from, to] in {@code vm}'s log (0 and {@link Long#MAX_VALUE} when absent), reported once both are known; from
-     * after to is a usage error.
+     * after to is a usage error. A plain offset bounds the range as given: with several VMs (each in its partition's
+     * offsets) a range is a filter, so an end outside one VM's log selects less of it rather than failing.
      */
     static long[] range(LedgerQueries q, String vm, String fromOption, String from, String toOption, String to,
             boolean json) {
-        Long f = offset(q, vm, fromOption, from);
-        Long t = offset(q, vm, toOption, to);
+        Long f = bound(q, vm, fromOption, from);
+        Long t = bound(q, vm, toOption, to);
         long[] r = {f == null ? 0 : f, t == null ? Long.MAX_VALUE : t};
         if (r[1] < r[0]) {
             throw new Args.UsageError(fromOption + " " + from + " (offset " + r[0] + ") is after " + toOption + " "
@@ -55,6 +56,11 @@ final class Positions {
         report(q, vm, fromOption, from, f, json);
         report(q, vm, toOption, to, t, json);
         return r;
+    }
+
+    private static Long bound(LedgerQueries q, String vm, String option, String given) {
+        Position.Spec spec = parse(option, given);
+        return spec != null && spec.offset() != null ? spec.offset() : offset(q, vm, option, given);
     }
 
     private static Long offset(LedgerQueries q, String vm, String option, String given) {
@@ -66,8 +72,10 @@ final class Positions {
         }
     }
 
+    /** Says what a position named; a plain offset names itself, so only #N, FILE:LINE and ts: are reported. */
     private static void report(LedgerQueries q, String vm, String option, String given, Long offset, boolean json) {
-        if (offset == null) {
+        Position.Spec spec = parse(option, given);
+        if (offset == null || spec.offset() != null) {
             return;
         }
         int partition = q.latest(vm).partition();

@@ -115,7 +115,7 @@ class PerfettoExportTest {
         CliRun r = CliRun.of("export", "--data", data.toString(), "--from", "9", "--to", "3", "--perfetto",
                 file.toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("mtrr export: --to 3 is before --from 9"), r.err());
+        assertTrue(r.err().startsWith("mtrr export: --from 9 is after --to 3"), r.err());
         assertTrue(Files.notExists(file));
     }
 
