@@ -126,7 +126,7 @@ class CsvOutputTest {
         for (int i = 0; i < (ranges != null && ranges.isArray() ? ranges.size() : 1); i++) {
             Map<String, String> row = new LinkedHashMap<>();
             int element = i;
-            n.fields().forEachRemaining(f -> flatten(f.getKey(),
+            n.properties().forEach(f -> flatten(f.getKey(),
                     f.getKey().equals("ranges") && f.getValue().isArray() ? f.getValue().get(element) : f.getValue(),
                     row));
             rows.add(row);
@@ -136,7 +136,7 @@ class CsvOutputTest {
 
     private static void flatten(String name, JsonNode v, Map<String, String> row) {
         if (v.isObject()) {
-            v.fields().forEachRemaining(f -> flatten(name + "." + f.getKey(), f.getValue(), row));
+            v.properties().forEach(f -> flatten(name + "." + f.getKey(), f.getValue(), row));
         } else {
             row.put(name, v.isNull() ? "" : v.isValueNode() ? v.asText() : v.toString());
         }

@@ -154,8 +154,9 @@ final class KraftCluster implements AutoCloseable {
         return Admin.create(p);
     }
 
+    /** Kills every node and waits for each to exit; an interrupt is kept for the caller, not swallowed. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (Process p : nodes) {
             if (p != null) {
                 p.destroyForcibly();
@@ -163,7 +164,12 @@ final class KraftCluster implements AutoCloseable {
         }
         for (Process p : nodes) {
             if (p != null) {
-                p.waitFor();
+                try {
+                    p.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
