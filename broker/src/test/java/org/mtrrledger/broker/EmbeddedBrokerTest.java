@@ -60,6 +60,7 @@ class EmbeddedBrokerTest {
         }
         int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
         try (ServerSocket squatter = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertTrue(squatter.isBound(), "another process holds the broker's port");
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> EmbeddedBroker.start(dataDir));
             assertTrue(e.getMessage().contains("port " + port) && e.getMessage().contains("taken by another process")
                     && e.getMessage().contains(EmbeddedBroker.PORTS_FILE_NAME), e.getMessage());

@@ -21,6 +21,7 @@ final class EngineRunner {
     }
 
     /** Runs the engine until {@code until} says so or a signal stops it, and prints its summary to {@code out}. */
+    @SuppressWarnings("try") // the Termination resource only has to be open while the engine runs
     static LedgerEngine.RunSummary run(KafkaEndpoint endpoint, String topic, int partitions, Path storeDir,
             Durability durability, EngineConfig config, StopCondition until, PrintStream out, PrintStream err) {
         TopicAdmin.ensureTopic(endpoint.bootstrap(), topic, partitions);

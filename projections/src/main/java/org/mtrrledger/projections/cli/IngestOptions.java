@@ -80,7 +80,9 @@ public final class IngestOptions {
      */
     static void checkFile(Path file) {
         if (Files.isRegularFile(file)) {
+            // Opening it is the check: permissions, and files that exist but cannot be opened.
             try (InputStream in = Files.newInputStream(file)) {
+                in.available();
                 return;
             } catch (IOException e) {
                 throw new CliFailure(file + ": cannot read it: " + reason(e), e);

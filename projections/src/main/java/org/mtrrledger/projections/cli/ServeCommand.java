@@ -35,6 +35,7 @@ final class ServeCommand implements Callable<Integer> {
     String host;
 
     @Override
+    @SuppressWarnings("try") // the Termination resource only has to be open while the server runs
     public Integer call() {
         if (port < 0 || port > 65535) {
             throw new Args.UsageError("--port must be 0..65535, got " + port);
