@@ -141,7 +141,7 @@ public final class MtrrCapture {
                 throw new CaptureFailure(values.unpaired().size() + " write(s) whose values could not be read, first: "
                         + values.unpaired().get(0));
             }
-            return write(spec, out, workDir, values, boots, QemuRun.since(start));
+            return write(spec, out, workDir, values, boots, false, QemuRun.since(start));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -175,13 +175,14 @@ public final class MtrrCapture {
             if (!values.incomplete().isEmpty() || !values.unpaired().isEmpty()) {
                 throw new CaptureFailure(last + " is not a complete capture pass");
             }
-            return write(spec, out, logs, values, boots, QemuRun.since(start));
+            return write(spec, out, logs, values, boots, true, QemuRun.since(start));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private static Result write(CaptureSpec spec, Path out, Path workDir, ExecLogReader values, int boots,
+            boolean fromKeptLogs,
             Duration elapsed) throws IOException {
         List<String> warnings = new ArrayList<>();
         int maxPhysAddr = spec.maxPhysAddr();
@@ -209,7 +210,7 @@ public final class MtrrCapture {
         int inits = 0;
         Path tmp = out.resolveSibling(out.getFileName() + ".partial");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            header(w, spec, boots);
+            header(w, spec, boots, fromKeptLogs ? workDir : null);
             FtraceWriter trace = new FtraceWriter(w, FtraceWriter.Shape.TRACE_CMD_REPORT);
             trace.write(event(spec.vm(), null, null, new VmConfig(maxPhysAddr, spec.guestHasMtrr(), true, true)));
             for (int v = 0; v < spec.smp(); v++) {
@@ -290,11 +291,14 @@ public final class MtrrCapture {
         return width;
     }
 
-    private static void header(Writer w, CaptureSpec spec, int boots) throws IOException {
+    /** @param keptLogs the logs the trace was written again from ({@code --from-logs}), or null right after a boot */
+    private static void header(Writer w, CaptureSpec spec, int boots, Path keptLogs) throws IOException {
         w.write("# mtrr capture: a real boot under QEMU TCG, written as trace-cmd report of kvm:kvm_msr and "
                 + "kvm:kvm_cr\n");
-        w.write("# captured " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " in " + boots
-                + " boots; timestamps are the order of execution (1 us per write), not wall time\n");
+        String when = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        w.write((keptLogs == null ? "# captured " + when + " in " + boots + " boots"
+                : "# written " + when + " from the kept logs of a capture in " + boots + " boots (--from-logs)")
+                + "; timestamps are the order of execution (1 us per write), not wall time\n");
         w.write("# qemu: " + commandOutput(List.of(spec.qemu(), "--version")).lines().findFirst().orElse("?") + "\n");
         w.write("# firmware: " + spec.firmware().image() + packageVersion(spec.firmware().debianPackage()) + "\n");
         w.write("# kernel: " + spec.kernel().getFileName() + " (" + KernelImage.version(spec.kernel()) + ")\n");
