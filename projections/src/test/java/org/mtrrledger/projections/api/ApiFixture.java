@@ -2,25 +2,22 @@ package org.mtrrledger.projections.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.mtrrledger.projections.cli.CliRun;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.parse.JsonLinesParser;
 import org.mtrrledger.events.parse.ParseOptions;
 import org.mtrrledger.events.parse.ParsedLog;
-import org.mtrrledger.projections.cli.MtrrCli;
 
 /** Shared by the API tests: the sample log, an HTTP client, the CLI's --json output for comparison. */
 public final class ApiFixture {
@@ -72,25 +69,13 @@ public final class ApiFixture {
 
     /** Runs the CLI in this JVM; its JSON Lines output as a JSON array. */
     static JsonNode cliJson(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = MtrrCli.commandLine().execute(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        if (code != 0) {
-            throw new AssertionError("mtrr " + String.join(" ", args) + " exited " + code + ": " + e);
+        CliRun r = CliRun.of(args);
+        if (r.code() != 0) {
+            throw new AssertionError("mtrr " + String.join(" ", args) + " exited " + r.code() + ": " + r.err());
         }
         try {
             var arr = JSON.createArrayNode();
-            for (String line : o.toString(StandardCharsets.UTF_8).split("\n")) {
+            for (String line : r.out().split("\n")) {
                 if (!line.isBlank()) {
                     arr.add(JSON.readTree(line));
                 }

@@ -19,12 +19,16 @@ import org.mtrrledger.events.gen.VcpuRange;
 import org.mtrrledger.events.testing.Ev;
 import org.mtrrledger.projections.StoreFixture;
 
-/** Runs the CLI in-process on a store folded from a generated boot. */
-record CliRun(int code, String out, String err) {
+/**
+ * Runs the CLI in-process with System.out/err captured and an empty environment (no MTRR_* leaks in): the one way
+ * the tests of every package run {@code mtrr}; {@link #foldGeneratedBoots} also folds a store for the CLI tests.
+ */
+public record CliRun(int code, String out, String err) {
     /** The key of the poison record {@link #foldGeneratedBoots} appends: a comma, a quote and a line break. */
     static final String POISON_KEY = "vm,\"odd\"\nkey";
 
-    static CliRun of(String... args) {
+    /** {@code mtrr args...}; synchronized because System.out and System.err are the JVM's. */
+    public static synchronized CliRun of(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mtrrledger.projections.cli.MtrrCli;
+import org.mtrrledger.projections.cli.CliRun;
 
 /**
  * ingest → engine → projections through the CLI, the same code against each {@link BrokerFixture}: the embedded
@@ -44,20 +41,9 @@ class PipelineIntegrationTest {
     }
 
     /** `mtrr ARGS` in this JVM with System.out/err captured, and an empty environment (no MTRR_* leaks in). */
-    private static synchronized Result mtrr(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = MtrrCli.commandLine(name -> null).execute(args);
-            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static Result mtrr(String... args) {
+        CliRun r = CliRun.of(args);
+        return new Result(r.code(), r.out(), r.err());
     }
 
     @Test
