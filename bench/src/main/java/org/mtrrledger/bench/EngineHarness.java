@@ -7,7 +7,7 @@ import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.consume.LedgerEngine;
 import org.mtrrledger.engine.consume.PoisonPolicy;
 import org.mtrrledger.engine.consume.StopCondition;
-import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.ObservedProjection;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.events.avro.MtrrEvent;

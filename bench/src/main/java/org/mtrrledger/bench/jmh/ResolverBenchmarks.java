@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.gen.FirmwareChoice;
 import org.mtrrledger.events.gen.GeneratorSpec;

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.mtrrledger.engine.fold.Outcome;
-import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.pipeline.VmLedger;

@@ -2,7 +2,7 @@ package org.mtrrledger.engine.consume;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.engine.store.CloseableIterator;

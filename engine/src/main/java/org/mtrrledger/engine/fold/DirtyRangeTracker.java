@@ -5,7 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 
 /**
  * The dirty GFN ranges of the per-VM MTRR copy (domain doc 9.1, Yan Zhao's counter-proposal in the seed thread):

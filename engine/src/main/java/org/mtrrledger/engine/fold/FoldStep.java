@@ -1,8 +1,8 @@
 package org.mtrrledger.engine.fold;
 
 import java.util.List;
-import org.mtrrledger.engine.mtrr.GfnRange;
-import org.mtrrledger.engine.mtrr.MtrrMsr;
+import org.mtrrledger.events.model.GfnRange;
+import org.mtrrledger.events.model.MtrrMsr;
 
 /**
  * The result of folding one event: its {@link Outcome} plus the facts zap policies and hazard checks need, each
@@ -27,11 +27,11 @@ public record FoldStep(int vcpu, Outcome outcome, MsrWriteFact msrWrite, Cr0Fact
 
     public record Cr0Fact(long oldCr0, long newCr0) {
         public boolean cdToggled() {
-            return ((oldCr0 ^ newCr0) & org.mtrrledger.engine.mtrr.Cr0.CD) != 0;
+            return ((oldCr0 ^ newCr0) & org.mtrrledger.events.model.Cr0.CD) != 0;
         }
 
         public boolean cdCleared() {
-            return cdToggled() && (newCr0 & org.mtrrledger.engine.mtrr.Cr0.CD) == 0;
+            return cdToggled() && (newCr0 & org.mtrrledger.events.model.Cr0.CD) == 0;
         }
     }
 

@@ -3,8 +3,8 @@ package org.mtrrledger.engine.fold;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import org.mtrrledger.engine.mtrr.Cr0;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.Cr0;
+import org.mtrrledger.events.model.MtrrState;
 
 /** One vCPU as the model keeps it: its MTRRs, PAT ({@code vcpu->arch.pat}), guest-visible CR0 and online state. */
 public final class VcpuState {

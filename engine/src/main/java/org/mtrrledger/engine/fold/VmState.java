@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.MtrrState;
 
 /**
  * Everything the fold knows about one VM: its settings, its vCPUs (by index, ascending), the non-coherent DMA count

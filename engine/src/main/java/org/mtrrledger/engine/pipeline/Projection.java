@@ -1,5 +1,6 @@
 package org.mtrrledger.engine.pipeline;
 
+import org.mtrrledger.events.model.EventRef;
 import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VmState;

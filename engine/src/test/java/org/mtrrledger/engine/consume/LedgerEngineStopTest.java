@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.broker.EmbeddedBroker;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;

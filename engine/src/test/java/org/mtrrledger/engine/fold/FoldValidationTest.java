@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mtrrledger.engine.fold.Outcome.Status;
-import org.mtrrledger.engine.mtrr.MtrrMsr;
+import org.mtrrledger.events.model.MtrrMsr;
 import org.mtrrledger.events.avro.LifecycleOp;
 import org.mtrrledger.events.testing.Ev;
 

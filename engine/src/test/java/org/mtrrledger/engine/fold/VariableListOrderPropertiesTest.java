@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mtrrledger.engine.mtrr.MtrrMsr;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.MtrrMsr;
+import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.events.testing.Ev;
 import org.quicktheories.core.Gen;
 

@@ -3,7 +3,7 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import java.util.List;
 import org.mtrrledger.engine.consume.TimeTravel;
-import org.mtrrledger.engine.mtrr.MemType;
+import org.mtrrledger.events.model.MemType;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.query.JsonViews;

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.mtrrledger.engine.fold.Outcome;
-import org.mtrrledger.engine.mtrr.Cr0;
+import org.mtrrledger.events.model.Cr0;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.query.JsonViews;

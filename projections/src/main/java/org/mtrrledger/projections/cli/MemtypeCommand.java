@@ -83,7 +83,7 @@ final class MemtypeCommand extends QueryCommand {
         for (MemtypeSnapshot.Range r : s.ranges()) {
             t.row(TextTable.gpa(r.startGfn()), TextTable.gpa(r.endGfn()),
                     TextTable.pages(r.endGfn() - r.startGfn()), JsonViews.memtypeLabel(r.memtype()),
-                    org.mtrrledger.engine.mtrr.MemType.label(r.eptMemtype()), r.ipat() ? "1" : "0",
+                    org.mtrrledger.events.model.MemType.label(r.eptMemtype()), r.ipat() ? "1" : "0",
                     r.beyondMaxPhysAddr() ? BEYOND : "");
         }
         t.print(out);

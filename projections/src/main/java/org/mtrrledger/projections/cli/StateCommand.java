@@ -3,9 +3,9 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.GfnRange;
-import org.mtrrledger.engine.mtrr.MemType;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.GfnRange;
+import org.mtrrledger.events.model.MemType;
+import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.query.Hex;
 import org.mtrrledger.projections.query.JsonViews;
@@ -85,8 +85,8 @@ final class StateCommand extends QueryCommand {
         TextTable t = new TextTable("  pair", "PHYSBASE", "PHYSMASK", "valid", "type", "KVM range [start, end)");
         for (int i = 0; i < 8; i++) {
             long[] r = m.varRange(i);
-            t.row("  " + i, Hex.of(m.rdmsr(org.mtrrledger.engine.mtrr.MtrrMsr.VAR_BASE, 0x200 + 2 * i, maxPhys)),
-                    Hex.of(m.rdmsr(org.mtrrledger.engine.mtrr.MtrrMsr.VAR_MASK, 0x201 + 2 * i, maxPhys)),
+            t.row("  " + i, Hex.of(m.rdmsr(org.mtrrledger.events.model.MtrrMsr.VAR_BASE, 0x200 + 2 * i, maxPhys)),
+                    Hex.of(m.rdmsr(org.mtrrledger.events.model.MtrrMsr.VAR_MASK, 0x201 + 2 * i, maxPhys)),
                     m.isValid(i) ? "V" : "", m.isValid(i) ? MemType.label(m.varType(i)) : "",
                     m.isValid(i) ? "[" + Hex.of(r[0]) + ", " + Hex.of(r[1]) + ")" : "");
         }

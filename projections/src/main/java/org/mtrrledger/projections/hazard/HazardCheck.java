@@ -2,7 +2,7 @@ package org.mtrrledger.projections.hazard;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.projections.memtype.MemtypeMap;
 import org.mtrrledger.projections.zap.PolicyId;
 

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.projections.memtype.MemtypeMap;
 
 /**

@@ -5,7 +5,7 @@ import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.avro.DmaOpKind;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.hazard.HazardCheck;

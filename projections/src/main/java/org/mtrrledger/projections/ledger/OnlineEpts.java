@@ -5,7 +5,7 @@ import java.util.List;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.memtype.MemtypeMap;
 import org.mtrrledger.projections.zap.MtrrSource;

@@ -6,7 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.engine.pipeline.ProjectionState;
 import org.mtrrledger.projections.hazard.PossibleSets;
 import org.mtrrledger.projections.zap.PolicyId;

@@ -3,7 +3,7 @@ package org.mtrrledger.projections.ledger;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 
 /** Running totals of one policy for one VM: what {@code mtrr policies} reports. Mutable, owned by the projection. */
 public final class PolicyCounters {

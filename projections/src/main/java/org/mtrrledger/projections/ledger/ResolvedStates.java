@@ -2,9 +2,9 @@ package org.mtrrledger.projections.ledger;
 
 import java.util.Arrays;
 import org.mtrrledger.engine.fold.VmSettings;
-import org.mtrrledger.engine.mtrr.FixedMtrr;
-import org.mtrrledger.engine.mtrr.MtrrMsr;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.MtrrMsr;
+import org.mtrrledger.events.model.MtrrState;
 
 /**
  * The resolution of each MTRR state <em>content</em> seen lately in one VM. The identity cache of

@@ -1,6 +1,6 @@
 package org.mtrrledger.projections.memtype;
 
-import org.mtrrledger.engine.mtrr.MemType;
+import org.mtrrledger.events.model.MemType;
 
 /** An EPT leaf's memory type (bits 5:3) and IPAT (bit 6), packed into an int as {@code type << 1 | ipat}. */
 public final class EptEntry {

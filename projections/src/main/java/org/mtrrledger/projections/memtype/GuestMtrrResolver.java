@@ -1,7 +1,7 @@
 package org.mtrrledger.projections.memtype;
 
 import org.mtrrledger.engine.fold.VmSettings;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.MtrrState;
 
 /** Turns a vCPU's MTRRs into the memory type of every guest-physical page: the guest-MTRR view. */
 public interface GuestMtrrResolver {

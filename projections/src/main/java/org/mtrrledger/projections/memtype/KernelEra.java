@@ -1,6 +1,6 @@
 package org.mtrrledger.projections.memtype;
 
-import org.mtrrledger.engine.mtrr.MemType;
+import org.mtrrledger.events.model.MemType;
 
 /**
  * {@code vmx_get_mt_mask()} as it was in three kernel eras (host MMIO is not in the event log; all GFNs are RAM):

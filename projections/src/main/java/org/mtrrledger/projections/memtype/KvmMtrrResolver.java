@@ -1,9 +1,9 @@
 package org.mtrrledger.projections.memtype;
 
 import org.mtrrledger.engine.fold.VmSettings;
-import org.mtrrledger.engine.mtrr.FixedMtrr;
-import org.mtrrledger.engine.mtrr.MemType;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.MemType;
+import org.mtrrledger.events.model.MtrrState;
 
 /**
  * KVM's {@code kvm_mtrr_get_guest_memory_type()} (arch/x86/kvm/mtrr.c, v6.3-v6.10), page by page, including its

@@ -1,9 +1,9 @@
 package org.mtrrledger.projections.memtype;
 
 import org.mtrrledger.engine.fold.VmSettings;
-import org.mtrrledger.engine.mtrr.FixedMtrr;
-import org.mtrrledger.engine.mtrr.MemType;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.MemType;
+import org.mtrrledger.events.model.MtrrState;
 
 /**
  * The architectural answer (SDM Vol. 3A 11.11.4.1 "MTRR Precedences"): E=0 means UC everywhere; fixed ranges win

@@ -7,11 +7,11 @@ import java.util.Map;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.FixedMtrr;
-import org.mtrrledger.engine.mtrr.GfnRange;
-import org.mtrrledger.engine.mtrr.MemType;
-import org.mtrrledger.engine.mtrr.MtrrMsr;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.GfnRange;
+import org.mtrrledger.events.model.MemType;
+import org.mtrrledger.events.model.MtrrMsr;
+import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.events.avro.Cr0Write;
 import org.mtrrledger.events.avro.DmaOp;
 import org.mtrrledger.events.avro.FilePosition;
@@ -199,7 +199,7 @@ public final class JsonViews {
             }
             t.put("old", Hex.of(old));
             t.put("new", Hex.of(now));
-            t.put("cd", (now & org.mtrrledger.engine.mtrr.Cr0.CD) != 0 ? "set" : "clear");
+            t.put("cd", (now & org.mtrrledger.events.model.Cr0.CD) != 0 ? "set" : "clear");
             t.put("toggled", Hex.of(old ^ now));
         } else if (p instanceof DmaOp d) {
             t.put("op", d.getOp().name().toLowerCase(java.util.Locale.ROOT));

@@ -3,7 +3,7 @@ package org.mtrrledger.projections.zap;
 import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 
 /** What an accepted guest CR0 write zaps ({@code kvm_post_set_cr0()} and the proposals that replace it). */
 enum Cr0Rule {

@@ -3,7 +3,7 @@ package org.mtrrledger.projections.zap;
 import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 
 /** What a non-coherent DMA (un)registration zaps. */
 enum DmaRule {

@@ -3,10 +3,10 @@ package org.mtrrledger.projections.zap;
 import java.util.ArrayList;
 import java.util.List;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.FixedMtrr;
-import org.mtrrledger.engine.mtrr.GfnRange;
-import org.mtrrledger.engine.mtrr.MemType;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.GfnRange;
+import org.mtrrledger.events.model.MemType;
+import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.projections.memtype.KvmMtrrResolver;
 
 /**

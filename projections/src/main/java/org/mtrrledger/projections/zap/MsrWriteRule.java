@@ -3,7 +3,7 @@ package org.mtrrledger.projections.zap;
 import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.MtrrMsr;
+import org.mtrrledger.events.model.MtrrMsr;
 
 /** When an accepted MTRR write reaches {@link UpdateMtrrZap} (the body of {@code update_mtrr()}). */
 enum MsrWriteRule {

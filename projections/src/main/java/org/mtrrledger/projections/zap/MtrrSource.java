@@ -2,7 +2,7 @@ package org.mtrrledger.projections.zap;
 
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.MtrrState;
 
 /** Whose MTRRs decide the memtype of a fault (domain doc 9.4, "Memory type sources"). */
 public enum MtrrSource {

@@ -2,10 +2,10 @@ package org.mtrrledger.projections.zap;
 
 import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep.MsrWriteFact;
-import org.mtrrledger.engine.mtrr.FixedMtrr;
-import org.mtrrledger.engine.mtrr.GfnRange;
-import org.mtrrledger.engine.mtrr.MtrrMsr;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.GfnRange;
+import org.mtrrledger.events.model.MtrrMsr;
+import org.mtrrledger.events.model.MtrrState;
 
 /**
  * The body of {@code update_mtrr()} (arch/x86/kvm/mtrr.c, v6.4) after its gates, shared by every policy that zaps on

@@ -1,6 +1,6 @@
 package org.mtrrledger.projections.zap;
 
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 
 /**
  * One {@code kvm_zap_gfn_range()} call a policy issues for an event, with the rule that fired. A degenerate call

@@ -10,7 +10,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.testing.Gens;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.quicktheories.core.Gen;

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.Format2Outcome;
-import org.mtrrledger.engine.pipeline.EventRef;
+import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.pipeline.VmLedger;

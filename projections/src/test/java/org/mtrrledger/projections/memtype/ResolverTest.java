@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
-import org.mtrrledger.engine.mtrr.FixedMtrr;
-import org.mtrrledger.engine.mtrr.MemType;
-import org.mtrrledger.engine.mtrr.MtrrMsr;
-import org.mtrrledger.engine.mtrr.MtrrState;
+import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.MemType;
+import org.mtrrledger.events.model.MtrrMsr;
+import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.events.testing.Ev;
 
 /** The kvm resolver against {@code kvm_mtrr_get_guest_memory_type()}, the sdm resolver against the SDM. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.testing.Ev;
 import org.mtrrledger.projections.InMemoryRun;

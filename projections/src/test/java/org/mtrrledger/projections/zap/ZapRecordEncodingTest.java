@@ -8,7 +8,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
-import org.mtrrledger.engine.mtrr.GfnRange;
+import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.testing.Gens;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;

@@ -1,4 +1,4 @@
-package org.mtrrledger.engine.mtrr;
+package org.mtrrledger.events.model;
 
 /**
  * Classification of an MSR number the way KVM v6.4 routes a WRMSR.

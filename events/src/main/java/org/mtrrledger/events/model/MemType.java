@@ -1,4 +1,4 @@
-package org.mtrrledger.engine.mtrr;
+package org.mtrrledger.events.model;
 
 /**
  * x86 memory types as encoded in MTRRs, PAT entries and EPT leaf bits 5:3 (SDM Vol. 3A "Memory Types That Can

@@ -1,4 +1,4 @@
-package org.mtrrledger.engine.mtrr;
+package org.mtrrledger.events.model;
 
 /**
  * The 88 fixed-range memory types below 1 MiB (SDM "Fixed Range MTRRs"), laid out as KVM's

@@ -1,4 +1,4 @@
-package org.mtrrledger.engine.mtrr;
+package org.mtrrledger.events.model;
 
 import java.io.DataInput;
 import java.io.DataOutput;

@@ -1,4 +1,4 @@
-package org.mtrrledger.engine.pipeline;
+package org.mtrrledger.events.model;
 
 /** Where an event sits in the audit log: topic, partition and offset. */
 public record EventRef(String topic, int partition, long offset) {

@@ -1,4 +1,4 @@
-package org.mtrrledger.engine.mtrr;
+package org.mtrrledger.events.model;
 
 /** CR0 bits (SDM Vol. 3A 2.5) and the parts of {@code kvm_set_cr0()} (arch/x86/kvm/x86.c, v6.4) the model needs. */
 public final class Cr0 {

@@ -1,4 +1,4 @@
-package org.mtrrledger.engine.mtrr;
+package org.mtrrledger.events.model;
 
 /**
  * A half-open GFN range [start, end) as passed to {@code kvm_zap_gfn_range()}. Both bounds are unsigned 64-bit:
