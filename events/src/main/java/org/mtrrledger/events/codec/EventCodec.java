@@ -13,6 +13,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * Avro single-object encoding of {@link MtrrEvent}: {@code C3 01}, the 8-byte little-endian CRC-64-AVRO fingerprint
@@ -143,7 +144,7 @@ public final class EventCodec {
         }
         SpecificDatumReader<MtrrEvent> reader = readers.get(fp);
         if (reader == null) {
-            throw new UnknownSchemaException("unknown writer schema fingerprint 0x" + Long.toHexString(fp)
+            throw new UnknownSchemaException("unknown writer schema fingerprint " + Hex.of(fp)
                     + " (known: " + versions.size() + " released versions); was it written by a newer mtrr-ledger?");
         }
         try {

@@ -1,6 +1,7 @@
 package org.mtrrledger.events.gen;
 
 import org.mtrrledger.events.avro.LifecycleOp;
+import org.mtrrledger.events.model.Cr0;
 
 /**
  * CPU offline/online and hot-add after boot (doc §7.3). Offline writes no MTRR/PAT ({@code cache_ap_offline} only
@@ -21,11 +22,11 @@ final class CpuHotplug {
 
     /** {@code device_add} of a vCPU: KVM_CREATE_VCPU, QEMU's MTRR load (if modelled), then the guest onlines it. */
     static void hotAdd(VmSink sink, LinuxKernel kernel, boolean qemuResetWrites) {
-        VcpuState fresh = sink.create(Cr0.RESET);
+        int fresh = sink.create(Cr0.RESET_VALUE);
         if (qemuResetWrites) {
-            QemuResetWrites.afterCreate(sink, fresh.index);
+            QemuResetWrites.afterCreate(sink, fresh);
         }
         sink.pause(100_000, 500_000);
-        online(sink, kernel, fresh.index);
+        online(sink, kernel, fresh);
     }
 }

@@ -13,15 +13,15 @@ final class KexecReboot {
     }
 
     static LinuxKernel run(VmSink sink) {
-        for (VcpuState cpu : sink.onlineVcpus()) {
-            if (cpu.index != 0) {
-                sink.lifecycle(cpu.index, LifecycleOp.OFFLINE);
+        for (int cpu : sink.onlineVcpus()) {
+            if (cpu != 0) {
+                sink.lifecycle(cpu, LifecycleOp.OFFLINE);
             }
         }
         sink.pause(500_000, 2_000_000);
         LinuxKernel next = new LinuxKernel();
         LinuxBoot.bspEarly(sink, next);
-        for (int ap = 1; ap < sink.vcpus().size(); ap++) {
+        for (int ap = 1; ap < sink.vcpuCount(); ap++) {
             sink.pause(1_000, 20_000);
             LinuxBoot.bringUpAp(sink, ap);
         }

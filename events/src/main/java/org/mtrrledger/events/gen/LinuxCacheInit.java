@@ -2,6 +2,10 @@ package org.mtrrledger.events.gen;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mtrrledger.events.model.Cr0;
+import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.MtrrMsr;
+import org.mtrrledger.events.model.MtrrState;
 
 /**
  * Linux v6.3 {@code cache_cpu_init()} (arch/x86/kernel/cpu/cacheinfo.c + mtrr/generic.c, doc §7.3) on one CPU:
@@ -16,35 +20,41 @@ final class LinuxCacheInit {
     private LinuxCacheInit() {
     }
 
+    /** Linux's PAT: WB WC UC- UC WB WP UC- WT (doc §1.5). */
+    static final long PAT_LINUX = 0x0407050600070106L;
+
     /**
      * @param cpu         the CPU running it (its own current registers are what {@code rdmsr} returns)
      * @param kernelState the kernel's {@code mtrr_state}, read from the BSP by {@code mtrr_bp_init()}
      */
-    static List<GuestOp> cacheCpuInit(VcpuState cpu, MtrrRegisters kernelState) {
-        long cr0 = cpu.cr0;
-        long deftype = cpu.regs.defType;
+    static List<GuestOp> cacheCpuInit(VmSink sink, int cpu, MtrrState kernelState) {
+        long cr0 = sink.cr0(cpu);
+        MtrrState regs = sink.mtrrs(cpu);
+        long deftype = regs.deftype();
         List<GuestOp> ops = new ArrayList<>();
         ops.add(GuestOp.cr0(cr0 | Cr0.CD));
-        ops.add(GuestOp.wrmsr(Msrs.DEF_TYPE, deftype & ~Msrs.DEF_TYPE_ENABLE_AND_TYPE));
-        for (int i = 0; i < Msrs.VAR_COUNT; i++) {
-            if (cpu.regs.base[i] != kernelState.base[i]) {
-                ops.add(GuestOp.wrmsr(Msrs.physBase(i), kernelState.base[i]));
+        ops.add(GuestOp.wrmsr(MtrrMsr.MSR_MTRR_DEF_TYPE, deftype & ~LinuxKernel.DEF_TYPE_ENABLE_AND_TYPE));
+        for (int i = 0; i < MtrrMsr.NR_VAR_MTRR; i++) {
+            if (regs.base(i) != kernelState.base(i)) {
+                ops.add(GuestOp.wrmsr(MtrrMsr.physBase(i), kernelState.base(i)));
             }
-            if (cpu.regs.mask[i] != kernelState.mask[i]) {
-                ops.add(GuestOp.wrmsr(Msrs.physMask(i), kernelState.mask[i]));
-            }
-        }
-        for (int f = 0; f < Msrs.FIXED.length; f++) {
-            if (cpu.regs.fixed[f] != kernelState.fixed[f]) {
-                ops.add(GuestOp.wrmsr(Msrs.FIXED[f], kernelState.fixed[f]));
+            long mask = kernelState.rdmsr(MtrrMsr.physMask(i), sink.physBits());
+            if (sink.rdmsr(cpu, MtrrMsr.physMask(i)) != mask) {
+                ops.add(GuestOp.wrmsr(MtrrMsr.physMask(i), mask));
             }
         }
-        long wanted = kernelState.defType & Msrs.DEF_TYPE_ENABLE_AND_TYPE;
-        long restored = (deftype & Msrs.DEF_TYPE_ENABLE_AND_TYPE) == wanted
+        for (int msr : FixedMtrr.msrs()) {
+            long wanted = kernelState.stored(MtrrMsr.FIXED, msr);
+            if (regs.stored(MtrrMsr.FIXED, msr) != wanted) {
+                ops.add(GuestOp.wrmsr(msr, wanted));
+            }
+        }
+        long wanted = kernelState.deftype() & LinuxKernel.DEF_TYPE_ENABLE_AND_TYPE;
+        long restored = (deftype & LinuxKernel.DEF_TYPE_ENABLE_AND_TYPE) == wanted
                 ? deftype
-                : (deftype & ~Msrs.DEF_TYPE_ENABLE_AND_TYPE) | wanted;
-        ops.add(GuestOp.wrmsr(Msrs.PAT, Msrs.PAT_LINUX));
-        ops.add(GuestOp.wrmsr(Msrs.DEF_TYPE, restored));
+                : (deftype & ~LinuxKernel.DEF_TYPE_ENABLE_AND_TYPE) | wanted;
+        ops.add(GuestOp.wrmsr(MtrrMsr.MSR_IA32_CR_PAT, PAT_LINUX));
+        ops.add(GuestOp.wrmsr(MtrrMsr.MSR_MTRR_DEF_TYPE, restored));
         ops.add(GuestOp.cr0(cr0 & ~Cr0.CD));
         return ops;
     }

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mtrrledger.events.model.Cr0;
+import org.mtrrledger.events.model.MtrrMsr;
+import org.mtrrledger.events.model.MtrrState;
 
 /**
  * Runtime {@code mtrr_add()}/{@code mtrr_del()} (doc §7.3): {@code set_mtrr()} rendezvous on all online CPUs, each
@@ -17,35 +20,38 @@ final class LinuxMtrrRendezvous {
 
     /** {@code mtrr_add(base, size, type)} into the first free slot; returns the slot. */
     static int add(VmSink sink, LinuxKernel kernel, long base, long size, int type) {
-        int slot = kernel.mtrrState.firstFreeVariable();
+        int slot = kernel.mtrrState.firstFreeVar();
         if (slot < 0) {
             throw new IllegalStateException("no free variable MTRR for mtrr_add");
         }
         long baseValue = base | type;
-        long maskValue = Msrs.maskFor(size, sink.profile.layout().physBits());
-        kernel.mtrrState.base[slot] = baseValue;
-        kernel.mtrrState.mask[slot] = maskValue;
-        run(sink, List.of(GuestOp.wrmsr(Msrs.physBase(slot), baseValue), GuestOp.wrmsr(Msrs.physMask(slot), maskValue)));
+        long maskValue = MtrrState.physMaskFor(size, sink.physBits());
+        kernel.mtrrState.write(MtrrMsr.VAR_BASE, MtrrMsr.physBase(slot), baseValue, sink.physBits());
+        kernel.mtrrState.write(MtrrMsr.VAR_MASK, MtrrMsr.physMask(slot), maskValue, sink.physBits());
+        run(sink, List.of(GuestOp.wrmsr(MtrrMsr.physBase(slot), baseValue),
+                GuestOp.wrmsr(MtrrMsr.physMask(slot), maskValue)));
         return slot;
     }
 
     /** {@code mtrr_del(slot)}: {@code mtrr_wrmsr(MTRRphysMask_MSR(reg), 0, 0)} on every CPU. */
     static void delete(VmSink sink, LinuxKernel kernel, int slot) {
-        kernel.mtrrState.base[slot] = 0;
-        kernel.mtrrState.mask[slot] = 0;
-        run(sink, List.of(GuestOp.wrmsr(Msrs.physMask(slot), 0)));
+        kernel.mtrrState.write(MtrrMsr.VAR_BASE, MtrrMsr.physBase(slot), 0, sink.physBits());
+        kernel.mtrrState.write(MtrrMsr.VAR_MASK, MtrrMsr.physMask(slot), 0, sink.physBits());
+        run(sink, List.of(GuestOp.wrmsr(MtrrMsr.physMask(slot), 0)));
     }
 
     private static void run(VmSink sink, List<GuestOp> writes) {
         Map<Integer, List<GuestOp>> perCpu = new LinkedHashMap<>();
-        for (VcpuState cpu : sink.onlineVcpus()) {
+        for (int cpu : sink.onlineVcpus()) {
+            long cr0 = sink.cr0(cpu);
+            long deftype = sink.mtrrs(cpu).deftype();
             List<GuestOp> ops = new ArrayList<>();
-            ops.add(GuestOp.cr0(cpu.cr0 | Cr0.CD));
-            ops.add(GuestOp.wrmsr(Msrs.DEF_TYPE, cpu.regs.defType & ~Msrs.DEF_TYPE_ENABLE_AND_TYPE));
+            ops.add(GuestOp.cr0(cr0 | Cr0.CD));
+            ops.add(GuestOp.wrmsr(MtrrMsr.MSR_MTRR_DEF_TYPE, deftype & ~LinuxKernel.DEF_TYPE_ENABLE_AND_TYPE));
             ops.addAll(writes);
-            ops.add(GuestOp.wrmsr(Msrs.DEF_TYPE, cpu.regs.defType));
-            ops.add(GuestOp.cr0(cpu.cr0 & ~Cr0.CD));
-            perCpu.put(cpu.index, ops);
+            ops.add(GuestOp.wrmsr(MtrrMsr.MSR_MTRR_DEF_TYPE, deftype));
+            ops.add(GuestOp.cr0(cr0 & ~Cr0.CD));
+            perCpu.put(cpu, ops);
         }
         Interleaver.run(sink, perCpu);
     }

@@ -2,6 +2,11 @@ package org.mtrrledger.events.gen;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mtrrledger.events.model.Cr0;
+import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.MemType;
+import org.mtrrledger.events.model.MtrrMsr;
+import org.mtrrledger.events.model.MtrrState;
 
 /**
  * edk2 MtrrLib's write protocol around any MTRR change (doc §7.2, [F6]):
@@ -13,43 +18,42 @@ final class MtrrLibChange {
     private MtrrLibChange() {
     }
 
-    static List<GuestOp> pre(VcpuState cpu) {
-        return pre(cpu.cr0, cpu.regs.defType);
+    static List<GuestOp> pre(VmSink sink, int cpu) {
+        return pre(sink.cr0(cpu), sink.mtrrs(cpu).deftype());
     }
 
     /** {@code MtrrLibPreMtrrChange} on a CPU whose CR0 and DEF_TYPE will be {@code cr0} and {@code defType}. */
     static List<GuestOp> pre(long cr0, long defType) {
-        return List.of(GuestOp.cr0((cr0 | Cr0.CD) & ~Cr0.NW), GuestOp.wrmsr(Msrs.DEF_TYPE, defType & ~Msrs.DEF_TYPE_E));
+        return List.of(GuestOp.cr0((cr0 | Cr0.CD) & ~Cr0.NW),
+                GuestOp.wrmsr(MtrrMsr.MSR_MTRR_DEF_TYPE, defType & ~MtrrState.DEF_TYPE_E));
     }
 
     static List<GuestOp> post(long cr0BeforePre, long defTypeToWrite) {
-        return List.of(GuestOp.wrmsr(Msrs.DEF_TYPE, defTypeToWrite),
+        return List.of(GuestOp.wrmsr(MtrrMsr.MSR_MTRR_DEF_TYPE, defTypeToWrite),
                 GuestOp.cr0(cr0BeforePre & ~(Cr0.CD | Cr0.NW)));
     }
 
-    /** {@code MtrrSetAllMtrrs}: pre, all 11 fixed, all base/mask pairs, DEF_TYPE = target, enable cache. */
-    static List<GuestOp> setAll(VcpuState cpu, MtrrRegisters target) {
-        return setAll(cpu.cr0, cpu.regs.defType, target);
-    }
-
-    /** {@code MtrrSetAllMtrrs} on a CPU whose CR0 and DEF_TYPE will be {@code cr0} and {@code defType} when it runs. */
-    static List<GuestOp> setAll(long cr0, long defType, MtrrRegisters target) {
+    /**
+     * {@code MtrrSetAllMtrrs} on a CPU whose CR0 and DEF_TYPE will be {@code cr0} and {@code defType} when it runs:
+     * pre, all 11 fixed, all base/mask pairs, DEF_TYPE = target, enable cache.
+     */
+    static List<GuestOp> setAll(long cr0, long defType, MtrrState target, int physBits) {
         List<GuestOp> ops = new ArrayList<>(31);
         ops.addAll(pre(cr0, defType));
-        ops.addAll(allRegisterWrites(target));
-        ops.addAll(post(cr0, target.defType));
+        ops.addAll(allRegisterWrites(target, physBits));
+        ops.addAll(post(cr0, target.deftype()));
         return ops;
     }
 
     /** The "update" part of MtrrSetAllMtrrs: MtrrSetFixedMtrrWorker, then each variable pair (base, mask). */
-    static List<GuestOp> allRegisterWrites(MtrrRegisters target) {
+    static List<GuestOp> allRegisterWrites(MtrrState target, int physBits) {
         List<GuestOp> ops = new ArrayList<>(27);
-        for (int f = 0; f < Msrs.FIXED.length; f++) {
-            ops.add(GuestOp.wrmsr(Msrs.FIXED[f], target.fixed[f]));
+        for (int msr : FixedMtrr.msrs()) {
+            ops.add(GuestOp.wrmsr(msr, target.stored(MtrrMsr.FIXED, msr)));
         }
-        for (int i = 0; i < Msrs.VAR_COUNT; i++) {
-            ops.add(GuestOp.wrmsr(Msrs.physBase(i), target.base[i]));
-            ops.add(GuestOp.wrmsr(Msrs.physMask(i), target.mask[i]));
+        for (int i = 0; i < MtrrMsr.NR_VAR_MTRR; i++) {
+            ops.add(GuestOp.wrmsr(MtrrMsr.physBase(i), target.base(i)));
+            ops.add(GuestOp.wrmsr(MtrrMsr.physMask(i), target.rdmsr(MtrrMsr.physMask(i), physBits)));
         }
         return ops;
     }
@@ -59,67 +63,57 @@ final class MtrrLibChange {
      * aligned power-of-two variable ranges in free slots (a simple stand-in for MtrrLib's range calculator, exact
      * for the aligned power-of-two ranges OVMF asks for), and write only the MSRs that changed, inside pre/post.
      */
-    static List<GuestOp> setMemoryAttributeUc(VcpuState cpu, long base, long length, int physBits) {
-        MtrrRegisters target = cpu.regs.copy();
+    static List<GuestOp> setMemoryAttributeUc(VmSink sink, int cpu, long base, long length) {
+        int physBits = sink.physBits();
+        MtrrState current = sink.mtrrs(cpu);
+        MtrrState target = current.copy();
         long end = base + length;
         long fixedEnd = Math.min(end, 0x100000L);
         for (long a = base; a < fixedEnd; ) {
-            a = clearFixedUnit(target, a);
+            a = clearFixedUnit(target, a, physBits);
         }
         for (long a = Math.max(base, 0x100000L); a < end; ) {
             long size = Long.lowestOneBit(a == 0 ? Long.highestOneBit(end) : a);
             while (a + size > end) {
                 size >>= 1;
             }
-            int slot = target.firstFreeVariable();
+            int slot = target.firstFreeVar();
             if (slot < 0) {
                 throw new IllegalStateException("out of variable MTRRs for UC range at " + Long.toHexString(a));
             }
-            target.base[slot] = a | Msrs.UC;
-            target.mask[slot] = Msrs.maskFor(size, physBits);
+            target.write(MtrrMsr.VAR_BASE, MtrrMsr.physBase(slot), a | MemType.UC.code, physBits);
+            target.write(MtrrMsr.VAR_MASK, MtrrMsr.physMask(slot), MtrrState.physMaskFor(size, physBits), physBits);
             a += size;
         }
         List<GuestOp> writes = new ArrayList<>();
-        for (int f = 0; f < Msrs.FIXED.length; f++) {
-            if (target.fixed[f] != cpu.regs.fixed[f]) {
-                writes.add(GuestOp.wrmsr(Msrs.FIXED[f], target.fixed[f]));
+        for (int msr : FixedMtrr.msrs()) {
+            if (target.stored(MtrrMsr.FIXED, msr) != current.stored(MtrrMsr.FIXED, msr)) {
+                writes.add(GuestOp.wrmsr(msr, target.stored(MtrrMsr.FIXED, msr)));
             }
         }
-        for (int i = 0; i < Msrs.VAR_COUNT; i++) {
-            if (target.base[i] != cpu.regs.base[i] || target.mask[i] != cpu.regs.mask[i]) {
-                writes.add(GuestOp.wrmsr(Msrs.physBase(i), target.base[i]));
-                writes.add(GuestOp.wrmsr(Msrs.physMask(i), target.mask[i]));
+        for (int i = 0; i < MtrrMsr.NR_VAR_MTRR; i++) {
+            long mask = target.rdmsr(MtrrMsr.physMask(i), physBits);
+            if (target.base(i) != current.base(i) || mask != current.rdmsr(MtrrMsr.physMask(i), physBits)) {
+                writes.add(GuestOp.wrmsr(MtrrMsr.physBase(i), target.base(i)));
+                writes.add(GuestOp.wrmsr(MtrrMsr.physMask(i), mask));
             }
         }
         if (writes.isEmpty()) {
             return List.of();
         }
-        List<GuestOp> ops = new ArrayList<>(pre(cpu));
+        List<GuestOp> ops = new ArrayList<>(pre(sink, cpu));
         ops.addAll(writes);
-        ops.addAll(post(cpu.cr0, cpu.regs.defType | Msrs.DEF_TYPE_E));
+        ops.addAll(post(sink.cr0(cpu), current.deftype() | MtrrState.DEF_TYPE_E));
         return ops;
     }
 
-    /** Sets the fixed-range byte covering {@code addr} to UC; returns the address after that unit. */
-    private static long clearFixedUnit(MtrrRegisters r, long addr) {
-        int msr;
-        long unit;
-        long segStart;
-        if (addr < 0x80000L) {
-            msr = 0;
-            unit = 0x10000L;
-            segStart = 0;
-        } else if (addr < 0xC0000L) {
-            msr = addr < 0xA0000L ? 1 : 2;
-            unit = 0x4000L;
-            segStart = addr < 0xA0000L ? 0x80000L : 0xA0000L;
-        } else {
-            msr = 3 + (int) ((addr - 0xC0000L) / 0x8000L);
-            unit = 0x1000L;
-            segStart = 0xC0000L + (msr - 3) * 0x8000L;
-        }
-        int byteIndex = (int) ((addr - segStart) / unit);
-        r.fixed[msr] &= ~(0xffL << (8 * byteIndex));
-        return segStart + (byteIndex + 1) * unit;
+    /** Sets the fixed-range unit covering {@code addr} to UC; returns the address after that unit. */
+    private static long clearFixedUnit(MtrrState r, long addr, int physBits) {
+        int index = FixedMtrr.indexOfGpa(addr);
+        int msr = FixedMtrr.msrOfRangeIndex(index);
+        int byteIndex = index - FixedMtrr.rangeIndex(msr);
+        long cleared = r.stored(MtrrMsr.FIXED, msr) & ~(0xffL << (8 * byteIndex));
+        r.write(MtrrMsr.FIXED, msr, cleared, physBits);
+        return FixedMtrr.rangeEndGpa(index);
     }
 }

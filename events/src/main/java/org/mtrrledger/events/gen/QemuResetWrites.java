@@ -1,6 +1,8 @@
 package org.mtrrledger.events.gen;
 
 import org.mtrrledger.events.avro.LifecycleOp;
+import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.MtrrMsr;
 
 /**
  * QEMU's KVM_SET_MSRS loads of a vCPU's MTRRs ({@code kvm_put_msrs()} at {@code KVM_PUT_RESET_STATE} and above, doc
@@ -16,13 +18,13 @@ final class QemuResetWrites {
 
     /** The load after KVM_CREATE_VCPU (also a hot-plugged vCPU's only one: {@code cpu_common_realizefn}). */
     static void afterCreate(VmSink sink, int vcpu) {
-        sink.host(vcpu, Msrs.DEF_TYPE, 0);
-        for (long fixed : Msrs.FIXED) {
+        sink.host(vcpu, MtrrMsr.MSR_MTRR_DEF_TYPE, 0);
+        for (int fixed : FixedMtrr.msrs()) {
             sink.host(vcpu, fixed, 0);
         }
-        for (int i = 0; i < Msrs.VAR_COUNT; i++) {
-            sink.host(vcpu, Msrs.physBase(i), 0);
-            sink.host(vcpu, Msrs.physMask(i), 0);
+        for (int i = 0; i < MtrrMsr.NR_VAR_MTRR; i++) {
+            sink.host(vcpu, MtrrMsr.physBase(i), 0);
+            sink.host(vcpu, MtrrMsr.physMask(i), 0);
         }
     }
 

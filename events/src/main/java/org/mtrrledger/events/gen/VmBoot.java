@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.Cr0;
+import org.mtrrledger.events.model.MemType;
 
 /**
  * One VM's life as an ordered list of small units (setup, firmware BSP, each AP or wake of all APs, Linux phases,
@@ -68,7 +70,7 @@ final class VmBoot {
     private void create(VmSink s) {
         s.vmConfig(new VmConfig(spec.maxPhysAddr(), true, true, spec.quirkCdNwCleared()));
         for (int v = 0; v < s.profile.vcpus(); v++) {
-            s.create(Cr0.RESET);
+            s.create(Cr0.RESET_VALUE);
         }
         if (spec.noncoherentDma() instanceof NoncoherentDma.BeforeBoot) {
             DmaTraffic.register(s);
@@ -136,14 +138,14 @@ final class VmBoot {
         if (sc.pci64HoleUc() == Pci64HoleUc.KERNEL) {
             units.add(new Unit(BootPhase.RUNTIME, s -> {
                 s.pause(1_000_000, 5_000_000);
-                LinuxMtrrRendezvous.add(s, kernel, OvmfMtrrSetup.PCI64_BASE, OvmfMtrrSetup.PCI64_SIZE, Msrs.UC);
+                LinuxMtrrRendezvous.add(s, kernel, OvmfMtrrSetup.PCI64_BASE, OvmfMtrrSetup.PCI64_SIZE, MemType.UC.code);
             }));
         }
         if (sc.runtimeMtrrAddDel()) {
             long wcBase = 1L << Math.min(36, physBits - 1);
             units.add(new Unit(BootPhase.RUNTIME, s -> {
                 s.pause(1_000_000, 5_000_000);
-                kernel.runtimeSlot = LinuxMtrrRendezvous.add(s, kernel, wcBase, 256L << 20, Msrs.WC);
+                kernel.runtimeSlot = LinuxMtrrRendezvous.add(s, kernel, wcBase, 256L << 20, MemType.WC.code);
             }));
         }
         if (sc.cpuOfflineOnline() && vcpus > 1) {

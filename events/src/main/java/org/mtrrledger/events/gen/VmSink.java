@@ -1,9 +1,11 @@
 package org.mtrrledger.events.gen;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.mtrrledger.events.avro.Cr0Write;
 import org.mtrrledger.events.avro.DmaOp;
 import org.mtrrledger.events.avro.DmaOpKind;
@@ -12,11 +14,15 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.Cr0;
+import org.mtrrledger.events.model.MtrrMsr;
+import org.mtrrledger.events.model.MtrrState;
 
 /**
- * Where one VM's phases put their events. It stamps VM id and time, keeps every vCPU's CR0/MTRR state in step with
- * what was emitted (so later phases can compare like the real code does), drops CR0 writes that would not exit, and
- * inserts the non-coherent DMA registration at a fixed per-VM event index when asked to.
+ * Where one VM's phases put their events. It stamps VM id and time, keeps every vCPU's CR0, MTRRs (an
+ * {@link MtrrState}, as KVM holds them) and online flag in step with what was emitted, so later phases can read
+ * them back like the real code does, drops CR0 writes that would not exit, and inserts the non-coherent DMA
+ * registration at a fixed per-VM event index when asked to.
  */
 final class VmSink {
     static {
@@ -30,7 +36,9 @@ final class VmSink {
     final boolean tcg;
     private final Clock clock;
     private final Deque<MtrrEvent> out;
-    private final List<VcpuState> vcpus = new ArrayList<>();
+    private final List<MtrrState> mtrrs = new ArrayList<>();
+    private final List<Long> cr0 = new ArrayList<>();
+    private final BitSet online = new BitSet();
     private long emitted;
     private long registerAtEvent = -1;
     private boolean dmaRegistered;
@@ -49,17 +57,36 @@ final class VmSink {
         this.registerAtEvent = index;
     }
 
-    List<VcpuState> vcpus() {
-        return vcpus;
+    int vcpuCount() {
+        return mtrrs.size();
     }
 
-    VcpuState vcpu(int i) {
-        return vcpus.get(i);
+    /** vCPU {@code i}'s CR0 as the guest last set it (exiting or not). */
+    long cr0(int i) {
+        return cr0.get(i);
+    }
+
+    /** vCPU {@code i}'s MTRRs; phases read them, only this sink writes them. */
+    MtrrState mtrrs(int i) {
+        return mtrrs.get(i);
+    }
+
+    /** What RDMSR of an MTRR returns on vCPU {@code i}. */
+    long rdmsr(int i, long msr) {
+        return mtrrs.get(i).rdmsr(msr, physBits());
+    }
+
+    int physBits() {
+        return profile.layout().physBits();
+    }
+
+    void setOnline(int i) {
+        online.set(i);
     }
 
     /** vCPUs the guest currently runs, BSP first. */
-    List<VcpuState> onlineVcpus() {
-        return vcpus.stream().filter(v -> v.online).toList();
+    List<Integer> onlineVcpus() {
+        return IntStream.range(0, vcpuCount()).filter(online::get).boxed().toList();
     }
 
     long emitted() {
@@ -75,11 +102,12 @@ final class VmSink {
     }
 
     /** KVM_CREATE_VCPU: zeroed MTRRs, CR0 = {@code cr0} as KVM_SET_SREGS leaves it (no trace). */
-    VcpuState create(long cr0) {
-        VcpuState v = new VcpuState(vcpus.size(), cr0);
-        vcpus.add(v);
-        emit(v.index, new VcpuLifecycle(LifecycleOp.CREATE, cr0));
-        return v;
+    int create(long initialCr0) {
+        int index = vcpuCount();
+        mtrrs.add(new MtrrState());
+        cr0.add(initialCr0);
+        emit(index, new VcpuLifecycle(LifecycleOp.CREATE, initialCr0));
+        return index;
     }
 
     /**
@@ -87,17 +115,16 @@ final class VmSink {
      * host is TCG, whose INIT zeroes them ({@link Scenarios#tcg}); ONLINE/OFFLINE are the guest's view.
      */
     void lifecycle(int vcpu, LifecycleOp op) {
-        VcpuState v = vcpus.get(vcpu);
         switch (op) {
             case INIT -> {
-                v.cr0 = Cr0.RESET;
+                cr0.set(vcpu, Cr0.RESET_VALUE);
                 if (tcg) {
-                    v.regs.clearMtrrs();
+                    mtrrs.get(vcpu).clear();
                 }
             }
-            case RESET -> v.cr0 = Cr0.RESET;
-            case ONLINE -> v.online = true;
-            case OFFLINE -> v.online = false;
+            case RESET -> cr0.set(vcpu, Cr0.RESET_VALUE);
+            case ONLINE -> online.set(vcpu);
+            case OFFLINE -> online.clear(vcpu);
             case CREATE -> throw new IllegalArgumentException("use create()");
         }
         emit(vcpu, new VcpuLifecycle(op, null));
@@ -105,17 +132,15 @@ final class VmSink {
 
     /** A traced guest instruction on {@code vcpu}. MOV to CR0 that changes no host-owned bit does not exit: dropped. */
     void guest(int vcpu, GuestOp op) {
-        VcpuState v = vcpus.get(vcpu);
         if (op instanceof GuestOp.MovCr0 c) {
-            if (!Cr0.exits(v.cr0, c.value())) {
-                v.cr0 = c.value();
-                return;
+            boolean exits = Cr0.exits(cr0.get(vcpu), c.value());
+            cr0.set(vcpu, c.value());
+            if (exits) {
+                emit(vcpu, new Cr0Write(c.value()));
             }
-            v.cr0 = c.value();
-            emit(vcpu, new Cr0Write(c.value()));
         } else {
             GuestOp.WrMsr w = (GuestOp.WrMsr) op;
-            v.regs.write(w.msr(), w.value());
+            store(vcpu, w.msr(), w.value());
             emit(vcpu, new MsrWrite(w.msr(), w.value(), false, false));
         }
     }
@@ -128,8 +153,16 @@ final class VmSink {
 
     /** A host-initiated KVM_SET_MSRS entry (never traced; doc §2.2). */
     void host(int vcpu, long msr, long value) {
-        vcpus.get(vcpu).regs.write(msr, value);
+        store(vcpu, msr, value);
         emit(vcpu, new MsrWrite(msr, value, true, false));
+    }
+
+    /** Keeps an MTRR write in the vCPU's state; PAT and other MSRs are emitted only, no phase reads them back. */
+    private void store(int vcpu, long msr, long value) {
+        MtrrMsr kind = MtrrMsr.classify(msr);
+        if (MtrrMsr.isMtrr(kind)) {
+            mtrrs.get(vcpu).write(kind, msr, value, physBits());
+        }
     }
 
     void dma(DmaOp op) {

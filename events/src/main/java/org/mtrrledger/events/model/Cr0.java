@@ -17,6 +17,11 @@ public final class Cr0 {
     public static final long RESERVED_BITS = ~(PE | MP | EM | TS | ET | NE | WP | AM | NW | CD | PG);
     /** CR0 at RESET: ET | CD | NW ({@code kvm_vcpu_reset()}). */
     public static final long RESET_VALUE = 0x60000010L;
+    /**
+     * Bits a MOV to CR0 changes without a VM exit on VMX with EPT: {@code KVM_POSSIBLE_CR0_GUEST_BITS} (TS), plus WP,
+     * guest-owned under EPT since v6.4. Only a change of any other bit exits and is traced by kvm_cr.
+     */
+    public static final long GUEST_OWNED = TS | WP;
 
     private Cr0() {
     }
@@ -49,6 +54,11 @@ public final class Cr0 {
     /** CR0 after INIT: ET, with CD/NW preserved ({@code kvm_vcpu_reset(init_event=true)}, since v5.15). */
     public static long afterInit(long old) {
         return ET | (old & (CD | NW));
+    }
+
+    /** Whether a MOV to CR0 from {@code current} to {@code written} exits ({@link #GUEST_OWNED}). */
+    public static boolean exits(long current, long written) {
+        return ((current ^ written) & ~GUEST_OWNED) != 0;
     }
 
     public static boolean cd(long cr0) {

@@ -50,6 +50,11 @@ public final class FixedMtrr {
         return m;
     }
 
+    /** A fixed MSR value giving all 8 of its units memory type {@code type}, e.g. 0x0606060606060606 for WB. */
+    public static long uniform(int type) {
+        return 0x0101010101010101L * type;
+    }
+
     /** GPA where fixed byte {@code index} starts. */
     public static long rangeStartGpa(int index) {
         if (index < 8) {
@@ -84,7 +89,7 @@ public final class FixedMtrr {
     public static long[] msrSpanGfn(long msr) {
         int idx = rangeIndex(msr);
         if (idx < 0) {
-            throw new IllegalArgumentException("not a fixed MTRR: 0x" + Long.toHexString(msr));
+            throw new IllegalArgumentException("not a fixed MTRR: " + Hex.of(msr));
         }
         return new long[] {rangeStartGpa(idx) >>> 12, rangeEndGpa(idx + 7) >>> 12};
     }

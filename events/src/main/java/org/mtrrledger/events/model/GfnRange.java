@@ -51,6 +51,6 @@ public record GfnRange(long start, long end) {
 
     @Override
     public String toString() {
-        return "[0x" + Long.toHexString(start) + ", 0x" + Long.toHexString(end) + ")";
+        return "[" + Hex.of(start) + ", " + Hex.of(end) + ")";
     }
 }

@@ -53,6 +53,16 @@ public enum MtrrMsr {
         return OUTSIDE_WINDOW;
     }
 
+    /** IA32_MTRR_PHYSBASEn. */
+    public static int physBase(int n) {
+        return 0x200 + 2 * n;
+    }
+
+    /** IA32_MTRR_PHYSMASKn. */
+    public static int physMask(int n) {
+        return 0x201 + 2 * n;
+    }
+
     /** Index n of IA32_MTRR_PHYSBASEn / PHYSMASKn. */
     public static int varIndex(long msr) {
         return (int) ((msr - 0x200) / 2);

@@ -43,6 +43,11 @@ public final class MtrrState {
         return ((2L << (63 - maxPhysAddr)) - 1) << maxPhysAddr;
     }
 
+    /** A PHYSMASK value, V set, for a naturally aligned power-of-two {@code size} on a {@code maxPhysAddr}-bit guest. */
+    public static long physMaskFor(long size, int maxPhysAddr) {
+        return (-size & ((1L << maxPhysAddr) - 1)) | PHYSMASK_V;
+    }
+
     /**
      * KVM v6.4 {@code kvm_mtrr_valid()} (and {@code kvm_pat_valid()} for PAT).
      *
@@ -59,7 +64,7 @@ public final class MtrrState {
             }
             case DEF_TYPE: {
                 if ((data & ~0xCFFL) != 0) {
-                    return "DEF_TYPE: reserved bits set (data & ~0xcff = 0x" + Long.toHexString(data & ~0xCFFL) + ")";
+                    return "DEF_TYPE: reserved bits set (data & ~0xcff = " + Hex.of(data & ~0xCFFL) + ")";
                 }
                 if (!MemType.isValidMtrrType(data & 0xFF)) {
                     return "DEF_TYPE: invalid default type " + (data & 0xFF);
@@ -81,21 +86,21 @@ public final class MtrrState {
                 }
                 long rsvd = reservedGpaBits(maxPhysAddr) | 0xF00L;
                 if ((data & rsvd) != 0) {
-                    return "PHYSBASE" + MtrrMsr.varIndex(msr) + ": reserved bits set (0x"
-                            + Long.toHexString(data & rsvd) + ", MAXPHYADDR " + maxPhysAddr + ")";
+                    return "PHYSBASE" + MtrrMsr.varIndex(msr) + ": reserved bits set ("
+                            + Hex.of(data & rsvd) + ", MAXPHYADDR " + maxPhysAddr + ")";
                 }
                 return null;
             }
             case VAR_MASK: {
                 long rsvd = reservedGpaBits(maxPhysAddr) | 0x7FFL;
                 if ((data & rsvd) != 0) {
-                    return "PHYSMASK" + MtrrMsr.varIndex(msr) + ": reserved bits set (0x"
-                            + Long.toHexString(data & rsvd) + ", MAXPHYADDR " + maxPhysAddr + ")";
+                    return "PHYSMASK" + MtrrMsr.varIndex(msr) + ": reserved bits set ("
+                            + Hex.of(data & rsvd) + ", MAXPHYADDR " + maxPhysAddr + ")";
                 }
                 return null;
             }
             case UNKNOWN_IN_WINDOW:
-                return "MSR 0x" + Long.toHexString(msr) + " is in KVM's MTRR window but not an MTRR (msr_mtrr_valid)";
+                return "MSR " + Hex.of(msr) + " is in KVM's MTRR window but not an MTRR (msr_mtrr_valid)";
             default:
                 throw new IllegalArgumentException("not handled by mtrr.c: " + kind);
         }
@@ -118,6 +123,12 @@ public final class MtrrState {
             case VAR_BASE, VAR_MASK -> setVar(MtrrMsr.varIndex(msr), kind == MtrrMsr.VAR_MASK, data, maxPhysAddr);
             default -> throw new IllegalArgumentException("not an MTRR: " + kind);
         }
+    }
+
+    /** Zeroes every MTRR, as a vCPU's are at creation (and after an INIT under TCG, which resets them). */
+    public void clear() {
+        modCount++;
+        copyFrom(new MtrrState());
     }
 
     private void setVar(int index, boolean isMask, long data, int maxPhysAddr) {
@@ -178,6 +189,21 @@ public final class MtrrState {
             v &= ~reservedGpaBits(maxPhysAddr);
         }
         return v;
+    }
+
+    /** {@link #rdmsr(MtrrMsr, long, int)} for an MTRR MSR number. */
+    public long rdmsr(long msr, int maxPhysAddr) {
+        return rdmsr(MtrrMsr.classify(msr), msr, maxPhysAddr);
+    }
+
+    /** The first variable pair with V clear, where edk2's and Linux's free-slot searches put a new range; -1 if none. */
+    public int firstFreeVar() {
+        for (int i = 0; i < MtrrMsr.NR_VAR_MTRR; i++) {
+            if (!isValid(i)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Number of writes applied to this instance (a copy starts from 0). */

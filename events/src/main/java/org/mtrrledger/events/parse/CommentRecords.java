@@ -12,6 +12,7 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * The {@code # mtrr:} comment-record grammar that lets a kernel trace carry what the kvm_msr/kvm_cr tracepoints

@@ -9,6 +9,7 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * The limits of a valid event, in one place: both parsers check them after syntax, both writers before writing, and

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import org.mtrrledger.events.avro.Cr0Write;
 import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * Line-level decoding for {@link FtraceParser}; one instance per file because it tracks threads, processes and the

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.mtrrledger.events.avro.Cr0Write;
 import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * Writes what {@link FtraceParser} reads. Traced guest writes with a timestamp become ftrace buffer lines in the

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * The fields of one JSON Lines object as {@link JsonLineDecoder} checks them: one slot per field name of the

@@ -21,6 +21,7 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.events.parse.JsonFields.Kind;
 import org.mtrrledger.events.parse.JsonFields.Name;
 import org.mtrrledger.events.parse.JsonFields.Value;

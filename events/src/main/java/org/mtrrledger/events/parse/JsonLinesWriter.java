@@ -12,6 +12,7 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * Writes the JSON Lines form read by {@link JsonLinesParser}. Field order is fixed ({@code vm, vcpu, ts_ns, type,

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * Escapes free-text values (VM ids, device names) inside {@code # mtrr:} records, where tokens are separated by

@@ -20,6 +20,7 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * The JSON Lines decoder as it was before it streamed tokens (a Jackson tree per line, then strict field-by-field

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
-import org.mtrrledger.projections.query.Hex;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.projections.zap.PolicyId;
 
 /**

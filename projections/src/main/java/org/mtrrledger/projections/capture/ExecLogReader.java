@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mtrrledger.events.model.Cr0;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * Reads QEMU's log of a capture pass ({@code -d plugin,exec,cpu,nochain,cpu_reset} with the {@code mtrr-sites}
@@ -34,7 +36,7 @@ final class ExecLogReader {
         "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15"};
     private static final String[] GPR32 = {"EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"};
     /** RESET value of CR0 (SDM Vol. 3A 10.1.1, Table 10-1), what a vCPU has before its first logged dump. */
-    static final long RESET_CR0 = 0x60000010L;
+    static final long RESET_CR0 = Cr0.RESET_VALUE;
 
     private final Set<Long> logged;
     private final Map<Long, WriteSite> sites = new HashMap<>();
@@ -101,7 +103,7 @@ final class ExecLogReader {
     private void announce(int vcpu, long vaddr) {
         WriteSite site = sites.get(vaddr);
         if (site == null) {
-            throw new IllegalStateException("plugin announced an untranslated site 0x" + Long.toHexString(vaddr));
+            throw new IllegalStateException("plugin announced an untranslated site " + Hex.of(vaddr));
         }
         guestStarted = true;
         vcpusSeen.add(vcpu);
@@ -132,7 +134,7 @@ final class ExecLogReader {
                 unannounced++;
             } else if (site.next() != dumpPc) {
                 pending.remove(vcpu);
-                unpaired.add("vCPU " + vcpu + " " + site + ": next logged block at 0x" + Long.toHexString(dumpPc));
+                unpaired.add("vCPU " + vcpu + " " + site + ": next logged block at " + Hex.of(dumpPc));
             } else {
                 pending.remove(vcpu);
                 writes.add(decode(vcpu, site, regs, cr0.getOrDefault(vcpu, RESET_CR0)));

@@ -26,6 +26,7 @@ import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
 import org.mtrrledger.events.codec.AvroTrust;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.events.parse.FtraceWriter;
 
 /**
@@ -368,7 +369,7 @@ public final class MtrrCapture {
     }
 
     private static String dfilter(Set<Long> starts) {
-        return starts.stream().map(a -> "0x" + Long.toHexString(a) + "+1").collect(Collectors.joining(","));
+        return starts.stream().map(a -> Hex.of(a) + "+1").collect(Collectors.joining(","));
     }
 
     private static Path buildPlugin(Path workDir) throws IOException {

@@ -1,6 +1,7 @@
 package org.mtrrledger.projections.capture;
 
 import java.util.Set;
+import org.mtrrledger.events.model.Cr0;
 
 /**
  * Which of the guest's writes a KVM host would have traced. Under VMX a WRMSR exits unless KVM passes the MSR
@@ -11,7 +12,7 @@ public enum TracedWrites {
     /**
      * What KVM on VMX with EPT traces: not the MSRs whose write intercept {@code vmx_vcpu_create()} always disables
      * (FS/GS/KERNEL_GS base, SYSENTER CS/ESP/EIP), and not a CR0 write that changes only guest-owned bits
-     * ({@code KVM_POSSIBLE_CR0_GUEST_BITS} = TS | WP, WP being guest-owned with EPT since v6.4).
+     * ({@link Cr0#GUEST_OWNED}, the same test the generator applies to its own CR0 writes).
      */
     KVM_VMX {
         @Override
@@ -20,7 +21,7 @@ public enum TracedWrites {
                 return !PASSTHROUGH_MSRS.contains(m.msr());
             }
             if (w instanceof GuestWrite.Cr0 c) {
-                return ((c.before() ^ c.value()) & ~CR0_GUEST_OWNED) != 0;
+                return Cr0.exits(c.before(), c.value());
             }
             return true;
         }
@@ -33,7 +34,6 @@ public enum TracedWrites {
         }
     };
 
-    static final long CR0_GUEST_OWNED = (1L << 3) | (1L << 16);
     static final Set<Long> PASSTHROUGH_MSRS = Set.of(0xc0000100L, 0xc0000101L, 0xc0000102L, 0x174L, 0x175L, 0x176L);
 
     abstract boolean traced(GuestWrite w);

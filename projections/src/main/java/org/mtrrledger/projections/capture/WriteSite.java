@@ -2,6 +2,7 @@ package org.mtrrledger.projections.capture;
 
 import java.util.HexFormat;
 import java.util.Locale;
+import org.mtrrledger.events.model.Hex;
 
 /**
  * One guest instruction that writes CR0 or an MSR, as the {@code mtrr-sites} plugin saw it translated: its linear
@@ -74,6 +75,6 @@ record WriteSite(long vaddr, int length, Kind kind, int source) {
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(Locale.ROOT) + "@0x" + Long.toHexString(vaddr);
+        return kind.name().toLowerCase(Locale.ROOT) + "@" + Hex.of(vaddr);
     }
 }

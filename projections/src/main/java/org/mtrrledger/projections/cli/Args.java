@@ -1,5 +1,6 @@
 package org.mtrrledger.projections.cli;
 
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.zap.PolicyId;
@@ -40,7 +41,7 @@ final class Args {
             return null;
         }
         try {
-            return org.mtrrledger.projections.query.Hex.parse(s.trim());
+            return Hex.parse(s.trim());
         } catch (NumberFormatException e) {
             throw new UsageError(option + " " + s + ": not a number (0x... hex or decimal, no unit)");
         }

@@ -3,6 +3,7 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
 import picocli.CommandLine.Command;
@@ -93,8 +94,8 @@ final class EventsCommand extends QueryCommand {
         StringBuilder b = new StringBuilder();
         for (var c : e.folded().outcome().changes()) {
             b.append(b.length() == 0 ? "" : "; ").append(c.what()).append(' ')
-                    .append(org.mtrrledger.projections.query.Hex.of(c.oldValue())).append("->")
-                    .append(org.mtrrledger.projections.query.Hex.of(c.newValue()));
+                    .append(Hex.of(c.oldValue())).append("->")
+                    .append(Hex.of(c.newValue()));
         }
         return b.toString();
     }

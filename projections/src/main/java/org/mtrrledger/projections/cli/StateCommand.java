@@ -7,7 +7,7 @@ import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.MemType;
 import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.projections.query.Hex;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
 import picocli.CommandLine.Command;

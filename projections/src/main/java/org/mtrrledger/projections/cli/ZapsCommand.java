@@ -3,7 +3,7 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.mtrrledger.projections.query.Hex;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.zap.PolicyId;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.memtype.KvmMtrrResolver;
 import org.mtrrledger.projections.memtype.SdmMtrrResolver;

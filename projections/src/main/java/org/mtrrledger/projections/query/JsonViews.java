@@ -9,6 +9,7 @@ import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.events.model.FixedMtrr;
 import org.mtrrledger.events.model.GfnRange;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.events.model.MemType;
 import org.mtrrledger.events.model.MtrrMsr;
 import org.mtrrledger.events.model.MtrrState;

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.mtrrledger.engine.consume.FoldedEvent;
 import org.mtrrledger.engine.consume.TimeTravel;
 import org.mtrrledger.engine.fold.VcpuState;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.events.model.MemType;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;

@@ -1,15 +1,16 @@
-package org.mtrrledger.events.parse;
+package org.mtrrledger.events.model;
 
 /**
- * Unsigned hexadecimal conversions in the kernel's TP_printk style ({@code 0x%llx}: lower case, no padding).
- * Values are unsigned 64-bit, stored in {@code long}; {@code 0xffffffffffffffff} is {@code -1L}.
+ * Unsigned hexadecimal conversions in the kernel's TP_printk style ({@code 0x%llx}: lower case, no padding), the one
+ * spelling of a 64-bit value everywhere: trace lines, JSON Lines, JSON views, CLI options, messages. Values are
+ * unsigned 64-bit, stored in {@code long}; {@code 0xffffffffffffffff} is {@code -1L}.
  */
-final class Hex {
+public final class Hex {
     private Hex() {
     }
 
     /** {@code 0x} + lower-case digits, as the kernel prints {@code 0x%llx}. */
-    static String of(long value) {
+    public static String of(long value) {
         return "0x" + Long.toHexString(value);
     }
 
@@ -18,7 +19,7 @@ final class Hex {
      *
      * @throws NumberFormatException with a human-readable message if empty, not hex, or too wide
      */
-    static long parseDigits(String digits, int maxBits) {
+    public static long parseDigits(String digits, int maxBits) {
         return parseDigits(digits, 0, maxBits);
     }
 
@@ -52,15 +53,28 @@ final class Hex {
     }
 
     /** ASCII only: {@link Character#digit} would also accept e.g. Arabic-Indic or full-width digits. */
-    static boolean isHexDigit(char c) {
+    public static boolean isHexDigit(char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     /** Parses {@code 0x}/{@code 0X}-prefixed hex (case-insensitive digits). */
-    static long parsePrefixed(CharSequence text, int maxBits) {
+    public static long parsePrefixed(CharSequence text, int maxBits) {
         if (text.length() < 3 || text.charAt(0) != '0' || (text.charAt(1) != 'x' && text.charAt(1) != 'X')) {
             throw new NumberFormatException("'" + text + "' is not 0x-prefixed hex");
         }
         return parseDigits(text, 2, maxBits);
+    }
+
+    /**
+     * A number as a user types it: {@code 0x}-prefixed unsigned hex or signed decimal, {@code _} separators allowed.
+     *
+     * @throws NumberFormatException if it is neither
+     */
+    public static long parse(String s) {
+        String t = s.trim().replace("_", "");
+        if (t.startsWith("0x") || t.startsWith("0X")) {
+            return Long.parseUnsignedLong(t.substring(2), 16);
+        }
+        return Long.parseLong(t);
     }
 }
