@@ -9,6 +9,7 @@ import org.mtrrledger.engine.fold.FoldStep.PerVmFact;
 import org.mtrrledger.engine.fold.Outcome.Change;
 import org.mtrrledger.engine.fold.Outcome.Status;
 import org.mtrrledger.events.model.Cr0;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.events.model.FixedMtrr;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.MtrrMsr;
@@ -44,8 +45,8 @@ public final class Fold {
         }
         Integer vcpuIndex = e.getVcpu();
         if (vcpuIndex == null || vcpuIndex < 0) {
-            return new FoldStep(-1, rejected("a " + kindOf(p) + " event needs a vCPU index", List.of()), null, null,
-                    null, null);
+            return new FoldStep(-1, rejected("a " + EventKind.of(e).type() + " event needs a vCPU index", List.of()),
+                    null, null, null, null);
         }
         List<String> notes = new ArrayList<>(1);
         if (p instanceof VcpuLifecycle l) {
@@ -77,10 +78,6 @@ public final class Fold {
 
     private static String changeLabel(long msr) {
         return msr >= 0x200 && msr < 0x300 ? CHANGE_LABELS[(int) (msr - 0x200)] : "msr 0x" + Long.toHexString(msr);
-    }
-
-    private static String kindOf(Object p) {
-        return p.getClass().getSimpleName();
     }
 
     private static Outcome rejected(String reason, List<String> notes) {

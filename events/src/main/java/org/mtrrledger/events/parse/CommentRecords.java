@@ -12,6 +12,7 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.events.model.Hex;
 
 /**
@@ -57,6 +58,10 @@ final class CommentRecords {
                     + "host_msr_write, msr_write, cr0_write, dma");
         }
         String kind = tokens[0];
+        EventKind event = EventKind.ofRecord(kind);
+        if (event != null) {
+            return eventRecord(vm, event, tokens);
+        }
         switch (kind) {
             case "vm" -> {
                 if (tokens.length != 2) {
@@ -68,7 +73,14 @@ final class CommentRecords {
                 Map<String, String> kv = keyValues(tokens, 1, "pid", "vm");
                 return new VmMap(decimal(kv, "pid", 10), PercentCodec.decode(required(kv, "vm")));
             }
-            case "vm_config" -> {
+            default -> throw new BadLine("unknown '# mtrr:' record '" + kind
+                    + "', expected vm, vm_map, vm_config, vcpu, host_msr_write, msr_write, cr0_write or dma");
+        }
+    }
+
+    private static Record eventRecord(String vm, EventKind kind, String[] tokens) throws BadLine {
+        switch (kind) {
+            case VM_CONFIG -> {
                 Map<String, String> kv = keyValues(tokens, 1, "maxphyaddr", "guest_has_mtrr", "tdp",
                         "quirk_cd_nw_cleared", "ts");
                 VmConfig config = new VmConfig(
@@ -77,7 +89,7 @@ final class CommentRecords {
                         bool(kv, "quirk_cd_nw_cleared", true));
                 return event(vm, null, kv, config);
             }
-            case "vcpu" -> {
+            case VCPU_LIFECYCLE -> {
                 if (tokens.length < 3) {
                     throw new BadLine("expected '# mtrr: vcpu <n> create|online|offline|init|reset [cr0=0x..] [ts=<ns>]'");
                 }
@@ -87,20 +99,20 @@ final class CommentRecords {
                 Long cr0 = kv.containsKey("cr0") ? hex(kv, "cr0", 64) : null;
                 return event(vm, vcpu, kv, new VcpuLifecycle(op, cr0));
             }
-            case "host_msr_write", "msr_write" -> {
+            case MSR_WRITE, HOST_MSR_WRITE -> {
                 Map<String, String> kv = keyValues(tokens, 1, "vcpu", "msr", "value", "gp", "ts");
                 int vcpu = vcpuIndex(required(kv, "vcpu"));
                 long msr = hex(kv, "msr", 32);
                 long value = hex(kv, "value", 64);
-                MsrWrite write = new MsrWrite(msr, value, kind.equals("host_msr_write"), bool(kv, "gp", false));
+                MsrWrite write = new MsrWrite(msr, value, kind == EventKind.HOST_MSR_WRITE, bool(kv, "gp", false));
                 return event(vm, vcpu, kv, write);
             }
-            case "cr0_write" -> {
+            case CR0_WRITE -> {
                 Map<String, String> kv = keyValues(tokens, 1, "vcpu", "value", "ts");
                 int vcpu = vcpuIndex(required(kv, "vcpu"));
                 return event(vm, vcpu, kv, new Cr0Write(hex(kv, "value", 64)));
             }
-            case "dma" -> {
+            case DMA_OP -> {
                 if (tokens.length < 2) {
                     throw new BadLine("expected '# mtrr: dma noncoherent_register|noncoherent_unregister|transfer ...'");
                 }
@@ -115,37 +127,35 @@ final class CommentRecords {
                         : new DmaOp(op, device, null, null, null);
                 return event(vm, null, kv, dma);
             }
-            default -> throw new BadLine("unknown '# mtrr:' record '" + kind
-                    + "', expected vm, vm_map, vm_config, vcpu, host_msr_write, msr_write, cr0_write or dma");
+            default -> throw new IllegalArgumentException(kind.toString());
         }
     }
 
     /** Formats an event as a record line (without trailing newline). */
     static String format(MtrrEvent e) {
-        StringBuilder b = new StringBuilder(96).append(PREFIX);
+        StringBuilder b = new StringBuilder(96).append(PREFIX).append(EventKind.of(e).record());
         Object p = e.getPayload();
         if (p instanceof VmConfig c) {
-            b.append("vm_config maxphyaddr=").append(c.getMaxPhysAddr())
+            b.append(" maxphyaddr=").append(c.getMaxPhysAddr())
                     .append(" guest_has_mtrr=").append(bit(c.getGuestHasMtrr()))
                     .append(" tdp=").append(bit(c.getTdpEnabled()))
                     .append(" quirk_cd_nw_cleared=").append(bit(c.getQuirkCdNwCleared()));
         } else if (p instanceof VcpuLifecycle l) {
-            b.append("vcpu ").append(e.getVcpu()).append(' ').append(l.getOp().name().toLowerCase(Locale.ROOT));
+            b.append(' ').append(e.getVcpu()).append(' ').append(l.getOp().name().toLowerCase(Locale.ROOT));
             if (l.getInitialCr0() != null) {
                 b.append(" cr0=").append(Hex.of(l.getInitialCr0()));
             }
         } else if (p instanceof MsrWrite w) {
-            b.append(w.getHostInitiated() ? "host_msr_write" : "msr_write")
-                    .append(" vcpu=").append(e.getVcpu())
+            b.append(" vcpu=").append(e.getVcpu())
                     .append(" msr=").append(Hex.of(w.getMsr()))
                     .append(" value=").append(Hex.of(w.getValue()));
             if (w.getFaulted()) {
                 b.append(" gp=1");
             }
         } else if (p instanceof Cr0Write c) {
-            b.append("cr0_write vcpu=").append(e.getVcpu()).append(" value=").append(Hex.of(c.getValue()));
+            b.append(" vcpu=").append(e.getVcpu()).append(" value=").append(Hex.of(c.getValue()));
         } else if (p instanceof DmaOp d) {
-            b.append("dma ").append(d.getOp().name().toLowerCase(Locale.ROOT));
+            b.append(' ').append(d.getOp().name().toLowerCase(Locale.ROOT));
             if (d.getOp() == DmaOpKind.TRANSFER) {
                 b.append(" gpa=").append(Hex.of(d.getGpa())).append(" len=").append(Hex.of(d.getLength()));
             }

@@ -21,6 +21,7 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.events.parse.JsonFields.Kind;
 import org.mtrrledger.events.parse.JsonFields.Name;
@@ -51,12 +52,12 @@ final class JsonLineDecoder implements LineDecoder {
             .build();
     private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
     private static final int COMMON = Name.VM.bit | Name.TYPE.bit | Name.TS_NS.bit;
-    private static final Allowed VM_CONFIG = new Allowed("vm_config", Name.MAXPHYADDR, Name.GUEST_HAS_MTRR,
+    private static final Allowed VM_CONFIG = new Allowed(EventKind.VM_CONFIG.type(), Name.MAXPHYADDR, Name.GUEST_HAS_MTRR,
             Name.TDP_ENABLED, Name.QUIRK_CD_NW_CLEARED);
-    private static final Allowed VCPU = new Allowed("vcpu", Name.VCPU, Name.OP, Name.CR0);
-    private static final Allowed MSR_WRITE = new Allowed("msr_write", Name.VCPU, Name.MSR, Name.VALUE,
+    private static final Allowed VCPU = new Allowed(EventKind.VCPU_LIFECYCLE.type(), Name.VCPU, Name.OP, Name.CR0);
+    private static final Allowed MSR_WRITE = new Allowed(EventKind.MSR_WRITE.type(), Name.VCPU, Name.MSR, Name.VALUE,
             Name.HOST_INITIATED, Name.GP);
-    private static final Allowed CR0_WRITE = new Allowed("cr0_write", Name.VCPU, Name.VALUE);
+    private static final Allowed CR0_WRITE = new Allowed(EventKind.CR0_WRITE.type(), Name.VCPU, Name.VALUE);
     private static final Allowed DMA_TRANSFER = new Allowed("dma transfer", Name.OP, Name.GPA, Name.LEN,
             Name.DEVICE, Name.DIRECTION);
 
@@ -129,14 +130,16 @@ final class JsonLineDecoder implements LineDecoder {
     private MtrrEvent event(String line) throws BadLine {
         read(line);
         String type = text(Name.TYPE, true);
-        MtrrEvent event = switch (type) {
-            case "vm_config" -> vmConfig();
-            case "vcpu" -> lifecycle();
-            case "msr_write" -> msrWrite();
-            case "cr0_write" -> cr0Write();
-            case "dma" -> dma();
-            default -> throw new BadLine("unknown type '" + type
-                    + "', expected vm_config, vcpu, msr_write, cr0_write or dma");
+        EventKind kind = EventKind.ofType(type);
+        if (kind == null) {
+            throw new BadLine("unknown type '" + type + "', expected " + EventKind.TYPES);
+        }
+        MtrrEvent event = switch (kind) {
+            case VM_CONFIG -> vmConfig();
+            case VCPU_LIFECYCLE -> lifecycle();
+            case MSR_WRITE, HOST_MSR_WRITE -> msrWrite();
+            case CR0_WRITE -> cr0Write();
+            case DMA_OP -> dma();
         };
         Optional<String> violation = EventRules.violation(event);
         if (violation.isPresent()) {

@@ -12,6 +12,7 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.events.model.Hex;
 
 /**
@@ -46,21 +47,19 @@ public final class JsonLinesWriter implements LogWriter {
         if (e.getTimestampNs() != null) {
             gen.writeNumberField("ts_ns", e.getTimestampNs());
         }
+        gen.writeStringField("type", EventKind.of(e).type());
         Object p = e.getPayload();
         if (p instanceof VmConfig c) {
-            gen.writeStringField("type", "vm_config");
             gen.writeNumberField("maxphyaddr", c.getMaxPhysAddr());
             gen.writeBooleanField("guest_has_mtrr", c.getGuestHasMtrr());
             gen.writeBooleanField("tdp_enabled", c.getTdpEnabled());
             gen.writeBooleanField("quirk_cd_nw_cleared", c.getQuirkCdNwCleared());
         } else if (p instanceof VcpuLifecycle l) {
-            gen.writeStringField("type", "vcpu");
             gen.writeStringField("op", l.getOp().name().toLowerCase(Locale.ROOT));
             if (l.getInitialCr0() != null) {
                 gen.writeStringField("cr0", Hex.of(l.getInitialCr0()));
             }
         } else if (p instanceof MsrWrite w) {
-            gen.writeStringField("type", "msr_write");
             gen.writeStringField("msr", Hex.of(w.getMsr()));
             gen.writeStringField("value", Hex.of(w.getValue()));
             if (w.getHostInitiated()) {
@@ -70,10 +69,8 @@ public final class JsonLinesWriter implements LogWriter {
                 gen.writeBooleanField("gp", true);
             }
         } else if (p instanceof Cr0Write c) {
-            gen.writeStringField("type", "cr0_write");
             gen.writeStringField("value", Hex.of(c.getValue()));
         } else if (p instanceof DmaOp d) {
-            gen.writeStringField("type", "dma");
             gen.writeStringField("op", d.getOp().name().toLowerCase(Locale.ROOT));
             if (d.getOp() == DmaOpKind.TRANSFER) {
                 gen.writeStringField("gpa", Hex.of(d.getGpa()));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
+import org.mtrrledger.events.model.EventKind;
 
 /**
  * Counters of one parse run. Live while the events stream is consumed and complete once it is exhausted. Not

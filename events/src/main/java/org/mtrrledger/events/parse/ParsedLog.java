@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.model.EventKind;
 
 /**
  * One lazy parse of one file: reads a line only when the next event is asked for, so a file of millions of lines

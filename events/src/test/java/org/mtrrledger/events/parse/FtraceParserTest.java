@@ -19,6 +19,7 @@ import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
+import org.mtrrledger.events.model.EventKind;
 
 class FtraceParserTest {
     // Verbatim sample lines of domain doc §8.

@@ -3,6 +3,8 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
@@ -20,7 +22,8 @@ final class EventsCommand extends QueryCommand {
     OffsetRange range;
 
     /** The values of {@code --type}: {@link JsonViews#type}'s names. */
-    static final List<String> TYPES = List.of("msr_write", "cr0_write", "dma", "vcpu", "vm_config");
+    static final List<String> TYPES = Stream.of(EventKind.MSR_WRITE, EventKind.CR0_WRITE, EventKind.DMA_OP,
+            EventKind.VCPU_LIFECYCLE, EventKind.VM_CONFIG).map(EventKind::type).toList();
 
     @Option(names = "--vcpu", paramLabel = "N", split = ",",
             description = "Only events of these vCPUs (repeatable, or comma-separated; VM-scoped events have none).")

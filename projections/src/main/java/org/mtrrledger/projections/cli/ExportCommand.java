@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.events.model.Cr0;
 import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
@@ -106,7 +107,7 @@ final class ExportCommand implements Callable<Integer> {
                 } else if (c.what().equals("noncoherent_dma_count")) {
                     counter(g, "non-coherent DMA", pid, ts, "count", c.newValue());
                     counts[2]++;
-                } else if ("msr_write".equals(JsonViews.type(e.event()))) {
+                } else if (EventKind.MSR_WRITE.type().equals(JsonViews.type(e.event()))) {
                     instant(g, "MTRR " + c.what(), "memtype", pid, tid, ts, JsonViews.event(topic, e));
                     counts[2]++;
                 }

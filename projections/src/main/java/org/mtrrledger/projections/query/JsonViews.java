@@ -7,6 +7,7 @@ import java.util.Map;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.events.model.FixedMtrr;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.Hex;
@@ -58,20 +59,7 @@ public final class JsonViews {
     }
 
     public static String type(MtrrEvent e) {
-        Object p = e.getPayload();
-        if (p instanceof MsrWrite) {
-            return "msr_write";
-        }
-        if (p instanceof Cr0Write) {
-            return "cr0_write";
-        }
-        if (p instanceof DmaOp) {
-            return "dma";
-        }
-        if (p instanceof VcpuLifecycle) {
-            return "vcpu";
-        }
-        return "vm_config";
+        return EventKind.of(e).type();
     }
 
     /** The event's own fields in the JSON Lines input format. */
