@@ -2,8 +2,6 @@ package org.mtrrledger.events.codec;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.InvalidNumberEncodingException;
 import org.apache.avro.SystemLimitException;
@@ -20,17 +18,17 @@ import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
 
 /**
- * Reads the binary body of an {@link MtrrEvent} written with the compiled schema (released as mtrr-event-v2,
- * fingerprint {@link #FINGERPRINT}) straight into the generated classes. {@code SpecificDatumReader} walks a
- * resolver built from the schema, boxes every field through {@code put(int, Object)} and decodes each string twice
- * (bytes to a {@code Utf8}, then to the {@code String} the classes hold, as they are generated with stringType
- * String); the engine decodes every record it folds, so this one path is written out by hand.
+ * Reads the binary body of an {@link MtrrEvent} written with the compiled schema straight into the generated
+ * classes; {@link EventCodec} uses it only while that schema is release {@value EventCodec#HAND_WRITTEN_VERSION}.
+ * {@code SpecificDatumReader} walks a resolver built from the schema, boxes every field through
+ * {@code put(int, Object)} and decodes each string twice (bytes to a {@code Utf8}, then to the {@code String} the
+ * classes hold, as they are generated with stringType String); the engine decodes every record it folds, so this
+ * one path is written out by hand.
  *
  * <p>It must give what {@code SpecificDatumReader} gives for the same bytes: equal objects with the same field types
  * (the property tests compare the two), and a failure wherever that reader fails. Where Avro's {@code BinaryDecoder}
  * tolerates something the specification does not define, this does the same: a boolean is true only for byte 1,
- * bits of a varint beyond 32 or 64 are dropped, and bytes after the record are ignored (the codec never checked for
- * them). Errors are {@link EOFException} for a body that ends early, {@link InvalidNumberEncodingException} for a
+ * bits of a varint beyond 32 or 64 are dropped, and bytes after the record are ignored. Errors are {@link EOFException} for a body that ends early, {@link InvalidNumberEncodingException} for a
  * varint longer than 5 or 10 bytes, and {@link AvroRuntimeException} for a negative or oversized string length, a
  * union branch or an enum ordinal out of range.
  *
@@ -42,11 +40,6 @@ import org.mtrrledger.events.avro.VmConfig;
  * itself one per thread, owns one.
  */
 final class CurrentSchemaDecoder {
-    /**
-     * CRC-64-AVRO of the parsing canonical form of the schema this class mirrors. {@link EventCodec} uses it only
-     * while the compiled {@code MtrrEvent} schema has this fingerprint; a schema change needs this class changed.
-     */
-    static final long FINGERPRINT = 0xfaf486a3b79359b7L;
 
     // values() clones its array on every call.
     private static final LifecycleOp[] LIFECYCLE_OPS = LifecycleOp.values();
@@ -191,7 +184,7 @@ final class CurrentSchemaDecoder {
         }
         int from = pos;
         pos += length;
-        return recent.decode(buf, from, length);
+        return recent.stringOf(buf, from, length);
     }
 
     /** Spec, "Binary Encoding", boolean: "a single byte whose value is either 0 (false) or 1 (true)". */
@@ -245,45 +238,6 @@ final class CurrentSchemaDecoder {
             if (shift == 63) {
                 throw new InvalidNumberEncodingException("Invalid long encoding");
             }
-        }
-    }
-
-    /**
-     * The last few distinct values of one string field, with their UTF-8 bytes; replaced oldest first, and only
-     * values short enough to be names or digests are kept. A hit hands out the same String: Strings are immutable,
-     * and the generated classes compare them with {@code equals}.
-     */
-    private static final class RecentStrings {
-        private static final int SLOTS = 4;
-        private static final int MAX_BYTES = 256;
-
-        private final byte[][] bytes = new byte[SLOTS][];
-        private final String[] values = new String[SLOTS];
-        /** The slot that answered or was filled last: checked first, as runs of one value are the common case. */
-        private int last;
-        /** The slot the next new value replaces: the oldest filled, whatever hit since. */
-        private int next;
-
-        String decode(byte[] buf, int from, int length) {
-            if (length == 0) {
-                return "";
-            }
-            int to = from + length;
-            for (int n = 0, i = last; n < SLOTS; n++, i = (i + 1) % SLOTS) {
-                byte[] b = bytes[i];
-                if (b != null && b.length == length && Arrays.equals(b, 0, length, buf, from, to)) {
-                    last = i;
-                    return values[i];
-                }
-            }
-            String s = new String(buf, from, length, StandardCharsets.UTF_8);
-            if (length <= MAX_BYTES) {
-                bytes[next] = Arrays.copyOfRange(buf, from, to);
-                values[next] = s;
-                last = next;
-                next = (next + 1) % SLOTS;
-            }
-            return s;
         }
     }
 }

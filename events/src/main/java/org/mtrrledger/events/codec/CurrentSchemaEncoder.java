@@ -1,6 +1,5 @@
 package org.mtrrledger.events.codec;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.mtrrledger.events.avro.Cr0Write;
 import org.mtrrledger.events.avro.DmaDirection;
@@ -15,16 +14,17 @@ import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
 
 /**
- * Writes the single-object encoding of an {@link MtrrEvent} with the compiled schema (released as mtrr-event-v2,
- * fingerprint {@link #FINGERPRINT}) straight from the generated getters into one growable byte array, the mirror of
- * {@link CurrentSchemaDecoder}. {@code SpecificDatumWriter} walks the schema, fetches every field boxed through
- * {@code get(int)}, resolves each of the five or six unions by the value's schema, and encodes every string to a
- * fresh byte array; {@code mtrr ingest} encodes every event it publishes, so this one path is written out by hand.
+ * Writes the single-object encoding of an {@link MtrrEvent} with the compiled schema straight from the generated
+ * getters into one growable byte array, the mirror of {@link CurrentSchemaDecoder}; {@link EventCodec} uses it only
+ * while that schema is release {@value EventCodec#HAND_WRITTEN_VERSION}. {@code SpecificDatumWriter} walks the
+ * schema, fetches every field boxed through {@code get(int)}, resolves each of the five or six unions by the value's
+ * schema, and encodes every string to a fresh byte array; {@code mtrr ingest} encodes every event it publishes, so
+ * this one path is written out by hand.
  *
  * <p>It must write byte for byte what {@code SpecificDatumWriter} writes (the property tests compare the two). It
  * handles only what that writer writes without failing and a generated class can hold: where an event has a null in
  * a field that is not nullable, or a union value of a class other than the generated ones, {@link #encode} answers
- * null and {@link EventCodec} hands the event to the Avro writer, which fails as it always did.
+ * null and {@link EventCodec} hands the event to the Avro writer, which fails on it.
  *
  * <p>Strings repeat from event to event: an ingest publishes long runs of events of one VM, one source file and
  * one SHA-256 {@code ingest} digest. Each string field keeps its last few values with their UTF-8 bytes
@@ -34,11 +34,6 @@ import org.mtrrledger.events.avro.VmConfig;
  * one per thread, owns one.
  */
 final class CurrentSchemaEncoder {
-    /**
-     * CRC-64-AVRO of the parsing canonical form of the schema this class mirrors. {@link EventCodec} uses it only
-     * while the compiled {@code MtrrEvent} schema has this fingerprint; a schema change needs this class changed.
-     */
-    static final long FINGERPRINT = 0xfaf486a3b79359b7L;
 
     private static final int INITIAL = 256;
 
@@ -228,7 +223,7 @@ final class CurrentSchemaEncoder {
      * becomes '?'.
      */
     private void string(String s, RecentStrings recent) {
-        byte[] bytes = recent.encode(s);
+        byte[] bytes = recent.bytesOf(s);
         ensure(5 + bytes.length);
         writeInt(bytes.length);
         System.arraycopy(bytes, 0, buf, pos, bytes.length);
@@ -263,44 +258,6 @@ final class CurrentSchemaEncoder {
     private void ensure(int bytes) {
         if (buf.length - pos < bytes) {
             buf = Arrays.copyOf(buf, Math.max(2 * buf.length, pos + bytes));
-        }
-    }
-
-    /**
-     * The last few distinct values of one string field with their UTF-8 bytes; replaced oldest first, and only
-     * values short enough to be names or digests are kept. A value is found by {@code equals}, which answers at
-     * once for the same String; the bytes are never handed out to be changed.
-     */
-    private static final class RecentStrings {
-        private static final int SLOTS = 4;
-        private static final int MAX_BYTES = 256;
-        private static final byte[] EMPTY = new byte[0];
-
-        private final String[] values = new String[SLOTS];
-        private final byte[][] bytes = new byte[SLOTS][];
-        /** The slot that answered or was filled last: checked first, as runs of one value are the common case. */
-        private int last;
-        /** The slot the next new value replaces: the oldest filled, whatever hit since. */
-        private int next;
-
-        byte[] encode(String s) {
-            if (s.isEmpty()) {
-                return EMPTY;
-            }
-            for (int n = 0, i = last; n < SLOTS; n++, i = (i + 1) % SLOTS) {
-                if (s.equals(values[i])) {
-                    last = i;
-                    return bytes[i];
-                }
-            }
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            if (b.length <= MAX_BYTES) {
-                values[next] = s;
-                bytes[next] = b;
-                last = next;
-                next = (next + 1) % SLOTS;
-            }
-            return b;
         }
     }
 }

@@ -12,6 +12,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.model.Hex;
 
@@ -20,13 +21,18 @@ import org.mtrrledger.events.model.Hex;
  * of the writer schema's parsing canonical form, then the binary body (Avro spec, "Single-object encoding").
  * Confluent's registry is not available; the fingerprint plus {@link ReleasedSchemas} play its part.
  *
- * <p>Encoding with the compiled schema is written out by hand in {@link CurrentSchemaEncoder}; an event it does not
- * take (a null where the schema has none, a union value of a foreign class) goes to the {@link EventDatumWriter}
- * it replaced, which fails on it as before.
+ * <p>Bodies of the compiled schema are written by {@link CurrentSchemaEncoder} and read by
+ * {@link CurrentSchemaDecoder}, written out by hand for release {@value #HAND_WRITTEN_VERSION} of the schema because
+ * ingest encodes and the engine decodes every event, and the pair is 3-6x faster than Avro's
+ * {@link SpecificDatumWriter}/{@link SpecificDatumReader} (bench/README.md, JMH). They are kept honest against the
+ * library: they are used only while the compiled schema's fingerprint, computed with {@link SchemaNormalization},
+ * is that of the released {@code mtrr-event-v}{@value #HAND_WRITTEN_VERSION}{@code .avsc}, and property tests check
+ * that they write byte for byte what {@code SpecificDatumWriter} writes and read what it wrote as
+ * {@code SpecificDatumReader} does. An event the hand encoder does not take (a null where the schema has none, a
+ * union value of a foreign class) goes to Avro's writer, which fails on it.
  *
- * <p>Decoding checks the 10-byte header by hand. A body written with the compiled schema, which is what the engine
- * folds, is read by the hand-written {@link CurrentSchemaDecoder}; bodies of older released schemas go through one
- * reused {@link BinaryDecoder} and one resolving {@link SpecificDatumReader} per writer schema (faster than
+ * <p>Decoding checks the 10-byte header by hand. Bodies of older released schemas go through one reused
+ * {@link BinaryDecoder} and one resolving {@link SpecificDatumReader} per writer schema (faster than
  * {@code BinaryMessageDecoder} in a consumer loop).
  *
  * <p>Not thread-safe: the encoders' buffers, the reused decoder and the string caches of {@link CurrentSchemaEncoder}
@@ -43,18 +49,18 @@ public final class EventCodec {
     private static final byte MAGIC0 = (byte) 0xC3;
     private static final byte MAGIC1 = 0x01;
     public static final int HEADER = 10;
+    /** The released schema version {@link CurrentSchemaEncoder} and {@link CurrentSchemaDecoder} are written for. */
+    static final int HAND_WRITTEN_VERSION = 2;
 
     private final Schema current = MtrrEvent.getClassSchema();
     private final long currentFingerprint = SchemaNormalization.parsingFingerprint64(current);
     private final Map<Long, SpecificDatumReader<MtrrEvent>> readers = new HashMap<>();
     private final Map<Long, Integer> versions = new HashMap<>();
-    private final EventDatumWriter writer = new EventDatumWriter(current);
-    /** Null if the compiled schema is not the one the decoder mirrors (a test fails then): Avro reads it instead. */
-    private final CurrentSchemaDecoder currentDecoder =
-            currentFingerprint == CurrentSchemaDecoder.FINGERPRINT ? new CurrentSchemaDecoder() : null;
-    /** Null if the compiled schema is not the one the encoder mirrors (a test fails then): Avro writes it instead. */
-    private final CurrentSchemaEncoder currentEncoder =
-            currentFingerprint == CurrentSchemaEncoder.FINGERPRINT ? new CurrentSchemaEncoder(header()) : null;
+    private final SpecificDatumWriter<MtrrEvent> writer = new SpecificDatumWriter<>(current);
+    /** Null unless the compiled schema is release {@link #HAND_WRITTEN_VERSION} (a test fails then). */
+    private final CurrentSchemaDecoder currentDecoder;
+    /** Null unless the compiled schema is release {@link #HAND_WRITTEN_VERSION} (a test fails then). */
+    private final CurrentSchemaEncoder currentEncoder;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
     /**
      * Buffered, and bound to {@link #buffer} once: a direct encoder hands the synchronized ByteArrayOutputStream one
@@ -70,9 +76,17 @@ public final class EventCodec {
         }
         if (!readers.containsKey(currentFingerprint)) {
             throw new IllegalStateException("the compiled MtrrEvent schema is not released: add mtrr-event-v"
-                    + (versions.size() + 1) + ".avsc (fingerprint " + Long.toHexString(currentFingerprint) + ")");
+                    + (versions.size() + 1) + ".avsc (fingerprint " + Hex.of(currentFingerprint) + ")");
         }
         readers.put(currentFingerprint, new SpecificDatumReader<>(current));
+        boolean handWritten = handWrittenForCurrentSchema();
+        currentDecoder = handWritten ? new CurrentSchemaDecoder() : null;
+        currentEncoder = handWritten ? new CurrentSchemaEncoder(header()) : null;
+    }
+
+    /** Whether the compiled schema is the release the hand-written encoder and decoder are written for. */
+    boolean handWrittenForCurrentSchema() {
+        return versions.get(currentFingerprint) == HAND_WRITTEN_VERSION;
     }
 
     public long currentFingerprint() {
@@ -89,7 +103,7 @@ public final class EventCodec {
         return encodeWithAvro(e);
     }
 
-    /** The encode before {@link CurrentSchemaEncoder}, now for the events it refuses: Avro throws on them. */
+    /** Avro's encode: for every event while the schema is not the hand-written one, else for those it refuses. */
     byte[] encodeWithAvro(MtrrEvent e) {
         try {
             // A write that failed half way left bytes in the encoder: flush them into the buffer that is now reset.
