@@ -30,8 +30,8 @@ import org.mtrrledger.events.parse.JsonFields.Value;
 /**
  * Line-level decoding for {@link JsonLinesParser}: the line's tokens go straight into {@link JsonFields} (no tree),
  * then strict field-by-field checks. A line the streaming pass gives up on (see {@link JsonFields#stream}) is read
- * again as a Jackson tree with duplicate detection and trailing-token checks, as every line was before, so that bad
- * JSON is reported in Jackson's own words; the checks are the same for both.
+ * again as a Jackson tree with duplicate detection and trailing-token checks, so that bad JSON is reported in
+ * Jackson's own words; the checks are the same for both.
  */
 final class JsonLineDecoder implements LineDecoder {
     static {

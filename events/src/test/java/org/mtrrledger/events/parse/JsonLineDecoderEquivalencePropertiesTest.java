@@ -22,7 +22,7 @@ import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
- * The streaming {@link JsonLineDecoder} must judge every line as the tree-based decoder it replaced
+ * The streaming {@link JsonLineDecoder} must judge every line as the tree-based reference decoder
  * ({@link TreeJsonLineDecoder}) does: the same events, byte for byte once Avro-encoded, and the same rejection
  * reasons, word for word. Lines go through one decoder of each kind in sequence, so state left over from one line
  * would show on the next.
@@ -202,7 +202,7 @@ class JsonLineDecoderEquivalencePropertiesTest {
         "{\"vm\":\"a\",\"vcpu\":0,\"ts_ns\":9223372036854775808,\"type\":\"cr0_write\",\"value\":\"0x0\"}",
         "{\"vm\":\"a\",\"vcpu\":0,\"ts_ns\":\"0x8000000000000000\",\"type\":\"cr0_write\",\"value\":\"0x0\"}",
         "{\"vm\":\"a\",\"vcpu\":\"0x0000000000000000000003ff\",\"type\":\"cr0_write\",\"value\":\"0X1F\"}",
-        // several faults: the first check in the old order wins
+        // several faults: the first check in the reference's order wins
         "{\"vm\":\"\",\"vcpu\":5000,\"type\":\"cr0_write\",\"value\":\"zz\"}",
         "{\"x\":1,\"type\":\"dma\",\"op\":\"sideways\"}",
         "{\"op\":\"transfer\",\"type\":\"dma\",\"vcpu\":1,\"gpa\":\"0x0\",\"len\":0}",

@@ -23,9 +23,9 @@ import org.mtrrledger.events.avro.VmConfig;
 import org.mtrrledger.events.model.Hex;
 
 /**
- * The JSON Lines decoder as it was before it streamed tokens (a Jackson tree per line, then strict field-by-field
- * checks), kept unchanged apart from its name as the reference {@link JsonLineDecoder} must agree with: same events,
- * same rejections, same reasons. Test-only; see {@link JsonLineDecoderEquivalencePropertiesTest}.
+ * The JSON Lines grammar decoded the simple way (a Jackson tree per line, then strict field-by-field checks): the
+ * reference the streaming {@link JsonLineDecoder} must agree with, same events, same rejections, same reasons.
+ * Test-only; see {@link JsonLineDecoderEquivalencePropertiesTest}.
  */
 final class TreeJsonLineDecoder implements LineDecoder {
     static {
