@@ -19,7 +19,7 @@ final class EventsCommand extends QueryCommand {
     VmSelection vms;
 
     @Mixin
-    OffsetRange range;
+    PositionRange range;
 
     /** The values of {@code --type}: {@link JsonViews#type}'s names. */
     static final List<String> TYPES = Stream.of(EventKind.MSR_WRITE, EventKind.CR0_WRITE, EventKind.DMA_OP,

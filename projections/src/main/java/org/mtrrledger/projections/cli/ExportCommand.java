@@ -47,7 +47,7 @@ final class ExportCommand implements Callable<Integer> {
     VmSelection vms;
 
     @Mixin
-    OffsetRange range;
+    PositionRange range;
 
     @Option(names = "--perfetto", required = true, paramLabel = "FILE",
             description = "Trace-event JSON file to write (replaced if it exists).")

@@ -19,7 +19,7 @@ final class ZapsCommand extends QueryCommand {
     VmSelection vms;
 
     @Mixin
-    OffsetRange range;
+    PositionRange range;
 
     @Option(names = "--policy", paramLabel = "P", split = ",",
             description = "v6.4, v6.7, yan-v2-vcpu0, yan-v4-cd-toggle, yan-v4-fine, sean-cd-nonwb, v6.11, "

@@ -5,7 +5,7 @@ import org.mtrrledger.projections.query.Position;
 import picocli.CommandLine.Option;
 
 /** {@code --from P --to P}: an inclusive range of the VM's log, each end a {@link Position}. */
-final class OffsetRange {
+final class PositionRange {
     @Option(names = "--from", paramLabel = "POS", description = "First event (inclusive; default: the VM's first): "
             + Position.FORMS + ".")
     String from;
