@@ -32,8 +32,9 @@ public final class TopicReader {
         KafkaLogDefaults.apply();
     }
 
-    private static final Comparator<ConsumedRecord> IN_PARTITION_ORDER =
-            Comparator.comparingInt(ConsumedRecord::partition).thenComparingLong(ConsumedRecord::offset);
+    private static final Comparator<ConsumerRecord<String, byte[]>> IN_PARTITION_ORDER =
+            Comparator.<ConsumerRecord<String, byte[]>>comparingInt(ConsumerRecord::partition)
+                    .thenComparingLong(ConsumerRecord::offset);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -41,17 +42,17 @@ public final class TopicReader {
     }
 
     /** All committed records of every partition of {@code topic}, partition by partition in offset order. */
-    public static List<ConsumedRecord> readAll(String bootstrap, String topic) {
-        List<ConsumedRecord> out = new ArrayList<>();
+    public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         scan(bootstrap, topic, -1, 0, out::add);
         out.sort(IN_PARTITION_ORDER);
         return out;
     }
 
     /** The committed records of one partition, from {@code fromOffset} up to the end as of this call. */
-    public static List<ConsumedRecord> readPartition(String bootstrap, String topic, int partition,
+    public static List<ConsumerRecord<String, byte[]>> readPartition(String bootstrap, String topic, int partition,
                                                      long fromOffset) {
-        List<ConsumedRecord> out = new ArrayList<>();
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         scan(bootstrap, topic, partition, fromOffset, out::add);
         out.sort(IN_PARTITION_ORDER);
         return out;
@@ -65,7 +66,7 @@ public final class TopicReader {
      * @return the number of records passed to {@code sink}
      */
     public static long scan(String bootstrap, String topic, int partition, long fromOffset,
-                            Consumer<ConsumedRecord> sink) {
+                            Consumer<ConsumerRecord<String, byte[]>> sink) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = partitions(consumer, bootstrap, topic, partition);
@@ -86,7 +87,7 @@ public final class TopicReader {
                     if (r.offset() >= end.get(tp)) {
                         continue; // committed after this call started
                     }
-                    sink.accept(new ConsumedRecord(r.partition(), r.offset(), r.key(), r.value(), r.timestamp()));
+                    sink.accept(r);
                     count++;
                     deadline = System.nanoTime() + TIMEOUT.toNanos();
                 }

@@ -1,5 +1,6 @@
 package org.mtrrledger.events.kafka;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.mtrrledger.broker.EmbeddedBroker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +64,7 @@ class BrokerLossTest {
                         Events.generate("n", 2, 10), ProgressListener.NONE);
                 assertTrue(next.lookup(lostFile).isEmpty(), "the lost file must not be in the ingest ledger");
             }
-            List<ConsumedRecord> visible = TopicReader.readAll(bootstrap, TOPIC);
+            List<ConsumerRecord<String, byte[]>> visible = TopicReader.readAll(bootstrap, TOPIC);
             assertEquals(10, visible.size(), "only the next file's records are visible");
             assertTrue(visible.stream().allMatch(r -> r.key().startsWith("n")), "a record of the lost file is visible");
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,14 +70,14 @@ class EventPublisherTest {
                 progress.subList(0, 10));
         assertEquals(10_000L, progress.get(progress.size() - 1));
 
-        List<ConsumedRecord> records = TopicReader.readAll(broker.bootstrap(), topic);
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(broker.bootstrap(), topic);
         assertEquals(10_000, records.size());
-        Map<Integer, List<ConsumedRecord>> byPartition = records.stream()
-                .collect(Collectors.groupingBy(ConsumedRecord::partition));
+        Map<Integer, List<ConsumerRecord<String, byte[]>>> byPartition = records.stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::partition));
         assertEquals(byPartition.keySet(), summary.partitions().keySet());
         long total = 0;
         for (Map.Entry<Integer, OffsetRange> e : summary.partitions().entrySet()) {
-            List<ConsumedRecord> inPartition = byPartition.get(e.getKey());
+            List<ConsumerRecord<String, byte[]>> inPartition = byPartition.get(e.getKey());
             OffsetRange range = e.getValue();
             assertEquals(inPartition.get(0).offset(), range.first(), "first offset of partition " + e.getKey());
             assertEquals(inPartition.get(inPartition.size() - 1).offset(), range.last(),
@@ -89,7 +90,7 @@ class EventPublisherTest {
         // every VM lives in exactly one partition, and its events are in publish order there
         Map<String, Integer> partitionOfVm = new HashMap<>();
         Map<String, Long> lastSeq = new HashMap<>();
-        for (ConsumedRecord r : records) {
+        for (ConsumerRecord<String, byte[]> r : records) {
             Integer earlier = partitionOfVm.putIfAbsent(r.key(), r.partition());
             assertTrue(earlier == null || earlier == r.partition(), "VM " + r.key() + " split over partitions");
             long seq = Events.seq(r);
@@ -136,7 +137,7 @@ class EventPublisherTest {
                     ProgressListener.NONE);
             assertInstanceOf(PublishOutcome.Published.class, retry);
         }
-        List<ConsumedRecord> visible = TopicReader.readAll(broker.bootstrap(), topic);
+        List<ConsumerRecord<String, byte[]>> visible = TopicReader.readAll(broker.bootstrap(), topic);
         assertEquals(400, visible.size());
         assertEquals(300, visible.stream().filter(r -> r.key().startsWith("g-")).count());
         assertEquals(100, visible.stream().filter(r -> r.key().startsWith("b-")).count());
@@ -170,7 +171,7 @@ class EventPublisherTest {
             assertEquals(500, already.summary().eventCount());
         }
         assertEquals(500, TopicReader.readAll(broker.bootstrap(), topic).size());
-        List<ConsumedRecord> ledger = TopicReader.readAll(broker.bootstrap(), TopicAdmin.ledgerTopicOf(topic));
+        List<ConsumerRecord<String, byte[]>> ledger = TopicReader.readAll(broker.bootstrap(), TopicAdmin.ledgerTopicOf(topic));
         assertEquals(1, ledger.size());
         assertEquals(digest.hex(), ledger.get(0).key());
     }

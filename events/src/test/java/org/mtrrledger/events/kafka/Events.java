@@ -3,6 +3,7 @@ package org.mtrrledger.events.kafka;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Test data: {@code count} records spread round-robin over {@code vms} VM keys, value "vm-K#SEQ". */
 final class Events {
@@ -47,11 +48,11 @@ final class Events {
         };
     }
 
-    static String text(ConsumedRecord r) {
+    static String text(ConsumerRecord<String, byte[]> r) {
         return new String(r.value(), StandardCharsets.UTF_8);
     }
 
-    static long seq(ConsumedRecord r) {
+    static long seq(ConsumerRecord<String, byte[]> r) {
         String s = text(r);
         return Long.parseLong(s.substring(s.indexOf('#') + 1));
     }

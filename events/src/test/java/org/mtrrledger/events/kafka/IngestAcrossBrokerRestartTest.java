@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,7 @@ class IngestAcrossBrokerRestartTest {
 
         try (EmbeddedBroker again = EmbeddedBroker.start(dataDir)) {
             assertEquals(clusterId, again.clusterId(), "the log dir must not be re-formatted");
-            List<ConsumedRecord> records = TopicReader.readAll(again.bootstrap(), "persist");
+            List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(again.bootstrap(), "persist");
             assertEquals(100, records.size());
             assertEquals(100, records.stream().map(Events::text).distinct().count());
             try (EventPublisher publisher = new EventPublisher(again.bootstrap(), "persist", "tx-persist")) {

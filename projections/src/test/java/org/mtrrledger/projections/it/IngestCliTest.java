@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,6 @@ import org.mtrrledger.events.gen.GeneratorSpec;
 import org.mtrrledger.events.gen.NoncoherentDma;
 import org.mtrrledger.events.gen.Scenarios;
 import org.mtrrledger.events.gen.VcpuRange;
-import org.mtrrledger.events.kafka.ConsumedRecord;
 import org.mtrrledger.events.kafka.IngestDigest;
 import org.mtrrledger.events.kafka.TopicReader;
 
@@ -95,12 +95,12 @@ class IngestCliTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("published " + String.format("%,d", expected.size()) + " events"), r.toString());
 
-        List<ConsumedRecord> records = TopicReader.readAll(broker.bootstrap(), topic);
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(broker.bootstrap(), topic);
         String digest = IngestDigest.sha256(generated).hex();
         EventCodec codec = new EventCodec();
         Map<String, List<MtrrEvent>> actualByVm = new LinkedHashMap<>();
         Map<String, Integer> partitionOfVm = new LinkedHashMap<>();
-        for (ConsumedRecord c : records) {
+        for (ConsumerRecord<String, byte[]> c : records) {
             MtrrEvent e = codec.decode(c.value());
             assertEquals(e.getVm(), c.key(), "records are keyed by VM id");
             assertEquals(digest, e.getIngest(), "ingest field = the file's SHA-256");
@@ -155,7 +155,7 @@ class IngestCliTest {
         }
         List<MtrrEvent> actual = new ArrayList<>();
         EventCodec codec = new EventCodec();
-        for (ConsumedRecord c : TopicReader.readAll(broker.bootstrap(), topic)) {
+        for (ConsumerRecord<String, byte[]> c : TopicReader.readAll(broker.bootstrap(), topic)) {
             MtrrEvent e = codec.decode(c.value());
             e.setIngest(null);
             actual.add(e);

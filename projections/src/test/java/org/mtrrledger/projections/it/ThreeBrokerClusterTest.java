@@ -21,6 +21,7 @@ import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,6 @@ import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.gen.BootLogGenerator;
-import org.mtrrledger.events.kafka.ConsumedRecord;
 import org.mtrrledger.events.kafka.EventPublisher;
 import org.mtrrledger.events.kafka.IngestDigest;
 import org.mtrrledger.events.kafka.IngestFailedException;
@@ -110,7 +110,7 @@ class ThreeBrokerClusterTest {
             assertTrue(killed[0] != 0, "no leader was killed during the ingest");
             log("published %,d events in %d ms", records.size(), ms(t1));
             assertEquals(byVm(records, KeyedRecord::key, KeyedRecord::value), byVm(TopicReader.readAll(bootstrap,
-                    TOPIC), ConsumedRecord::key, ConsumedRecord::value),
+                    TOPIC), ConsumerRecord::key, ConsumerRecord::value),
                     "the topic must hold every event of the file once, in order per VM");
 
             cluster.start(killed[0]);
