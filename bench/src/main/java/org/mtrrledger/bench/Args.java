@@ -3,8 +3,12 @@ package org.mtrrledger.bench;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.mtrrledger.events.model.Hex;
 
-/** {@code --key value} pairs. */
+/**
+ * {@code --key value} pairs of the bench harness's subcommands, driven by {@code bench/run} (the CLI's picocli
+ * options are {@code projections.cli}; numbers parse the same way, through {@link Hex#parse}).
+ */
 final class Args {
     private final Map<String, String> values = new HashMap<>();
 
@@ -30,7 +34,7 @@ final class Args {
     }
 
     long num(String key) {
-        return Long.parseLong(str(key).replace("_", ""));
+        return Hex.parse(str(key));
     }
 
     long num(String key, long def) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mtrrledger.events.model.Cr0;
 import org.mtrrledger.events.model.FixedMtrr;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.events.model.MemType;
 import org.mtrrledger.events.model.MtrrMsr;
 import org.mtrrledger.events.model.MtrrState;
@@ -79,7 +80,7 @@ final class MtrrLibChange {
             }
             int slot = target.firstFreeVar();
             if (slot < 0) {
-                throw new IllegalStateException("out of variable MTRRs for UC range at " + Long.toHexString(a));
+                throw new IllegalStateException("out of variable MTRRs for UC range at " + Hex.of(a));
             }
             target.write(MtrrMsr.VAR_BASE, MtrrMsr.physBase(slot), a | MemType.UC.code, physBits);
             target.write(MtrrMsr.VAR_MASK, MtrrMsr.physMask(slot), MtrrState.physMaskFor(size, physBits), physBits);
