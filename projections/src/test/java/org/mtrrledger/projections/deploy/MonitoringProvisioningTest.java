@@ -72,9 +72,7 @@ class MonitoringProvisioningTest {
     }
 
     private static JsonNode service(String name) {
-        JsonNode s = compose.path("services").path(name);
-        assertFalse(s.isMissingNode(), "service " + name);
-        return s;
+        return ComposeFileTest.service(compose, name);
     }
 
     /** The service's bind mounts of files under docker/: container path to host path. */
@@ -100,17 +98,17 @@ class MonitoringProvisioningTest {
     @Test
     void shouldProvisionPrometheusScrapingTheServer() throws IOException {
         Map<String, Path> binds = binds("prometheus");
-        String configFlag = texts(service("prometheus").path("command")).stream()
+        String configFlag = ComposeFileTest.texts(service("prometheus").path("command")).stream()
                 .filter(a -> a.startsWith("--config.file=")).findFirst().orElseThrow();
         Path config = binds.get(configFlag.substring("--config.file=".length()));
         assertNotNull(config, "the config Prometheus reads is mounted: " + binds);
         assertEquals(DOCKER.resolve("prometheus/prometheus.yml"), config);
         JsonNode job = yaml(config).path("scrape_configs").get(0);
         assertEquals("/metrics", job.path("metrics_path").asText());
-        List<String> serverCommand = texts(service("server").path("command"));
+        List<String> serverCommand = ComposeFileTest.texts(service("server").path("command"));
         String port = serverCommand.get(serverCommand.indexOf("--port") + 1);
-        assertEquals(List.of("server:" + port), texts(job.path("static_configs").get(0).path("targets")));
-        assertTrue(texts(service("prometheus").path("ports")).contains("127.0.0.1:9090:9090"));
+        assertEquals(List.of("server:" + port), ComposeFileTest.texts(job.path("static_configs").get(0).path("targets")));
+        assertTrue(ComposeFileTest.texts(service("prometheus").path("ports")).contains("127.0.0.1:9090:9090"));
     }
 
     @Test
@@ -124,7 +122,7 @@ class MonitoringProvisioningTest {
         assertEquals(DATASOURCE_UID, ds.path("uid").asText());
         String url = ds.path("url").asText();
         assertEquals("http://prometheus:9090", url);
-        assertTrue(texts(service("prometheus").path("ports")).stream().anyMatch(p -> p.endsWith(":9090")));
+        assertTrue(ComposeFileTest.texts(service("prometheus").path("ports")).stream().anyMatch(p -> p.endsWith(":9090")));
 
         JsonNode provider = yaml(provisioning.resolve("dashboards/mtrr-ledger.yml")).path("providers").get(0);
         String dashboardsIn = provider.path("options").path("path").asText();
@@ -146,14 +144,8 @@ class MonitoringProvisioningTest {
         assertTrue(uids.size() > 20, uids.toString());
         assertEquals(Set.of(DATASOURCE_UID), new HashSet<>(uids));
         for (String s : List.of("prometheus", "grafana")) {
-            assertEquals("monitoring", texts(service(s).path("profiles")).get(0), s);
+            assertEquals("monitoring", ComposeFileTest.texts(service(s).path("profiles")).get(0), s);
         }
-    }
-
-    private static List<String> texts(JsonNode list) {
-        List<String> out = new ArrayList<>();
-        list.forEach(n -> out.add(n.asText()));
-        return out;
     }
 
     /** PromQL functions and aggregations the dashboard may use; anything else before '(' is a typo. */
