@@ -59,7 +59,7 @@ public final class MtrrConfig implements CommandLine.IDefaultValueProvider {
             "durability", "poison", "port", "host", "broker-timeout", "metrics-vms");
 
     /** Inclusive ranges of the numeric keys, as the commands check them. */
-    private static final Map<String, long[]> RANGES = Map.of("partitions", new long[] {1, 10_000},
+    private static final Map<String, long[]> RANGES = Map.of("partitions", new long[] {1, KafkaOptions.MAX_PARTITIONS},
             "checkpoint-every", new long[] {1, Long.MAX_VALUE}, "port", new long[] {0, 65535},
             "metrics-vms", new long[] {0, ServeCommand.MAX_METRICS_VMS});
 
