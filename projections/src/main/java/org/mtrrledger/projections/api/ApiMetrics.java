@@ -1,6 +1,5 @@
 package org.mtrrledger.projections.api;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -13,17 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.mtrrledger.engine.consume.EngineProgress;
-import org.mtrrledger.engine.pipeline.ObservedProjection;
-import org.mtrrledger.engine.pipeline.Projection;
-import org.mtrrledger.engine.pipeline.ProjectionRecord;
-import org.mtrrledger.projections.hazard.Hazard;
-import org.mtrrledger.projections.hazard.HazardKind;
-import org.mtrrledger.projections.zap.PolicyId;
+import org.mtrrledger.engine.store.LedgerStore;
 
 /**
- * The process's Prometheus metrics. The engine stays free of Micrometer: it reports through {@link EngineProgress}
- * (events folded, fold rate, lag per partition, about once a second) and its projection is wrapped by
- * {@link #counting}, which counts the zap and hazard records it produces.
+ * {@code /metrics}: what the store holds ({@link StoreMetrics}: events, zaps, zapped GFNs and hazards per policy and
+ * per VM within a cap, non-coherent DMA VMs, committed offsets, store size; the same whichever process folded the
+ * store) plus this process's own meters (Micrometer): the engine's progress as it reports it through
+ * {@link EngineProgress} (events folded by this process, fold rate, lag per partition, readiness) and the API's
+ * request latency. The engine stays free of Micrometer.
  */
 public final class ApiMetrics implements EngineProgress {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -33,11 +29,24 @@ public final class ApiMetrics implements EngineProgress {
     private volatile Map<Integer, Long> lastLag = Map.of();
     private volatile boolean reported;
     private volatile Supplier<Optional<String>> brokerProblem = Optional::empty;
-    private final Counter[] zaps = new Counter[PolicyId.values().length];
-    private final Map<String, Counter> hazards = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final int vmCap;
+    private volatile StoreMetrics store;
 
+    /** Default of {@code mtrr serve --metrics-vms}: VMs with series of their own. */
+    public static final int DEFAULT_VM_CAP = 20;
+
+    /** Metrics with per-VM series for at most {@value #DEFAULT_VM_CAP} VMs. */
     public ApiMetrics() {
+        this(DEFAULT_VM_CAP);
+    }
+
+    /** @param vmCap at most this many VMs get series of their own; the others are summed as {@code vm="other"} */
+    public ApiMetrics(int vmCap) {
+        if (vmCap < 0) {
+            throw new IllegalArgumentException("the VM series cap must be >= 0, got " + vmCap);
+        }
+        this.vmCap = vmCap;
         FunctionCounter.builder("mtrr.engine.events.folded", folded, AtomicLong::doubleValue)
                 .description("Events folded by this process's engine (accepted, rejected or undecodable)")
                 .register(registry);
@@ -46,13 +55,12 @@ public final class ApiMetrics implements EngineProgress {
         Gauge.builder("mtrr.engine.ready", this, m -> m.notReady().isEmpty() ? 1 : 0)
                 .description("1 when the engine reaches the broker and has caught up: lag 0 on every assigned "
                         + "partition").register(registry);
-        for (PolicyId p : PolicyId.values()) {
-            zaps[p.code] = Counter.builder("mtrr.zaps").tag("policy", p.label)
-                    .description("kvm_zap_gfn_range() calls issued by a policy for the events folded here")
-                    .register(registry);
-            for (HazardKind k : HazardKind.values()) {
-                hazard(p, k);
-            }
+    }
+
+    /** The store whose series {@link #scrape()} adds (the server's); the first one bound stays. */
+    synchronized void bind(LedgerStore s) {
+        if (store == null) {
+            store = new StoreMetrics(s, vmCap);
         }
     }
 
@@ -61,9 +69,10 @@ public final class ApiMetrics implements EngineProgress {
         return registry;
     }
 
-    /** Prometheus text exposition format. */
+    /** Prometheus text exposition format: the store's series, then this process's. */
     public String scrape() {
-        return registry.scrape();
+        StoreMetrics s = store;
+        return (s == null ? "" : s.scrape()) + registry.scrape();
     }
 
     @Override
@@ -113,34 +122,6 @@ public final class ApiMetrics implements EngineProgress {
 
     public long folded() {
         return folded.get();
-    }
-
-    void countZap(PolicyId p) {
-        zaps[p.code].increment();
-    }
-
-    void countHazard(PolicyId p, HazardKind k) {
-        hazard(p, k).increment();
-    }
-
-    private Counter hazard(PolicyId p, HazardKind k) {
-        return hazards.computeIfAbsent(p.label + "/" + k.label(), x -> Counter.builder("mtrr.hazards")
-                .tag("policy", p.label).tag("kind", k.label())
-                .description("Memtype hazards revealed for a policy by the events folded here").register(registry));
-    }
-
-    /** Wraps the engine's projection so that its zap and hazard records are counted here. */
-    public Projection counting(Projection delegate) {
-        return new ObservedProjection(delegate, (ref, records) -> {
-            for (ProjectionRecord r : records) {
-                PolicyId p = PolicyId.ofCode(r.policyId());
-                if (r.kind() == ProjectionRecord.Kind.ZAP) {
-                    countZap(p);
-                } else {
-                    countHazard(p, Hazard.decode(r.value()).kind());
-                }
-            }
-        });
     }
 
     /** Records one API request's latency under its route template and status. */

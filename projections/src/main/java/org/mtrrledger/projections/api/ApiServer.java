@@ -63,6 +63,9 @@ public final class ApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        if (metrics != null) {
+            metrics.bind(store);
+        }
         try {
             return new ApiServer(address, ex, new ApiRoutes(() -> new LedgerQueries(store)), metrics, notReady);
         } catch (IOException | RuntimeException e) {

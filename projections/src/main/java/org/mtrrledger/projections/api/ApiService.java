@@ -17,7 +17,7 @@ import org.mtrrledger.projections.ledger.PolicyProjection;
  * the server, then the engine, and waits for both.
  */
 public final class ApiService implements AutoCloseable {
-    private final ApiMetrics metrics = new ApiMetrics();
+    private final ApiMetrics metrics;
     private final LedgerEngine engine;
     private final ApiServer server;
     private final Thread engineThread;
@@ -26,8 +26,9 @@ public final class ApiService implements AutoCloseable {
     private boolean closed;
 
     private ApiService(String bootstrap, EngineConfig config, LedgerStore store, InetSocketAddress address,
-            EngineProgress progress) throws IOException {
-        engine = new LedgerEngine(bootstrap, config, store, new Pipeline(metrics.counting(new PolicyProjection())));
+            EngineProgress progress, int metricsVms) throws IOException {
+        metrics = new ApiMetrics(metricsVms);
+        engine = new LedgerEngine(bootstrap, config, store, new Pipeline(new PolicyProjection()));
         try {
             metrics.watchBroker(engine::brokerProblem);
             server = ApiServer.start(store, address, metrics, metrics::notReady);
@@ -57,7 +58,13 @@ public final class ApiService implements AutoCloseable {
      */
     public static ApiService start(String bootstrap, EngineConfig config, LedgerStore store,
             InetSocketAddress address, EngineProgress progress) throws IOException {
-        return new ApiService(bootstrap, config, store, address, progress);
+        return start(bootstrap, config, store, address, progress, ApiMetrics.DEFAULT_VM_CAP);
+    }
+
+    /** As above, with per-VM metric series for at most {@code metricsVms} VMs (see {@link StoreMetrics}). */
+    public static ApiService start(String bootstrap, EngineConfig config, LedgerStore store,
+            InetSocketAddress address, EngineProgress progress, int metricsVms) throws IOException {
+        return new ApiService(bootstrap, config, store, address, progress, metricsVms);
     }
 
     public ApiServer server() {

@@ -21,10 +21,11 @@ public final class DataOptions {
     Path data;
 
     @Option(names = MtrrConfig.CONFIG_OPTION, paramLabel = "FILE",
-            description = "Properties file with defaults for this command's options (keys bootstrap, topic, "
-                    + "partitions, group, checkpoint-every, durability, poison, port, host); flags and MTRR_* "
-                    + "environment variables win over it. Default: $MTRR_CONFIG, else <data>/mtrr.properties if "
-                    + "it exists.")
+            description = "Properties file with defaults for the options of the commands (keys bootstrap, topic, "
+                    + "partitions, group, checkpoint-every, durability, poison, port, host, broker-timeout, "
+                    + "metrics-vms; COMMAND.KEY for one command only, e.g. serve.group); flags and MTRR_* "
+                    + "environment variables win over it. Every command checks the whole file. Default: "
+                    + "$MTRR_CONFIG, else <data>/mtrr.properties if it exists.")
     Path config;
 
     public Path dataDir() {

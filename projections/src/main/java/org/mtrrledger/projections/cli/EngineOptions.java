@@ -3,7 +3,10 @@ package org.mtrrledger.projections.cli;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.PoisonPolicy;
 import org.mtrrledger.engine.store.Durability;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** How the engine folds: consumer group, checkpoint interval, durability, poison records. */
 public final class EngineOptions {
@@ -11,9 +14,21 @@ public final class EngineOptions {
             description = "Consumer group (default mtrr-engine); engine processes in one group share partitions.")
     String group;
 
-    @Option(names = "--checkpoint-every", paramLabel = "K", defaultValue = "1000",
-            description = "Checkpoint each VM's full state every K of its events (default 1000).")
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     long checkpointEvery;
+
+    /** Checked as it is parsed (flag, environment or file), so before any broker starts. */
+    @Option(names = "--checkpoint-every", paramLabel = "K", defaultValue = "1000",
+            description = "Checkpoint each VM's full state every K of its events (default 1000; at least 1).")
+    void checkpointEvery(long k) {
+        if (k < 1) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--checkpoint-every must be >= 1, got "
+                    + k);
+        }
+        checkpointEvery = k;
+    }
 
     @Option(names = "--durability", paramLabel = "LEVEL", defaultValue = "WAL_NO_SYNC",
             description = "WAL_NO_SYNC (default), SYNC (fsync each batch) or NO_WAL (atomic flush; after a crash "
@@ -27,9 +42,6 @@ public final class EngineOptions {
     PoisonPolicy poison;
 
     EngineConfig config(KafkaOptions kafka) {
-        if (checkpointEvery < 1) {
-            throw new Args.UsageError("--checkpoint-every must be >= 1");
-        }
         return new EngineConfig(kafka.topic(), group, checkpointEvery, poison, kafka.brokerTimeout);
     }
 }

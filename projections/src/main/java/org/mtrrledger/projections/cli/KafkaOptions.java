@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.broker.BrokerLocator;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Where the audit log lives. Without --bootstrap (or MTRR_BOOTSTRAP, or {@code bootstrap} in the properties file):
@@ -28,9 +30,24 @@ public final class KafkaOptions {
             description = "Events topic (default: $MTRR_TOPIC or mtrr.events).")
     String topic;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
-            description = "Partitions when the topic is created (default 4).")
+    /** Most partitions {@code --partitions} creates. */
+    static final int MAX_PARTITIONS = 10_000;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     int partitions;
+
+    /** Checked as it is parsed (flag, environment or file), so before any broker starts. */
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+            description = "Partitions when the topic is created (default 4; 1..10000).")
+    void partitions(int n) {
+        if (n < 1 || n > MAX_PARTITIONS) {
+            throw new CommandLine.ParameterException(command.commandLine(), "--partitions must be 1.."
+                    + MAX_PARTITIONS + ", got " + n);
+        }
+        partitions = n;
+    }
 
     @Option(names = "--broker-timeout", paramLabel = "DURATION", defaultValue = "30s",
             converter = DurationConverter.class,

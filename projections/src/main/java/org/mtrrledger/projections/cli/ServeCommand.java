@@ -9,6 +9,7 @@ import org.mtrrledger.broker.KafkaEndpoint;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.kafka.TopicAdmin;
+import org.mtrrledger.projections.api.ApiMetrics;
 import org.mtrrledger.projections.api.ApiService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +19,8 @@ import picocli.CommandLine.Option;
         description = "Fold the events topic (following it, like `mtrr run`) and serve the HTTP API, /metrics and "
                 + "the web view from the same store. SIGTERM closes both cleanly and exits 0.")
 final class ServeCommand implements Callable<Integer> {
+    static final int MAX_METRICS_VMS = 10_000;
+
     @Mixin
     DataOptions data;
 
@@ -34,11 +37,20 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address to bind (default 127.0.0.1, loopback only). The API has no authentication.")
     String host;
 
+    @Option(names = "--metrics-vms", paramLabel = "N", defaultValue = "" + ApiMetrics.DEFAULT_VM_CAP,
+            description = "/metrics has per-VM series for at most N VMs, those with the most events folded (ties by "
+                    + "VM id); the others are summed as vm=\"other\" (default " + ApiMetrics.DEFAULT_VM_CAP
+                    + ", 0..10000; 0: only totals and \"other\").")
+    int metricsVms;
+
     @Override
     @SuppressWarnings("try") // the Termination resource only has to be open while the server runs
     public Integer call() {
         if (port < 0 || port > 65535) {
             throw new Args.UsageError("--port must be 0..65535, got " + port);
+        }
+        if (metricsVms < 0 || metricsVms > MAX_METRICS_VMS) {
+            throw new Args.UsageError("--metrics-vms must be 0.." + MAX_METRICS_VMS + ", got " + metricsVms);
         }
         InetAddress addr;
         try {
@@ -50,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
             TopicAdmin.ensureTopic(ep.bootstrap(), kafka.topic(), kafka.partitions);
             try (LedgerStore store = LedgerStore.open(data.storeDir(), OpenMode.PRIMARY, engine.durability)) {
                 ApiService service = ApiService.start(ep.bootstrap(), engine.config(kafka), store,
-                        new InetSocketAddress(addr, port), EngineRunner.progress(System.err));
+                        new InetSocketAddress(addr, port), EngineRunner.progress(System.err), metricsVms);
                 try (Termination signals = Termination.onSignal(service::close)) {
                     InetSocketAddress bound = service.server().address();
                     if (!addr.isLoopbackAddress()) {

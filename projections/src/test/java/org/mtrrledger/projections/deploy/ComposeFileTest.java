@@ -100,6 +100,11 @@ class ComposeFileTest {
     }
 
     private static JsonNode service(String name) {
+        return service(compose, name);
+    }
+
+    /** The compose file's service of that name (which must exist). */
+    static JsonNode service(JsonNode compose, String name) {
         JsonNode s = compose.path("services").path(name);
         assertFalse(s.isMissingNode(), "service " + name);
         return s;
@@ -111,7 +116,7 @@ class ComposeFileTest {
         return m;
     }
 
-    private static List<String> texts(JsonNode list) {
+    static List<String> texts(JsonNode list) {
         List<String> out = new ArrayList<>();
         list.forEach(n -> out.add(n.asText()));
         return out;

@@ -1,0 +1,260 @@
+package org.mtrrledger.projections.api;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.engine.store.CloseableIterator;
+import org.mtrrledger.engine.store.Column;
+import org.mtrrledger.engine.store.Entry;
+import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.projections.hazard.HazardKind;
+import org.mtrrledger.projections.ledger.PoliciesState;
+import org.mtrrledger.projections.ledger.PolicyCounters;
+import org.mtrrledger.projections.ledger.PolicyProjection;
+import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.zap.PolicyId;
+
+/**
+ * The {@code /metrics} series computed from the store, so that they are the same whichever process folded it and
+ * after any restart: each VM's latest ledger ({@link PolicyCounters} per policy, event count, non-coherent DMA) and
+ * the committed consumer offsets, plus the VM's stored events counted by kind.
+ *
+ * <p><b>Cardinality.</b> Series with a {@code vm} label exist for at most {@code vmCap} VMs: the VMs with the most
+ * events folded (ties by VM id); every other VM is summed into {@code vm="other"}. Fleet totals (no {@code vm}
+ * label) count every VM. So a scrape has O(vmCap x (policies + event kinds)) series however large the fleet.
+ *
+ * <p><b>Cost.</b> Nothing is persisted for metrics. A scrape first reads the committed offsets (a short META scan);
+ * when they equal the last scrape's, the store has not changed (the engine commits offsets in the same atomic batch
+ * as the state) and the rendered text is reused. Otherwise it reads each VM's latest ledger, decodes only the VMs
+ * whose last offset moved and counts only their stored events since the last scrape, so a scrape costs what was
+ * folded since the previous one (the first scrape of a process reads every stored event once). The cache lives in
+ * this object only.
+ */
+final class StoreMetrics {
+    static final String OTHER = "other";
+    static final List<String> EVENT_KINDS = List.of("msr_write", "cr0_write", "dma", "vcpu", "vm_config");
+
+    private final LedgerStore store;
+    private final int vmCap;
+    private final PolicyProjection projection = new PolicyProjection();
+    private final Map<String, VmTotals> vms = new HashMap<>();
+    private Map<Integer, Long> cachedOffsets;
+    private String cachedText;
+
+    /** What one VM contributes, as of its last offset. */
+    private static final class VmTotals {
+        final String vm;
+        long lastOffset = -1;
+        int partition;
+        long events;
+        boolean noncoherentDma;
+        final long[] byKind = new long[EVENT_KINDS.size()];
+        final PolicyCounters[] policies = new PolicyCounters[PolicyId.values().length];
+
+        VmTotals(String vm) {
+            this.vm = vm;
+        }
+    }
+
+    StoreMetrics(LedgerStore store, int vmCap) {
+        this.store = store;
+        this.vmCap = vmCap;
+    }
+
+    /** Prometheus text of the store's series (HELP and TYPE lines included). */
+    synchronized String scrape() {
+        LedgerQueries q = new LedgerQueries(store);
+        Map<Integer, Long> offsets = q.storedOffsets();
+        if (cachedText == null || !offsets.equals(cachedOffsets)) {
+            refresh(q);
+            cachedText = render(offsets);
+            cachedOffsets = offsets;
+        }
+        PromText t = new PromText();
+        t.family("mtrr_store_size_bytes", "gauge", "Approximate size of the store on disk (SST files and WAL)");
+        t.sample("mtrr_store_size_bytes", Map.of(), store.approximateSizeOnDisk());
+        return cachedText + t;
+    }
+
+    private void refresh(LedgerQueries q) {
+        Map<String, VmTotals> seen = new HashMap<>();
+        try (CloseableIterator<Entry> it = store.scan(Column.VM_STATE, new byte[0], null)) {
+            while (it.hasNext()) {
+                Entry e = it.next();
+                String vm = new String(e.key(), StandardCharsets.UTF_8);
+                VmTotals v = vms.computeIfAbsent(vm, VmTotals::new);
+                long last = ByteBuffer.wrap(e.value()).getLong(4); // VmLedger layout: partition (4) | lastOffset (8)
+                if (last != v.lastOffset) {
+                    update(q, v, VmLedger.decode(e.value(), projection));
+                }
+                seen.put(vm, v);
+            }
+        }
+        vms.keySet().retainAll(seen.keySet());
+    }
+
+    private static void update(LedgerQueries q, VmTotals v, VmLedger l) {
+        if (l.lastOffset() < v.lastOffset) { // the store was rebuilt under this process: count again
+            java.util.Arrays.fill(v.byKind, 0);
+            v.lastOffset = -1;
+        }
+        long from = v.lastOffset + 1;
+        v.lastOffset = l.lastOffset();
+        v.partition = l.partition();
+        v.events = l.vm().eventCount();
+        v.noncoherentDma = l.vm().hasNoncoherentDma();
+        PoliciesState s = (PoliciesState) l.projection();
+        for (PolicyId p : PolicyId.values()) {
+            v.policies[p.code] = s.counters(p);
+        }
+        q.events(v.vm, from, l.lastOffset(), e -> {
+            v.byKind[EVENT_KINDS.indexOf(JsonViews.type(e.event()))]++;
+            return true;
+        });
+    }
+
+    /** The VMs that get their own series: most events first, ties by id, at most {@code vmCap}. */
+    List<String> labelled() {
+        return vms.values().stream().sorted(Comparator.comparingLong((VmTotals v) -> -v.events)
+                .thenComparing(v -> v.vm)).limit(vmCap).map(v -> v.vm).toList();
+    }
+
+    private String render(Map<Integer, Long> offsets) {
+        List<String> own = labelled();
+        Map<String, List<VmTotals>> groups = new LinkedHashMap<>();
+        for (String vm : own) {
+            groups.put(vm, List.of(vms.get(vm)));
+        }
+        List<VmTotals> rest = new ArrayList<>(vms.values());
+        rest.removeIf(v -> own.contains(v.vm));
+        if (!rest.isEmpty()) {
+            groups.put(OTHER, rest);
+        }
+        List<VmTotals> all = new ArrayList<>(vms.values());
+        PromText t = new PromText();
+
+        t.family("mtrr_store_vms", "gauge", "VMs in the store");
+        t.sample("mtrr_store_vms", Map.of(), all.size());
+        t.family("mtrr_metrics_vm_series_cap", "gauge", "At most this many VMs get series of their own "
+                + "(--metrics-vms); the others are summed into vm=\"other\"");
+        t.sample("mtrr_metrics_vm_series_cap", Map.of(), vmCap);
+        t.family("mtrr_metrics_vms_in_other", "gauge", "VMs summed into the vm=\"other\" series");
+        t.sample("mtrr_metrics_vms_in_other", Map.of(), rest.size());
+        t.family("mtrr_noncoherent_dma_vms", "gauge", "VMs with non-coherent DMA registered (KVM honors their "
+                + "guest MTRRs)");
+        t.sample("mtrr_noncoherent_dma_vms", Map.of(), all.stream().filter(v -> v.noncoherentDma).count());
+
+        t.family("mtrr_events_total", "counter", "Events folded into the store, by kind (every VM)");
+        for (int k = 0; k < EVENT_KINDS.size(); k++) {
+            int kind = k;
+            t.sample("mtrr_events_total", Map.of("kind", EVENT_KINDS.get(k)),
+                    all.stream().mapToLong(v -> v.byKind[kind]).sum());
+        }
+        t.family("mtrr_vm_events", "gauge", "Events folded into the store per VM and kind (top VMs by events, "
+                + "the rest as vm=\"other\")");
+        groups.forEach((vm, members) -> {
+            for (int k = 0; k < EVENT_KINDS.size(); k++) {
+                int kind = k;
+                t.sample("mtrr_vm_events", Map.of("vm", vm, "kind", EVENT_KINDS.get(k)),
+                        members.stream().mapToLong(v -> v.byKind[kind]).sum());
+            }
+        });
+
+        PolicyCounters[] fleet = sum(all);
+        t.family("mtrr_zaps_total", "counter", "kvm_zap_gfn_range() calls issued by a policy (every VM)");
+        for (PolicyId p : PolicyId.values()) {
+            t.sample("mtrr_zaps_total", Map.of("policy", p.label), fleet[p.code].zapCalls());
+        }
+        t.family("mtrr_zapped_gfns_total", "counter", "GFNs covered by a policy's non-degenerate zaps, each "
+                + "clipped to the guest's MAXPHYADDR (every VM)");
+        for (PolicyId p : PolicyId.values()) {
+            t.sample("mtrr_zapped_gfns_total", Map.of("policy", p.label), fleet[p.code].gfnsZapped());
+        }
+        t.family("mtrr_hazards_total", "counter", "Memtype hazards revealed for a policy, by kind (every VM)");
+        for (PolicyId p : PolicyId.values()) {
+            PolicyCounters c = fleet[p.code];
+            t.sample("mtrr_hazards_total", Map.of("policy", p.label, "kind", HazardKind.MEMTYPE.label()),
+                    c.memtypeHazards());
+            t.sample("mtrr_hazards_total", Map.of("policy", p.label, "kind", HazardKind.IPAT.label()),
+                    c.ipatHazards());
+            t.sample("mtrr_hazards_total", Map.of("policy", p.label, "kind", HazardKind.MTRR_DISAGREEMENT.label()),
+                    c.disagreementHazards());
+        }
+        t.family("mtrr_vm_zaps", "gauge", "kvm_zap_gfn_range() calls per VM and policy (top VMs by events, the "
+                + "rest as vm=\"other\")");
+        groups.forEach((vm, members) -> {
+            PolicyCounters[] c = sum(members);
+            for (PolicyId p : PolicyId.values()) {
+                t.sample("mtrr_vm_zaps", Map.of("vm", vm, "policy", p.label), c[p.code].zapCalls());
+            }
+        });
+        t.family("mtrr_vm_last_offset", "gauge", "Offset of the VM's last folded event in its partition (top VMs "
+                + "by events)");
+        for (String vm : own) {
+            t.sample("mtrr_vm_last_offset", Map.of("vm", vm, "partition",
+                    Integer.toString(vms.get(vm).partition)), vms.get(vm).lastOffset);
+        }
+
+        t.family("mtrr_store_committed_offset", "gauge", "Next offset of the partition the store will fold (the "
+                + "consumer position committed with the state)");
+        offsets.forEach((p, o) -> t.sample("mtrr_store_committed_offset", Map.of("partition", p.toString()), o));
+        Map<Integer, Long> lastFolded = new TreeMap<>();
+        all.forEach(v -> lastFolded.merge(v.partition, v.lastOffset, Math::max));
+        t.family("mtrr_store_last_folded_offset", "gauge", "Offset of the last event folded from the partition");
+        lastFolded.forEach((p, o) -> t.sample("mtrr_store_last_folded_offset", Map.of("partition", p.toString()),
+                o));
+        return t.toString();
+    }
+
+    private static PolicyCounters[] sum(List<VmTotals> members) {
+        PolicyCounters[] total = new PolicyCounters[PolicyId.values().length];
+        for (int i = 0; i < total.length; i++) {
+            total[i] = new PolicyCounters();
+            for (VmTotals v : members) {
+                v.policies[i].addTo(total[i]);
+            }
+        }
+        return total;
+    }
+
+    /** Prometheus text exposition format 0.0.4, written by hand: the label sets here change with the store. */
+    static final class PromText {
+        private final StringBuilder b = new StringBuilder();
+
+        void family(String name, String type, String help) {
+            b.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n"))
+                    .append('\n').append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        }
+
+        void sample(String name, Map<String, String> labels, long value) {
+            b.append(name);
+            if (!labels.isEmpty()) {
+                b.append('{');
+                String sep = "";
+                for (Map.Entry<String, String> l : new TreeMap<>(labels).entrySet()) {
+                    b.append(sep).append(l.getKey()).append("=\"").append(escape(l.getValue())).append('"');
+                    sep = ",";
+                }
+                b.append('}');
+            }
+            b.append(' ').append(value).append('\n');
+        }
+
+        static String escape(String v) {
+            return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        }
+
+        @Override
+        public String toString() {
+            return b.toString();
+        }
+    }
+}
