@@ -136,7 +136,7 @@ public final class PolicyProjection implements Projection {
         }
         return switch (p.mtrrSource()) {
             case VCPU0 -> step.vcpu() == 0 && vcpuChanged;
-            case PER_VM_COPY -> step.perVm() != null && !step.perVm().marked().isEmpty();
+            case PER_VM_COPY -> step.fact() instanceof FoldStep.MsrWriteFact w && !w.perVmMarked().isEmpty();
             case FAULTING_VCPU -> false;
         };
     }
