@@ -16,6 +16,7 @@ import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.pipeline.ObservedProjection;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
+import org.mtrrledger.engine.pipeline.ProjectionState;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.hazard.HazardKind;
 import org.mtrrledger.projections.zap.PolicyId;
@@ -130,8 +131,8 @@ public final class ApiMetrics implements EngineProgress {
     }
 
     /** Wraps the engine's projection so that its zap and hazard records are counted here. */
-    public Projection counting(Projection delegate) {
-        return new ObservedProjection(delegate, (ref, records) -> {
+    public <S extends ProjectionState<S>, M> Projection<S, M> counting(Projection<S, M> delegate) {
+        return new ObservedProjection<>(delegate, (ref, records) -> {
             for (ProjectionRecord r : records) {
                 PolicyId p = PolicyId.ofCode(r.policyId());
                 if (r.kind() == ProjectionRecord.Kind.ZAP) {
