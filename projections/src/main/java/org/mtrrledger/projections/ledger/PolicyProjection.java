@@ -24,6 +24,11 @@ import org.mtrrledger.projections.zap.ZapRecord;
  * fold has run; (2) each policy computes its zap list; (3) the zaps clear the possible-sets; (4) the event's check
  * points are evaluated; (5) every online vCPU's current EPT entry is added to the possible-sets. Check points count
  * only while KVM honors guest MTRRs (EPT and non-coherent DMA).
+ *
+ * <p>Per VM it keeps {@link PoliciesState} (persisted with the fold state: each policy's possible-sets and counters)
+ * and a {@link PolicyMemo} (working memory only). Its records, per event: each policy's zaps
+ * ({@link ProjectionRecord.Kind#ZAP}, a {@link ZapRecord}, numbered per policy in the order KVM issues them), then
+ * its hazards ({@link ProjectionRecord.Kind#HAZARD}, a {@link Hazard}, numbered per policy).
  */
 public final class PolicyProjection implements Projection<PoliciesState, PolicyMemo> {
     private final ZapPolicy[] policies = ZapPolicy.all().toArray(new ZapPolicy[0]);
