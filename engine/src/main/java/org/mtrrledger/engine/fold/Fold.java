@@ -10,7 +10,6 @@ import org.mtrrledger.engine.fold.FoldStep.NoFact;
 import org.mtrrledger.engine.fold.Outcome.Change;
 import org.mtrrledger.engine.fold.Outcome.Status;
 import org.mtrrledger.events.model.Cr0;
-import org.mtrrledger.events.model.FixedMtrr;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.MtrrMsr;
 import org.mtrrledger.events.model.MtrrState;
@@ -228,53 +227,9 @@ public final class Fold {
             now = m.stored(kind, msr);
         }
         List<Change> ch = old == now ? List.of() : List.of(new Change(ChangedField.msr(msr), old, now));
-        List<GfnRange> marked = kind == MtrrMsr.PAT ? List.of() : updatePerVmCopy(s, kind, msr, data);
+        List<GfnRange> marked = kind == MtrrMsr.PAT ? List.of() : s.perVm().write(kind, msr, data, maxPhys);
         return new FoldStep(v.index(), new Outcome(Status.APPLIED, null, ch, notes),
                 new MsrWriteFact(kind, msr, old, now, w.getHostInitiated(), v.cd(), marked));
-    }
-
-    /**
-     * Domain doc 9.1/9.4 (P7): compare the write with the per-VM copy (mask in stored form); if it differs, take
-     * the new value and mark its span dirty (fixed MSR: its span; variable base or mask: the old and the new
-     * {@code var_mtrr_range} spans; DEF_TYPE: everything). Returns the spans marked.
-     */
-    private static List<GfnRange> updatePerVmCopy(VmState s, MtrrMsr kind, long msr, long data) {
-        MtrrState copy = s.perVmCopy();
-        int maxPhys = s.settings().maxPhysAddr();
-        long incoming = kind == MtrrMsr.VAR_MASK ? data | MtrrState.reservedGpaBits(maxPhys) : data;
-        if (copy.stored(kind, msr) == incoming) {
-            return List.of();
-        }
-        List<GfnRange> marked = new ArrayList<>(2);
-        switch (kind) {
-            case DEF_TYPE -> {
-                copy.write(kind, msr, data, maxPhys);
-                marked.add(GfnRange.ALL52);
-            }
-            case FIXED -> {
-                copy.write(kind, msr, data, maxPhys);
-                long[] span = FixedMtrr.msrSpanGfn(msr);
-                marked.add(new GfnRange(span[0], span[1]));
-            }
-            default -> {
-                int idx = MtrrMsr.varIndex(msr);
-                long[] before = copy.varRange(idx);
-                copy.write(kind, msr, data, maxPhys);
-                long[] after = copy.varRange(idx);
-                GfnRange oldSpan = GfnRange.ofGpa(before[0], before[1]);
-                GfnRange newSpan = GfnRange.ofGpa(after[0], after[1]);
-                if (!oldSpan.degenerate()) {
-                    marked.add(oldSpan);
-                }
-                if (!newSpan.degenerate()) {
-                    marked.add(newSpan);
-                }
-            }
-        }
-        for (GfnRange r : marked) {
-            s.dirty().mark(r);
-        }
-        return marked;
     }
 
     private static FoldStep cr0Write(VmState s, VcpuState v, Cr0Write c, List<String> notes) {
@@ -289,7 +244,7 @@ public final class Fold {
         List<Change> ch = old == now ? List.of() : List.of(new Change(Named.CR0, old, now));
         // Domain doc 9.4 (P7): CD 1->0 of any vCPU while honoring drains the tracker (the policy decides whether it
         // zaps the drained ranges or everything).
-        List<GfnRange> drained = Cr0Fact.cdCleared(old, now) && s.honorsGuestMtrrs() ? s.dirty().drain() : null;
+        List<GfnRange> drained = Cr0Fact.cdCleared(old, now) && s.honorsGuestMtrrs() ? s.perVm().drain() : null;
         return new FoldStep(v.index(), new Outcome(Status.APPLIED, null, ch, notes), new Cr0Fact(old, now, drained));
     }
 }
