@@ -58,7 +58,7 @@ final class EngineHarness implements AutoCloseable {
         this.store = store;
         this.topic = topic;
         this.engine = new LedgerEngine(bootstrap, new EngineConfig(topic, group, CHECKPOINT_EVERY, PoisonPolicy.FAIL),
-                store, new Pipeline(new ObservedProjection(new PolicyProjection(), projection)));
+                store, new Pipeline(new ObservedProjection<>(new PolicyProjection(), projection)));
         this.thread = new Thread(() -> {
             try {
                 summary = engine.run(StopCondition.FOLLOW, EngineProgress.NONE);

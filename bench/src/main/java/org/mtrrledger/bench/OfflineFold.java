@@ -47,7 +47,7 @@ final class OfflineFold {
         }
         for (int r = 0; r < rounds; r++) {
             Path dir = args.length > 4 ? Path.of(args[4]) : Files.createTempDirectory("offline-fold");
-            Projection proj = projection.equals("none") ? Projection.NONE : new PolicyProjection();
+            Projection<?, ?> proj = projection.equals("none") ? Projection.NONE : new PolicyProjection();
             try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, durability)) {
                 LedgerWriter w = new LedgerWriter(store, org.mtrrledger.engine.consume.StoreWrites.pipelined(store), new Pipeline(proj), 1000, PoisonPolicy.FAIL);
                 var mx = java.lang.management.ManagementFactory.getThreadMXBean();

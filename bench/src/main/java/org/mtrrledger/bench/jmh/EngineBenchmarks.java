@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class EngineBenchmarks {
     /** Events of {@code typicalFleet(42).withVms(4)}; checked in setup (the generator is deterministic). */
-    static final int EVENTS = 5311;
+    static final int EVENTS = 7632;
 
     private MtrrEvent[] events;
     private int[] vmIndex;

@@ -8,7 +8,7 @@ import java.util.List;
 import org.mtrrledger.events.model.GfnRange;
 
 /**
- * The dirty GFN ranges of the per-VM MTRR copy (domain doc 9.1, Yan Zhao's counter-proposal in the seed thread):
+ * The dirty GFN ranges of the {@link PerVmCopy} (domain doc 9.1, Yan Zhao's counter-proposal in the seed thread):
  * spans whose MTRR value changed since the last drain. Kept normalised (sorted ascending, overlapping or adjacent
  * ranges merged) so that a VM that never drains stays bounded; a drain therefore returns exactly "the dirty ranges
  * merged and sorted ascending".

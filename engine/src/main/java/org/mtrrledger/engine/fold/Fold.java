@@ -5,12 +5,12 @@ import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep.Cr0Fact;
 import org.mtrrledger.engine.fold.FoldStep.DmaFact;
 import org.mtrrledger.engine.fold.FoldStep.MsrWriteFact;
-import org.mtrrledger.engine.fold.FoldStep.PerVmFact;
+import org.mtrrledger.engine.fold.ChangedField.Named;
+import org.mtrrledger.engine.fold.FoldStep.NoFact;
 import org.mtrrledger.engine.fold.Outcome.Change;
 import org.mtrrledger.engine.fold.Outcome.Status;
 import org.mtrrledger.events.model.Cr0;
 import org.mtrrledger.events.model.EventKind;
-import org.mtrrledger.events.model.FixedMtrr;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.MtrrMsr;
 import org.mtrrledger.events.model.MtrrState;
@@ -46,7 +46,7 @@ public final class Fold {
         Integer vcpuIndex = e.getVcpu();
         if (vcpuIndex == null || vcpuIndex < 0) {
             return new FoldStep(-1, rejected("a " + EventKind.of(e).type() + " event needs a vCPU index", List.of()),
-                    null, null, null, null);
+                    NoFact.NONE);
         }
         List<String> notes = new ArrayList<>(1);
         if (p instanceof VcpuLifecycle l) {
@@ -67,19 +67,6 @@ public final class Fold {
         throw new IllegalArgumentException("unknown payload " + p.getClass().getName());
     }
 
-    /** {@code "msr 0x" + hex} of the MSRs mtrr.c handles (0x200-0x2ff), made once instead of on every write. */
-    private static final String[] CHANGE_LABELS = new String[0x100];
-
-    static {
-        for (int i = 0; i < CHANGE_LABELS.length; i++) {
-            CHANGE_LABELS[i] = "msr 0x" + Long.toHexString(0x200 + i);
-        }
-    }
-
-    private static String changeLabel(long msr) {
-        return msr >= 0x200 && msr < 0x300 ? CHANGE_LABELS[(int) (msr - 0x200)] : "msr 0x" + Long.toHexString(msr);
-    }
-
     private static Outcome rejected(String reason, List<String> notes) {
         return new Outcome(Status.REJECTED, reason, List.of(), notes);
     }
@@ -89,24 +76,24 @@ public final class Fold {
         try {
             next = new VmSettings(c.getMaxPhysAddr(), c.getGuestHasMtrr(), c.getTdpEnabled(), c.getQuirkCdNwCleared());
         } catch (IllegalArgumentException ex) {
-            return new FoldStep(-1, rejected("vm_config: " + ex.getMessage(), List.of()), null, null, null, null);
+            return new FoldStep(-1, rejected("vm_config: " + ex.getMessage(), List.of()), NoFact.NONE);
         }
         VmSettings old = s.settings();
         List<Change> ch = new ArrayList<>(4);
         if (old.maxPhysAddr() != next.maxPhysAddr()) {
-            ch.add(new Change("maxphyaddr", old.maxPhysAddr(), next.maxPhysAddr()));
+            ch.add(new Change(Named.MAXPHYADDR, old.maxPhysAddr(), next.maxPhysAddr()));
         }
         if (old.guestHasMtrr() != next.guestHasMtrr()) {
-            ch.add(new Change("guest_has_mtrr", bit(old.guestHasMtrr()), bit(next.guestHasMtrr())));
+            ch.add(new Change(Named.GUEST_HAS_MTRR, bit(old.guestHasMtrr()), bit(next.guestHasMtrr())));
         }
         if (old.tdpEnabled() != next.tdpEnabled()) {
-            ch.add(new Change("tdp_enabled", bit(old.tdpEnabled()), bit(next.tdpEnabled())));
+            ch.add(new Change(Named.TDP_ENABLED, bit(old.tdpEnabled()), bit(next.tdpEnabled())));
         }
         if (old.quirkCdNwCleared() != next.quirkCdNwCleared()) {
-            ch.add(new Change("quirk_cd_nw_cleared", bit(old.quirkCdNwCleared()), bit(next.quirkCdNwCleared())));
+            ch.add(new Change(Named.QUIRK_CD_NW_CLEARED, bit(old.quirkCdNwCleared()), bit(next.quirkCdNwCleared())));
         }
         s.settings(next);
-        return new FoldStep(-1, new Outcome(Status.APPLIED, null, ch, List.of()), null, null, null, null);
+        return new FoldStep(-1, new Outcome(Status.APPLIED, null, ch, List.of()), NoFact.NONE);
     }
 
     private static long bit(boolean b) {
@@ -129,20 +116,20 @@ public final class Fold {
                 s.noncoherentDmaCount(after);
                 List<String> notes = after < 0 ? List.of("unbalanced unregister: count is now " + after) : List.of();
                 return new FoldStep(-1, new Outcome(Status.APPLIED, null,
-                        List.of(new Change("noncoherent_dma_count", before, after)), notes), null, null,
-                        new DmaFact(d.getOp(), before, after, after == 0, null), null);
+                        List.of(new Change(Named.NONCOHERENT_DMA_COUNT, before, after)), notes),
+                        new DmaFact(d.getOp(), before, after, after == 0, null));
             }
             case TRANSFER -> {
                 Long gpa = d.getGpa();
                 Long len = d.getLength();
                 if (gpa == null || len == null || len <= 0) {
-                    return new FoldStep(-1, rejected("dma transfer needs gpa and a positive length", List.of()), null,
-                            null, null, null);
+                    return new FoldStep(-1, rejected("dma transfer needs gpa and a positive length", List.of()),
+                            NoFact.NONE);
                 }
                 long endGpa = gpa + len;
                 GfnRange gfns = new GfnRange(gpa >>> 12, ((endGpa - 1) >>> 12) + 1);
-                return new FoldStep(-1, new Outcome(Status.APPLIED, null, List.of(), List.of()), null, null,
-                        new DmaFact(d.getOp(), before, before, false, gfns), null);
+                return new FoldStep(-1, new Outcome(Status.APPLIED, null, List.of(), List.of()),
+                        new DmaFact(d.getOp(), before, before, false, gfns));
             }
             default -> throw new IllegalArgumentException("unknown DMA op " + d.getOp());
         }
@@ -150,8 +137,8 @@ public final class Fold {
 
     private static FoldStep dmaStep(DmaOp d, int before, int after, boolean startOrStop, GfnRange gfns) {
         return new FoldStep(-1, new Outcome(Status.APPLIED, null,
-                List.of(new Change("noncoherent_dma_count", before, after)), List.of()), null, null,
-                new DmaFact(d.getOp(), before, after, startOrStop, gfns), null);
+                List.of(new Change(Named.NONCOHERENT_DMA_COUNT, before, after)), List.of()),
+                new DmaFact(d.getOp(), before, after, startOrStop, gfns));
     }
 
     private static FoldStep lifecycle(VmState s, int index, VcpuLifecycle l, List<String> notes) {
@@ -160,13 +147,13 @@ public final class Fold {
             case CREATE -> {
                 if (v != null) {
                     return new FoldStep(index, rejected("vCPU " + index + " already exists (KVM_CREATE_VCPU: EEXIST)",
-                            notes), null, null, null, null);
+                            notes), NoFact.NONE);
                 }
                 // The initial CR0 is set as KVM_SET_SREGS sets it: through the vendor set_cr0 hook, no
                 // kvm_set_cr0() checks (v6.4's kvm_is_valid_sregs() does not look at CR0), no trace, no zap.
                 long cr0 = l.getInitialCr0() == null ? Cr0.RESET_VALUE : l.getInitialCr0();
                 s.addVcpu(VcpuState.created(index, cr0));
-                return applied(index, List.of(new Change("cr0", 0, cr0)), notes);
+                return applied(index, List.of(new Change(Named.CR0, 0, cr0)), notes);
             }
             default -> {
             }
@@ -179,7 +166,7 @@ public final class Fold {
         switch (l.getOp()) {
             case ONLINE, OFFLINE -> {
                 boolean on = l.getOp() == org.mtrrledger.events.avro.LifecycleOp.ONLINE;
-                List<Change> ch = v.online() == on ? List.of() : List.of(new Change("online", bit(v.online()), bit(on)));
+                List<Change> ch = v.online() == on ? List.of() : List.of(new Change(Named.ONLINE, bit(v.online()), bit(on)));
                 v.online(on);
                 return applied(index, ch, notes);
             }
@@ -190,7 +177,7 @@ public final class Fold {
                 long cr0 = l.getOp() == org.mtrrledger.events.avro.LifecycleOp.INIT ? Cr0.afterInit(old)
                         : Cr0.RESET_VALUE;
                 v.cr0(cr0);
-                List<Change> ch = old == cr0 ? List.of() : List.of(new Change("cr0", old, cr0));
+                List<Change> ch = old == cr0 ? List.of() : List.of(new Change(Named.CR0, old, cr0));
                 return applied(index, ch, notes);
             }
             default -> throw new IllegalArgumentException("unknown lifecycle op " + l.getOp());
@@ -198,7 +185,7 @@ public final class Fold {
     }
 
     private static FoldStep applied(int index, List<Change> ch, List<String> notes) {
-        return new FoldStep(index, new Outcome(Status.APPLIED, null, ch, notes), null, null, null, null);
+        return new FoldStep(index, new Outcome(Status.APPLIED, null, ch, notes), NoFact.NONE);
     }
 
     private static FoldStep msrWrite(VmState s, VcpuState v, MsrWrite w, List<String> notes) {
@@ -207,8 +194,7 @@ public final class Fold {
         MtrrMsr kind = MtrrMsr.classify(msr);
         if (kind == MtrrMsr.OUTSIDE_WINDOW) {
             return new FoldStep(v.index(), new Outcome(Status.IGNORED,
-                    "MSR 0x" + Long.toHexString(msr) + " is not routed to mtrr.c", List.of(), notes), null, null, null,
-                    null);
+                    "MSR 0x" + Long.toHexString(msr) + " is not routed to mtrr.c", List.of(), notes), NoFact.NONE);
         }
         int maxPhys = s.settings().maxPhysAddr();
         String invalid = MtrrState.invalidReason(kind, msr, data, maxPhys);
@@ -218,13 +204,13 @@ public final class Fold {
                 notes.add("the model would accept this write; the source trace shows #GP");
             }
             return new FoldStep(v.index(), rejected(invalid == null ? "#GP in the source trace" : "#GP: " + invalid,
-                    notes), null, null, null, null);
+                    notes), NoFact.NONE);
         }
         if (invalid != null) {
             if (!w.getHostInitiated()) {
                 notes.add("the source trace shows no #GP for this write");
             }
-            return new FoldStep(v.index(), rejected("#GP: " + invalid, notes), null, null, null, null);
+            return new FoldStep(v.index(), rejected("#GP: " + invalid, notes), NoFact.NONE);
         }
         long old;
         long now;
@@ -238,73 +224,25 @@ public final class Fold {
             m.write(kind, msr, data, maxPhys);
             now = m.stored(kind, msr);
         }
-        List<Change> ch = old == now ? List.of() : List.of(new Change(changeLabel(msr), old, now));
-        PerVmFact perVm = kind == MtrrMsr.PAT ? null : updatePerVmCopy(s, kind, msr, data);
+        List<Change> ch = old == now ? List.of() : List.of(new Change(ChangedField.msr(msr), old, now));
+        List<GfnRange> marked = kind == MtrrMsr.PAT ? List.of() : s.perVm().write(kind, msr, data, maxPhys);
         return new FoldStep(v.index(), new Outcome(Status.APPLIED, null, ch, notes),
-                new MsrWriteFact(kind, msr, old, now, w.getHostInitiated(), v.cd()), null, null, perVm);
-    }
-
-    /**
-     * Domain doc 9.1/9.4 (P7): compare the write with the per-VM copy (mask in stored form); if it differs, take
-     * the new value and mark its span dirty (fixed MSR: its span; variable base or mask: the old and the new
-     * {@code var_mtrr_range} spans; DEF_TYPE: everything).
-     */
-    private static PerVmFact updatePerVmCopy(VmState s, MtrrMsr kind, long msr, long data) {
-        MtrrState copy = s.perVmCopy();
-        int maxPhys = s.settings().maxPhysAddr();
-        long incoming = kind == MtrrMsr.VAR_MASK ? data | MtrrState.reservedGpaBits(maxPhys) : data;
-        if (copy.stored(kind, msr) == incoming) {
-            return new PerVmFact(List.of(), null);
-        }
-        List<GfnRange> marked = new ArrayList<>(2);
-        switch (kind) {
-            case DEF_TYPE -> {
-                copy.write(kind, msr, data, maxPhys);
-                marked.add(GfnRange.ALL52);
-            }
-            case FIXED -> {
-                copy.write(kind, msr, data, maxPhys);
-                long[] span = FixedMtrr.msrSpanGfn(msr);
-                marked.add(new GfnRange(span[0], span[1]));
-            }
-            default -> {
-                int idx = MtrrMsr.varIndex(msr);
-                long[] before = copy.varRange(idx);
-                copy.write(kind, msr, data, maxPhys);
-                long[] after = copy.varRange(idx);
-                GfnRange oldSpan = GfnRange.ofGpa(before[0], before[1]);
-                GfnRange newSpan = GfnRange.ofGpa(after[0], after[1]);
-                if (!oldSpan.degenerate()) {
-                    marked.add(oldSpan);
-                }
-                if (!newSpan.degenerate()) {
-                    marked.add(newSpan);
-                }
-            }
-        }
-        for (GfnRange r : marked) {
-            s.dirty().mark(r);
-        }
-        return new PerVmFact(marked, null);
+                new MsrWriteFact(kind, msr, old, now, w.getHostInitiated(), v.cd(), marked));
     }
 
     private static FoldStep cr0Write(VmState s, VcpuState v, Cr0Write c, List<String> notes) {
         long raw = c.getValue();
         String invalid = Cr0.invalidReason(raw);
         if (invalid != null) {
-            return new FoldStep(v.index(), rejected("#GP: " + invalid, notes), null, null, null, null);
+            return new FoldStep(v.index(), rejected("#GP: " + invalid, notes), NoFact.NONE);
         }
         long old = v.cr0();
         long now = Cr0.effective(raw);
         v.cr0(now);
-        List<Change> ch = old == now ? List.of() : List.of(new Change("cr0", old, now));
-        Cr0Fact fact = new Cr0Fact(old, now);
-        PerVmFact perVm = null;
-        if (fact.cdCleared() && s.honorsGuestMtrrs()) {
-            // Domain doc 9.4 (P7): CD 1->0 of any vCPU while honoring drains the tracker (the policy decides
-            // whether it zaps the drained ranges or everything).
-            perVm = new PerVmFact(List.of(), s.dirty().drain());
-        }
-        return new FoldStep(v.index(), new Outcome(Status.APPLIED, null, ch, notes), null, fact, null, perVm);
+        List<Change> ch = old == now ? List.of() : List.of(new Change(Named.CR0, old, now));
+        // Domain doc 9.4 (P7): CD 1->0 of any vCPU while honoring drains the tracker (the policy decides whether it
+        // zaps the drained ranges or everything).
+        List<GfnRange> drained = Cr0Fact.cdCleared(old, now) && s.honorsGuestMtrrs() ? s.perVm().drain() : null;
+        return new FoldStep(v.index(), new Outcome(Status.APPLIED, null, ch, notes), new Cr0Fact(old, now, drained));
     }
 }

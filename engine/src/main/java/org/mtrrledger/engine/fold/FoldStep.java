@@ -1,52 +1,67 @@
 package org.mtrrledger.engine.fold;
 
 import java.util.List;
+import org.mtrrledger.events.avro.DmaOpKind;
+import org.mtrrledger.events.model.Cr0;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.MtrrMsr;
 
 /**
- * The result of folding one event: its {@link Outcome} plus the facts zap policies and hazard checks need, each
- * null unless it applies to this event. The VM state after the event is passed alongside.
+ * The result of folding one event: its {@link Outcome} plus one {@link Fact}, typed by what the event did, for
+ * the zap policies and hazard checks. The VM state after the event is passed alongside.
  *
- * @param vcpu      the vCPU the event concerned, -1 for VM-scoped events
- * @param outcome   the audit outcome
- * @param msrWrite  an accepted MTRR or PAT write
- * @param cr0Write  an accepted guest CR0 write (via {@code kvm_set_cr0()})
- * @param dma       a DMA operation
- * @param perVm     what the per-VM copy and its dirty-range tracker did
+ * @param vcpu    the vCPU the event concerned, -1 for VM-scoped events
+ * @param outcome the audit outcome
+ * @param fact    what the policies react to; {@link NoFact#NONE} for everything they ignore
  */
-public record FoldStep(int vcpu, Outcome outcome, MsrWriteFact msrWrite, Cr0Fact cr0Write, DmaFact dma,
-        PerVmFact perVm) {
+public record FoldStep(int vcpu, Outcome outcome, Fact fact) {
 
-    /**
-     * @param writerCd CR0.CD of the writing vCPU when it wrote (proposals skip zaps while CD=1)
-     */
-    public record MsrWriteFact(MtrrMsr kind, long msr, long oldStored, long newStored, boolean hostInitiated,
-            boolean writerCd) {
+    /** What an event did, one type per kind of event the projections react to. */
+    public sealed interface Fact permits MsrWriteFact, Cr0Fact, DmaFact, NoFact {
     }
 
-    public record Cr0Fact(long oldCr0, long newCr0) {
+    /** A rejected or ignored event, a VM config or vCPU lifecycle event: no policy reacts to it by kind. */
+    public enum NoFact implements Fact { NONE }
+
+    /**
+     * An accepted MTRR or PAT write.
+     *
+     * @param writerCd    CR0.CD of the writing vCPU when it wrote (proposals skip zaps while CD=1)
+     * @param perVmMarked the spans the write marked dirty in the per-VM copy's tracker (empty for PAT and for a
+     *                    write that left the copy as it was)
+     */
+    public record MsrWriteFact(MtrrMsr kind, long msr, long oldStored, long newStored, boolean hostInitiated,
+            boolean writerCd, List<GfnRange> perVmMarked) implements Fact {
+    }
+
+    /**
+     * An accepted guest CR0 write (via {@code kvm_set_cr0()}).
+     *
+     * @param perVmDrained the per-VM tracker's ranges drained at this write (CD 1->0 while honoring), null if it
+     *                     did not drain
+     */
+    public record Cr0Fact(long oldCr0, long newCr0, List<GfnRange> perVmDrained) implements Fact {
         public boolean cdToggled() {
-            return ((oldCr0 ^ newCr0) & org.mtrrledger.events.model.Cr0.CD) != 0;
+            return ((oldCr0 ^ newCr0) & Cr0.CD) != 0;
         }
 
         public boolean cdCleared() {
-            return cdToggled() && (newCr0 & org.mtrrledger.events.model.Cr0.CD) == 0;
+            return cdCleared(oldCr0, newCr0);
+        }
+
+        static boolean cdCleared(long oldCr0, long newCr0) {
+            return ((oldCr0 ^ newCr0) & Cr0.CD) != 0 && (newCr0 & Cr0.CD) == 0;
         }
     }
 
     /**
-     * @param startOrStop the count went 0 to 1 on register or to 0 on unregister
-     *                    ({@code kvm_noncoherent_dma_assignment_start_or_stop()} in v6.7)
+     * A non-coherent DMA registration, unregistration or transfer.
+     *
+     * @param startOrStop  the count went 0 to 1 on register or to 0 on unregister
+     *                     ({@code kvm_noncoherent_dma_assignment_start_or_stop()} in v6.7)
+     * @param transferGfns the GFNs a transfer touches, null for (un)registration
      */
-    public record DmaFact(org.mtrrledger.events.avro.DmaOpKind op, int countBefore, int countAfter,
-            boolean startOrStop, GfnRange transferGfns) {
-    }
-
-    /**
-     * @param marked  ranges marked dirty by this event
-     * @param drained the tracker's ranges drained at this event (CD 1->0 while honoring), null if no drain
-     */
-    public record PerVmFact(List<GfnRange> marked, List<GfnRange> drained) {
+    public record DmaFact(DmaOpKind op, int countBefore, int countAfter, boolean startOrStop, GfnRange transferGfns)
+            implements Fact {
     }
 }

@@ -20,8 +20,12 @@ import java.util.List;
 public record Outcome(Status status, String reason, List<Change> changes, List<String> notes) {
     public enum Status { APPLIED, REJECTED, IGNORED }
 
-    /** One changed value: {@code what} names it ("msr 0x2ff", "cr0", "noncoherent_dma_count", ...). */
-    public record Change(String what, long oldValue, long newValue) {
+    /** One changed value of {@code field}. */
+    public record Change(ChangedField field, long oldValue, long newValue) {
+        /** The field as outputs spell it ("msr 0x2ff", "cr0", "noncoherent_dma_count", ...). */
+        public String what() {
+            return field.label();
+        }
     }
 
     public Outcome {
@@ -34,8 +38,8 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
     }
 
     /**
-     * Status, reason flag, [reason], change count, changes (label, old, new), note count, notes; numbers big-endian,
-     * strings as {@link OutcomeLabels} writes them (format 2's {@code writeUTF} layout, labels as two-byte codes).
+     * Status, reason flag, [reason], change count, changes (field, old, new), note count, notes; numbers big-endian,
+     * fields and texts as {@link OutcomeLabels} writes them (fields as two-byte codes, texts as {@code writeUTF}).
      */
     public byte[] encode() {
         byte[] out = new byte[encodedSize()];
@@ -47,13 +51,13 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
     public int encodedSize() {
         int n = 1 + 1 + 2 + 2 + changes.size() * 16;
         if (reason != null) {
-            n += OutcomeLabels.size(reason);
+            n += OutcomeLabels.textSize(reason);
         }
         for (Change c : changes) {
-            n += OutcomeLabels.size(c.what());
+            n += OutcomeLabels.fieldSize(c.field());
         }
         for (String note : notes) {
-            n += OutcomeLabels.size(note);
+            n += OutcomeLabels.textSize(note);
         }
         return n;
     }
@@ -64,12 +68,12 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
         out[p++] = (byte) status.ordinal();
         out[p++] = (byte) (reason != null ? 1 : 0);
         if (reason != null) {
-            p = OutcomeLabels.write(reason, out, p);
+            p = OutcomeLabels.writeText(reason, out, p);
         }
         SHORT_BE.set(out, p, (short) changes.size());
         p += 2;
         for (Change c : changes) {
-            p = OutcomeLabels.write(c.what(), out, p);
+            p = OutcomeLabels.writeField(c.field(), out, p);
             LONG_BE.set(out, p, c.oldValue());
             LONG_BE.set(out, p + 8, c.newValue());
             p += 16;
@@ -77,7 +81,7 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
         SHORT_BE.set(out, p, (short) notes.size());
         p += 2;
         for (String note : notes) {
-            p = OutcomeLabels.write(note, out, p);
+            p = OutcomeLabels.writeText(note, out, p);
         }
     }
 
@@ -89,16 +93,16 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             Status st = Status.values()[in.readUnsignedByte()];
-            String reason = in.readBoolean() ? OutcomeLabels.read(in) : null;
+            String reason = in.readBoolean() ? OutcomeLabels.readText(in) : null;
             int n = in.readUnsignedShort();
             List<Change> ch = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                ch.add(new Change(OutcomeLabels.read(in), in.readLong(), in.readLong()));
+                ch.add(new Change(OutcomeLabels.readField(in), in.readLong(), in.readLong()));
             }
             int m = in.readUnsignedShort();
             List<String> notes = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {
-                notes.add(OutcomeLabels.read(in));
+                notes.add(OutcomeLabels.readText(in));
             }
             return new Outcome(st, reason, ch, notes);
         } catch (IOException | RuntimeException e) {

@@ -13,7 +13,12 @@ import org.mtrrledger.events.model.MtrrState;
 
 /**
  * Everything the fold knows about one VM: its settings, its vCPUs (by index, ascending), the non-coherent DMA count
- * ({@code kvm->arch.noncoherent_dma_count}), and the per-VM MTRR copy with its dirty-range tracker.
+ * ({@code kvm->arch.noncoherent_dma_count}), and the seed thread's {@link PerVmCopy} (not KVM state; kept here because
+ * the ledger encoding holds it here).
+ *
+ * <p>Layout of {@link #encode()}: format (1 byte), VM id (writeUTF), maxphyaddr (1), guest_has_mtrr, tdp_enabled,
+ * quirk_cd_nw_cleared (1 each), non-coherent DMA count (4), event count (8), the per-VM copy, the vCPU count (4) and
+ * each vCPU in index order.
  *
  * <p>Mutable; the {@link Fold} is its only writer. {@link #copy()} and {@link #encode()} give the independent
  * snapshots checkpoints and time travel need.
@@ -27,25 +32,23 @@ public final class VmState {
     /** {@code vcpus.values()} as an immutable list, rebuilt when a vCPU is added (rare; read on every event). */
     private List<VcpuState> ordered;
     private int noncoherentDmaCount;
-    private final MtrrState perVmCopy;
-    private final DirtyRangeTracker dirty;
+    private final PerVmCopy perVm;
     private long eventCount;
 
     private VmState(String vm, VmSettings settings, TreeMap<Integer, VcpuState> vcpus, int noncoherentDmaCount,
-            MtrrState perVmCopy, DirtyRangeTracker dirty, long eventCount) {
+            PerVmCopy perVm, long eventCount) {
         this.vm = Objects.requireNonNull(vm);
         this.settings = settings;
         this.vcpus = vcpus;
         this.ordered = List.copyOf(vcpus.values());
         this.noncoherentDmaCount = noncoherentDmaCount;
-        this.perVmCopy = perVmCopy;
-        this.dirty = dirty;
+        this.perVm = perVm;
         this.eventCount = eventCount;
     }
 
     /** A VM before its first event: default settings, no vCPUs, no non-coherent DMA. */
     public static VmState empty(String vm) {
-        return new VmState(vm, VmSettings.DEFAULT, new TreeMap<>(), 0, new MtrrState(), new DirtyRangeTracker(), 0);
+        return new VmState(vm, VmSettings.DEFAULT, new TreeMap<>(), 0, PerVmCopy.empty(), 0);
     }
 
     public String vm() {
@@ -99,12 +102,18 @@ public final class VmState {
         return settings.tdpEnabled() && hasNoncoherentDma();
     }
 
-    public MtrrState perVmCopy() {
-        return perVmCopy;
+    public PerVmCopy perVm() {
+        return perVm;
     }
 
+    /** The per-VM copy's MTRRs. */
+    public MtrrState perVmCopy() {
+        return perVm.mtrr();
+    }
+
+    /** The per-VM copy's dirty ranges. */
     public DirtyRangeTracker dirty() {
-        return dirty;
+        return perVm.dirty();
     }
 
     /** Events of this VM folded so far. */
@@ -130,7 +139,7 @@ public final class VmState {
     public VmState copy() {
         TreeMap<Integer, VcpuState> c = new TreeMap<>();
         vcpus.forEach((k, v) -> c.put(k, v.copy()));
-        return new VmState(vm, settings, c, noncoherentDmaCount, perVmCopy.copy(), dirty.copy(), eventCount);
+        return new VmState(vm, settings, c, noncoherentDmaCount, perVm.copy(), eventCount);
     }
 
     /** A self-contained binary form (format version first) for checkpoints and the latest-state column. */
@@ -146,8 +155,7 @@ public final class VmState {
             out.writeBoolean(settings.quirkCdNwCleared());
             out.writeInt(noncoherentDmaCount);
             out.writeLong(eventCount);
-            perVmCopy.writeTo(out);
-            dirty.writeTo(out);
+            perVm.writeTo(out);
             out.writeInt(vcpus.size());
             for (VcpuState v : vcpus.values()) {
                 v.writeTo(out);
@@ -171,15 +179,14 @@ public final class VmState {
             VmSettings s = new VmSettings(in.readUnsignedByte(), in.readBoolean(), in.readBoolean(), in.readBoolean());
             int count = in.readInt();
             long events = in.readLong();
-            MtrrState perVm = MtrrState.readFrom(in);
-            DirtyRangeTracker dirty = DirtyRangeTracker.readFrom(in);
+            PerVmCopy perVm = PerVmCopy.readFrom(in);
             int n = in.readInt();
             TreeMap<Integer, VcpuState> vcpus = new TreeMap<>();
             for (int i = 0; i < n; i++) {
                 VcpuState v = VcpuState.readFrom(in);
                 vcpus.put(v.index(), v);
             }
-            return new VmState(vm, s, vcpus, count, perVm, dirty, events);
+            return new VmState(vm, s, vcpus, count, perVm, events);
         } catch (IOException e) {
             throw new org.mtrrledger.engine.store.CorruptValueException("VM state", e);
         }
@@ -188,8 +195,8 @@ public final class VmState {
     @Override
     public boolean equals(Object o) {
         return o instanceof VmState s && s.vm.equals(vm) && s.settings.equals(settings) && s.vcpus.equals(vcpus)
-                && s.noncoherentDmaCount == noncoherentDmaCount && s.perVmCopy.equals(perVmCopy)
-                && s.dirty.equals(dirty) && s.eventCount == eventCount;
+                && s.noncoherentDmaCount == noncoherentDmaCount && s.perVm.equals(perVm)
+                && s.eventCount == eventCount;
     }
 
     @Override

@@ -1,24 +1,24 @@
 package org.mtrrledger.engine.pipeline;
 
-import org.mtrrledger.events.model.EventRef;
 import java.util.List;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.model.EventRef;
 
 /**
  * The one algorithm behind live consumption, rebuild and time travel: fold the event, then run the projection on
  * the result. Callers differ only in where the ledger comes from and where the outputs go.
  */
 public final class Pipeline {
-    private final Projection projection;
+    private final Projection<?, ?> projection;
 
-    public Pipeline(Projection projection) {
+    public Pipeline(Projection<?, ?> projection) {
         this.projection = projection;
     }
 
-    public Projection projection() {
+    public Projection<?, ?> projection() {
         return projection;
     }
 
@@ -32,9 +32,14 @@ public final class Pipeline {
 
     public Step step(VmLedger ledger, EventRef ref, MtrrEvent event) {
         FoldStep f = Fold.apply(ledger.vm(), event);
-        List<ProjectionRecord> out = projection.project(ledger.projection(), ledger.vm(), ref, event, f);
+        List<ProjectionRecord> out = project(projection, ledger, ref, event, f);
         ledger.lastOffset(ref.offset());
         ledger.partition(ref.partition());
         return new Step(f, out);
+    }
+
+    private static <S extends ProjectionState<S>, M> List<ProjectionRecord> project(Projection<S, M> p,
+            VmLedger ledger, EventRef ref, MtrrEvent event, FoldStep f) {
+        return p.project(ledger.projection(p), ledger.memo(p), ledger.vm(), ref, event, f);
     }
 }

@@ -1,51 +1,80 @@
 package org.mtrrledger.engine.pipeline;
 
-import org.mtrrledger.events.model.EventRef;
 import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.model.EventRef;
 
 /**
  * A read-side computation that runs inside the fold loop, after {@link org.mtrrledger.engine.fold.Fold} (the
  * projections module implements it: zap policies and hazards). Like the fold it must be deterministic and free of
  * I/O, so live consumption, rebuild and time travel produce the same records.
+ *
+ * <p>A projection owns two kinds of per-VM data: its state {@code S}, which is persisted with the fold state
+ * ({@link VmLedger}), and its memo {@code M}, transient working memory (caches) kept for one ledger between its
+ * events. A memo is never encoded, copied or compared: a ledger that is decoded or copied starts with a fresh one,
+ * so a memo must give the same records whether it is warm or new.
+ *
+ * @param <S> the persisted state
+ * @param <M> the memo
  */
-public interface Projection {
-    /** The state of a VM before its first event. */
-    ProjectionState initial(String vm);
+public interface Projection<S extends ProjectionState<S>, M> {
+    /** The state type, for typed access to a ledger's state ({@link VmLedger#projection(Projection)}). */
+    Class<S> stateType();
 
-    ProjectionState decode(byte[] bytes);
+    /** The state of a VM before its first event. */
+    S initial(String vm);
+
+    S decode(byte[] bytes);
+
+    /** Fresh working memory for one ledger. */
+    M newMemo();
 
     /** Advances {@code state} past one event whose fold produced {@code step} and left {@code vm}. */
-    List<ProjectionRecord> project(ProjectionState state, VmState vm, EventRef ref, MtrrEvent event, FoldStep step);
+    List<ProjectionRecord> project(S state, M memo, VmState vm, EventRef ref, MtrrEvent event, FoldStep step);
 
-    /** For a store without projections. */
-    Projection NONE = new Projection() {
-        private final ProjectionState empty = new ProjectionState() {
-            @Override
-            public byte[] encode() {
-                return new byte[0];
-            }
+    /** The state of {@link #NONE}: empty. */
+    enum Empty implements ProjectionState<Empty> {
+        INSTANCE;
 
-            @Override
-            public ProjectionState copy() {
-                return this;
-            }
-        };
+        private static final byte[] NO_BYTES = new byte[0];
 
         @Override
-        public ProjectionState initial(String vm) {
-            return empty;
+        public byte[] encode() {
+            return NO_BYTES;
         }
 
         @Override
-        public ProjectionState decode(byte[] bytes) {
-            return empty;
+        public Empty copy() {
+            return this;
+        }
+    }
+
+    /** For a store without projections, and for replaying the fold state alone. */
+    Projection<Empty, Void> NONE = new Projection<>() {
+        @Override
+        public Class<Empty> stateType() {
+            return Empty.class;
         }
 
         @Override
-        public List<ProjectionRecord> project(ProjectionState state, VmState vm, EventRef ref, MtrrEvent event,
+        public Empty initial(String vm) {
+            return Empty.INSTANCE;
+        }
+
+        @Override
+        public Empty decode(byte[] bytes) {
+            return Empty.INSTANCE;
+        }
+
+        @Override
+        public Void newMemo() {
+            return null;
+        }
+
+        @Override
+        public List<ProjectionRecord> project(Empty state, Void memo, VmState vm, EventRef ref, MtrrEvent event,
                 FoldStep step) {
             return List.of();
         }

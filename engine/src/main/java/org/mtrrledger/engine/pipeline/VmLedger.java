@@ -2,18 +2,25 @@ package org.mtrrledger.engine.pipeline;
 
 import java.nio.ByteBuffer;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.store.CorruptValueException;
 
 /**
  * A VM's complete folded state: the MTRR fold state plus the projection state, and the offset of the last event
- * folded into it. This is what the latest-state column and the checkpoints hold.
+ * folded into it. This is what the latest-state column and the checkpoints hold ({@link #encode()}).
+ *
+ * <p>It also carries the projection's memo ({@link Projection#newMemo()}): transient, made on the first step and
+ * kept only by this instance, so {@link #copy()}, {@link #decode} and {@link #encode()} never see it.
  */
 public final class VmLedger {
     private final VmState vm;
-    private final ProjectionState projection;
+    private final ProjectionState<?> projection;
     private int partition;
     private long lastOffset;
+    /** The projection whose {@link #memo} this is: a ledger stepped by another projection gets its own. */
+    private Projection<?, ?> memoOwner;
+    private Object memo;
 
-    public VmLedger(VmState vm, ProjectionState projection, int partition, long lastOffset) {
+    public VmLedger(VmState vm, ProjectionState<?> projection, int partition, long lastOffset) {
         this.vm = vm;
         this.projection = projection;
         this.partition = partition;
@@ -33,8 +40,24 @@ public final class VmLedger {
         return vm;
     }
 
-    public ProjectionState projection() {
+    public ProjectionState<?> projection() {
         return projection;
+    }
+
+    /** The projection state as {@code owner}'s type (fails if another projection made this ledger). */
+    public <S extends ProjectionState<S>> S projection(Projection<S, ?> owner) {
+        return owner.stateType().cast(projection);
+    }
+
+    /** {@code owner}'s memo for this ledger, made on first use. */
+    <M> M memo(Projection<?, M> owner) {
+        if (memoOwner != owner) {
+            memo = owner.newMemo();
+            memoOwner = owner;
+        }
+        @SuppressWarnings("unchecked") // made by owner.newMemo(), checked by identity above
+        M m = (M) memo;
+        return m;
     }
 
     /** Offset of the last event folded, -1 before the first. */
@@ -54,11 +77,11 @@ public final class VmLedger {
     public byte[] encode() {
         byte[] f = vm.encode();
         byte[] p = projection.encode();
-        return ByteBuffer.allocate(16 + f.length + p.length).putInt(partition).putLong(lastOffset).putInt(f.length).put(f).put(p)
-                .array();
+        return ByteBuffer.allocate(16 + f.length + p.length).putInt(partition).putLong(lastOffset).putInt(f.length)
+                .put(f).put(p).array();
     }
 
-    public static VmLedger decode(byte[] bytes, Projection projection) {
+    public static VmLedger decode(byte[] bytes, Projection<?, ?> projection) {
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             int partition = b.getInt();
@@ -68,10 +91,10 @@ public final class VmLedger {
             byte[] p = new byte[b.remaining()];
             b.get(p);
             return new VmLedger(VmState.decode(f), projection.decode(p), partition, last);
-        } catch (org.mtrrledger.engine.store.CorruptValueException e) {
+        } catch (CorruptValueException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new org.mtrrledger.engine.store.CorruptValueException("VM ledger", e);
+            throw new CorruptValueException("VM ledger", e);
         }
     }
 }

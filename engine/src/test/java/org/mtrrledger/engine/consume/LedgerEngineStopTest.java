@@ -23,7 +23,6 @@ import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
-import org.mtrrledger.engine.pipeline.ProjectionState;
 import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
@@ -65,20 +64,30 @@ class LedgerEngineStopTest {
             // A projection that parks the loop inside the fold of the first batch until stop() has been called.
             CountDownLatch folding = new CountDownLatch(1);
             CountDownLatch stopped = new CountDownLatch(1);
-            Projection parking = new Projection() {
+            Projection<Projection.Empty, Void> parking = new Projection<>() {
                 @Override
-                public ProjectionState initial(String vm) {
-                    return Projection.NONE.initial(vm);
+                public Class<Projection.Empty> stateType() {
+                    return Projection.Empty.class;
                 }
 
                 @Override
-                public ProjectionState decode(byte[] bytes) {
-                    return Projection.NONE.decode(bytes);
+                public Projection.Empty initial(String vm) {
+                    return Projection.Empty.INSTANCE;
                 }
 
                 @Override
-                public List<ProjectionRecord> project(ProjectionState state, VmState vm, EventRef ref, MtrrEvent event,
-                        FoldStep step) {
+                public Projection.Empty decode(byte[] bytes) {
+                    return Projection.Empty.INSTANCE;
+                }
+
+                @Override
+                public Void newMemo() {
+                    return null;
+                }
+
+                @Override
+                public List<ProjectionRecord> project(Projection.Empty state, Void memo, VmState vm, EventRef ref,
+                        MtrrEvent event, FoldStep step) {
                     folding.countDown();
                     try {
                         stopped.await();

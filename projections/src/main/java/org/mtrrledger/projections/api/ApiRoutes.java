@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.ledger.PoliciesState;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.query.Audit;
@@ -293,7 +294,7 @@ final class ApiRoutes {
 
     private static Object policies(LedgerQueries q, String vm, Params p) {
         Long at = resolve(q, vm, position(p, "at"));
-        PoliciesState s = (PoliciesState) q.at(vm, at).projection();
+        PoliciesState s = PolicyProjection.stateOf(q.at(vm, at));
         List<Map<String, Object>> out = new ArrayList<>();
         for (PolicyId id : PolicyId.values()) {
             out.add(JsonViews.policy(vm, id, s.counters(id)));

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.ledger.PoliciesState;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.projections.ledger.PolicyCounters;
 import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
@@ -56,7 +57,7 @@ final class PoliciesCommand extends QueryCommand {
                 "memtype hazards", "IPAT hazards", "disagreements").right(2, 3, 4, 5, 6, 7, 8);
         for (String vm : chosen) {
             VmLedger l = q.at(vm, at.resolve(q, vm, output.json));
-            PoliciesState s = (PoliciesState) l.projection();
+            PoliciesState s = PolicyProjection.stateOf(l);
             for (PolicyId p : PolicyId.values()) {
                 PolicyCounters c = s.counters(p);
                 c.addTo(total[p.code]);
@@ -93,7 +94,7 @@ final class PoliciesCommand extends QueryCommand {
             total[i] = new PolicyCounters();
         }
         for (String vm : vms) {
-            PoliciesState s = (PoliciesState) q.at(vm, at).projection();
+            PoliciesState s = PolicyProjection.stateOf(q.at(vm, at));
             for (PolicyId p : PolicyId.values()) {
                 s.counters(p).addTo(total[p.code]);
             }

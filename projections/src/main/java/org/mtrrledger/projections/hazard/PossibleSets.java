@@ -276,22 +276,31 @@ public final class PossibleSets {
         return i + 1 < size ? starts[i + 1] : -1L;
     }
 
+    /** An independent copy of the sets, pending adds applied to the copy (this instance is not changed). */
     public PossibleSets copy() {
-        apply();
         PossibleSets p = new PossibleSets();
         p.starts = Arrays.copyOf(starts, size);
         p.cells = Arrays.copyOf(cells, size);
         p.size = size;
+        for (int k = 0; k < pending.size(); k++) {
+            p.pending.add(pending.map(k), pending.offset(k));
+        }
+        p.apply();
         return p;
     }
 
+    /** This instance if nothing is pending, else a {@link #copy()} with the pending adds applied. */
+    private PossibleSets settled() {
+        return pending.isEmpty() ? this : copy();
+    }
+
     public void writeTo(DataOutput out) throws IOException {
-        apply();
-        out.writeInt(size);
-        for (int i = 0; i < size; i++) {
-            out.writeLong(starts[i]);
-            out.writeShort(cells[i].mask());
-            for (long x : cells[i].since()) {
+        PossibleSets p = settled();
+        out.writeInt(p.size);
+        for (int i = 0; i < p.size; i++) {
+            out.writeLong(p.starts[i]);
+            out.writeShort(p.cells[i].mask());
+            for (long x : p.cells[i].since()) {
                 out.writeLong(x);
             }
         }
@@ -317,18 +326,18 @@ public final class PossibleSets {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof PossibleSets p)) {
+        if (!(o instanceof PossibleSets other)) {
             return false;
         }
-        apply();
-        p.apply();
-        return p.size == size && Arrays.equals(p.starts, 0, size, starts, 0, size)
-                && Arrays.equals(p.cells, 0, size, cells, 0, size);
+        PossibleSets a = settled();
+        PossibleSets b = other.settled();
+        return a.size == b.size && Arrays.equals(a.starts, 0, a.size, b.starts, 0, b.size)
+                && Arrays.equals(a.cells, 0, a.size, b.cells, 0, b.size);
     }
 
     @Override
     public int hashCode() {
-        apply();
-        return Arrays.hashCode(Arrays.copyOf(starts, size));
+        PossibleSets p = settled();
+        return Arrays.hashCode(Arrays.copyOf(p.starts, p.size));
     }
 }

@@ -5,8 +5,9 @@ import org.mtrrledger.projections.memtype.MemtypeMap;
 
 /**
  * The (interned) EPT maps one policy added to its possible-sets since its last zap, by identity. Every entry of such
- * a map is still possible (only a zap removes entries), so adding it again would change nothing and is skipped. A
- * cache: bounded (the oldest are forgotten, which costs a redundant add, not a different result), not encoded.
+ * a map is still possible (only a zap removes entries), so adding it again would change nothing and is skipped. Part
+ * of the memo ({@link PolicyMemo}): bounded (the oldest are forgotten, which costs a redundant add, not a different
+ * result), not encoded.
  */
 final class AddedMaps {
     private static final int MAX = 32;

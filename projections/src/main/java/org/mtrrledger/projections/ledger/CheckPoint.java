@@ -39,16 +39,14 @@ final class CheckPoint {
             return null;
         }
         long limit = vm.settings().gfnLimit();
-        var c = step.cr0Write();
-        if (c != null && c.cdCleared()) {
+        if (step.fact() instanceof FoldStep.Cr0Fact c && c.cdCleared()) {
             VcpuState v = vm.vcpu(step.vcpu());
             if (!v.mtrr().enabled()) {
                 return null;
             }
             return new CheckPoint(maps.of(v.mtrr()), new GfnRange(0, limit), v.index(), List.of());
         }
-        var d = step.dma();
-        if (d != null && d.op() == DmaOpKind.TRANSFER) {
+        if (step.fact() instanceof FoldStep.DmaFact d && d.op() == DmaOpKind.TRANSFER) {
             GfnRange r = d.transferGfns().clip(limit);
             VcpuState lowest = vm.lowestOnlineVcpu();
             if (r == null || lowest == null) {

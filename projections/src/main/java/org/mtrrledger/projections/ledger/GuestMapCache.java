@@ -1,5 +1,7 @@
 package org.mtrrledger.projections.ledger;
 
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
@@ -12,16 +14,57 @@ import org.mtrrledger.projections.memtype.MemtypeMap;
 import org.mtrrledger.projections.zap.MtrrSource;
 
 /**
- * KVM's guest-MTRR map of each vCPU, recomputed only when that vCPU's MTRRs (or the VM settings) changed since the
- * last event that needed it: after a full zap every online vCPU is re-added, and most of them have not changed.
- * One instance per VM ledger over the caches kept in {@link PoliciesState}, reset for each event
- * ({@link #forEvent}).
+ * KVM's guest-MTRR map of each vCPU and the EPT maps derived from it, recomputed only when that vCPU's MTRRs (or
+ * the VM settings) changed since the last event that needed it: after a full zap every online vCPU is re-added,
+ * and most of them have not changed. Part of the policies' memo ({@link PolicyMemo}): one instance per VM ledger,
+ * never encoded; {@link #forEvent} starts each event.
+ *
+ * <p>The lookups, cheapest first, each a memo of the next:
+ * <ol>
+ *   <li>this event's answers: {@link #eventVcpuEpt} and the last few states resolved ({@link #memoStates});
+ *   <li>per MTRR state object, its resolution while its {@link MtrrState#modCount()} and the settings hold
+ *       ({@link #byState}; the keys are this ledger's own states, one per vCPU plus the per-VM copy);
+ *   <li>per MTRR content: {@link ResolvedStates} (a write usually gives a content another vCPU held before), and
+ *       one resolution for every state with MTRRs disabled ({@link #disabled});
+ *   <li>{@code KvmMtrrResolver}, then one {@link Resolution} per distinct map ({@link #resolutions}) so that
+ *       states resolving alike share their EPT maps, which are interned ({@link #interned}) so that equal maps are
+ *       the same object and can be compared by identity ({@link OnlineEpts}, {@link AddedMaps}).
+ * </ol>
+ * The maps keyed by content are bounded by {@link #MAX_DISTINCT_MAPS}; forgetting them costs a recomputation,
+ * never a different answer.
  */
 final class GuestMapCache {
     static final KernelEra[] ERAS = KernelEra.values();
     static final int SOURCES = MtrrSource.values().length;
+    /** EPT maps kept per (kernel era, CR0.CD, non-coherent DMA): {@code era * 4 + cd * 2 + nc}. */
+    static final int EPT_SLOTS = ERAS.length * 4;
+    /**
+     * Distinct resolved maps and interned EPT maps kept: a boot goes through a few dozen per VM, so the bound only
+     * matters for a VM whose MTRRs never settle.
+     */
+    static final int MAX_DISTINCT_MAPS = 4096;
 
-    private final PoliciesState state;
+    /**
+     * The resolution of one MTRR state, valid while its {@link MtrrState#modCount()} is unchanged; updated in place
+     * when the state changed (an entry per write would be garbage at once).
+     */
+    static final class ByState {
+        long modCount;
+        Resolution resolution;
+
+        ByState(long modCount, Resolution resolution) {
+            this.modCount = modCount;
+            this.resolution = resolution;
+        }
+    }
+
+    /**
+     * A resolved map under {@code settings} plus the EPT maps derived from it, one slot per (kernel era, CR0.CD,
+     * non-coherent DMA).
+     */
+    record Resolution(VmSettings settings, MemtypeMap map, MemtypeMap[] ept) {
+    }
+
     /** The VM state after the event being projected. */
     private VmState vm;
 
@@ -34,16 +77,28 @@ final class GuestMapCache {
      * their modification counts nor the settings move. Filled round robin.
      */
     private final MtrrState[] memoStates = new MtrrState[4];
-    private final PoliciesState.Resolution[] memoResolutions = new PoliciesState.Resolution[4];
+    private final Resolution[] memoResolutions = new Resolution[4];
     private int memoNext;
 
-    GuestMapCache(PoliciesState state) {
-        this.state = state;
-    }
+    private final IdentityHashMap<MtrrState, ByState> byState = new IdentityHashMap<>();
+    private final ResolvedStates resolvedStates = new ResolvedStates();
+    /** The resolution of every state with MTRRs disabled (E=0), under its settings; null until used. */
+    private Resolution disabled;
+    private final HashMap<MemtypeMap, Resolution> resolutions = new HashMap<>();
+    private final HashMap<MemtypeMap, MemtypeMap> interned = new HashMap<>();
+    /** The EPT maps of the slots whose era ignores the guest MTRRs (constant over the GFN space), for {@link #constantsSettings}. */
+    private final MemtypeMap[] constants = new MemtypeMap[EPT_SLOTS];
+    private VmSettings constantsSettings;
 
-    /** Starts an event: {@code vm} is the state after its fold. */
-    GuestMapCache forEvent(VmState vm) {
+    /** The vCPUs that had events, for {@link #online}. */
+    private final VcpuChanges vcpuChanges = new VcpuChanges();
+    /** By {@code era * SOURCES + source}: every online vCPU's EPT map ({@link OnlineEpts}); null until used. */
+    private final OnlineEpts[] online = new OnlineEpts[ERAS.length * SOURCES];
+
+    /** Starts an event: {@code vm} is the state after its fold, {@code eventVcpu} its vCPU (-1: none). */
+    GuestMapCache forEvent(VmState vm, int eventVcpu) {
         this.vm = vm;
+        vcpuChanges.record(vm, eventVcpu);
         java.util.Arrays.fill(eventVcpuEpt, null);
         java.util.Arrays.fill(memoStates, null);
         return this;
@@ -55,12 +110,12 @@ final class GuestMapCache {
      */
     List<MemtypeMap> eptOfOnlineVcpus(KernelEra era, MtrrSource source) {
         int key = era.ordinal() * SOURCES + source.ordinal();
-        OnlineEpts o = state.online[key];
+        OnlineEpts o = online[key];
         if (o == null) {
             o = new OnlineEpts(era, source);
-            state.online[key] = o;
+            online[key] = o;
         }
-        return o.current(vm, state.vcpuChanges, this);
+        return o.current(vm, vcpuChanges, this);
     }
 
     MemtypeMap of(MtrrState m) {
@@ -90,7 +145,7 @@ final class GuestMapCache {
         if (!era.usesMtrr(nc, faulting.cd())) {
             return constant(slot, era, faulting);
         }
-        PoliciesState.Resolution r = resolution(source.of(vm, faulting));
+        Resolution r = resolution(source.of(vm, faulting));
         MemtypeMap e = r.ept()[slot];
         if (e == null) {
             e = intern(EptView.of(era, vm, faulting, r.map()));
@@ -100,14 +155,14 @@ final class GuestMapCache {
     }
 
     private MemtypeMap constant(int slot, KernelEra era, VcpuState faulting) {
-        if (state.constantsSettings == null || !same(state.constantsSettings, vm.settings())) {
-            state.constantsSettings = vm.settings();
-            java.util.Arrays.fill(state.constants, null);
+        if (constantsSettings == null || !same(constantsSettings, vm.settings())) {
+            constantsSettings = vm.settings();
+            java.util.Arrays.fill(constants, null);
         }
-        MemtypeMap e = state.constants[slot];
+        MemtypeMap e = constants[slot];
         if (e == null) {
             e = intern(EptView.of(era, vm, faulting, null));
-            state.constants[slot] = e;
+            constants[slot] = e;
         }
         return e;
     }
@@ -117,20 +172,20 @@ final class GuestMapCache {
      * and the kernel programmed them alike) yield the very same object and are added once by identity.
      */
     private MemtypeMap intern(MemtypeMap m) {
-        MemtypeMap known = state.interned.putIfAbsent(m, m);
-        if (state.interned.size() > 4096) {
-            state.interned.clear();
+        MemtypeMap known = interned.putIfAbsent(m, m);
+        if (interned.size() > MAX_DISTINCT_MAPS) {
+            interned.clear();
         }
         return known == null ? m : known;
     }
 
-    private PoliciesState.Resolution resolution(MtrrState m) {
+    private Resolution resolution(MtrrState m) {
         for (int k = 0; k < memoStates.length; k++) {
             if (memoStates[k] == m) {
                 return memoResolutions[k];
             }
         }
-        PoliciesState.Resolution r = lookUp(m);
+        Resolution r = lookUp(m);
         memoStates[memoNext] = m;
         memoResolutions[memoNext] = r;
         memoNext = (memoNext + 1) & (memoStates.length - 1);
@@ -141,13 +196,13 @@ final class GuestMapCache {
      * By identity while the state is unchanged; else by content (another vCPU, or this one earlier, held the same
      * MTRRs: {@link ResolvedStates}); else resolved, and shared with every state that resolves alike.
      */
-    private PoliciesState.Resolution lookUp(MtrrState m) {
+    private Resolution lookUp(MtrrState m) {
         VmSettings settings = vm.settings();
-        PoliciesState.GuestMap g = state.guestMaps.get(m);
+        ByState g = byState.get(m);
         if (g != null && g.modCount == m.modCount() && same(g.resolution.settings(), settings)) {
             return g.resolution;
         }
-        PoliciesState.Resolution r;
+        Resolution r;
         if (!m.enabled()) {
             // E=0: every page is mtrr_disabled_type(), whatever the other MSRs hold. Firmware and kernel clear E
             // before reprogramming (MtrrLib's pre-change hook, Linux's prepare_set()), so most writes land here:
@@ -155,10 +210,10 @@ final class GuestMapCache {
             r = disabledResolution(m, settings);
         } else {
             long print = ResolvedStates.fingerprint(m);
-            r = state.resolvedStates.get(m, print, settings);
+            r = resolvedStates.get(m, print, settings);
             if (r == null) {
                 r = resolve(m, settings);
-                state.resolvedStates.put(m, print, r);
+                resolvedStates.put(m, print, r);
             }
         }
         if (g != null) {
@@ -166,33 +221,30 @@ final class GuestMapCache {
             g.resolution = r;
             return r;
         }
-        if (state.guestMaps.size() > 4096) {
-            state.guestMaps.clear();
-        }
-        state.guestMaps.put(m, new PoliciesState.GuestMap(m.modCount(), r));
+        byState.put(m, new ByState(m.modCount(), r));
         return r;
     }
 
     /** The resolution of any state with MTRRs disabled under {@code settings} (one map: the disabled type). */
-    private PoliciesState.Resolution disabledResolution(MtrrState m, VmSettings settings) {
-        PoliciesState.Resolution r = state.disabledResolution;
+    private Resolution disabledResolution(MtrrState m, VmSettings settings) {
+        Resolution r = disabled;
         if (r == null || !same(r.settings(), settings)) {
             r = resolve(m, settings);
-            state.disabledResolution = r;
+            disabled = r;
         }
         return r;
     }
 
     /** {@code kvm_mtrr_get_guest_memory_type()} over the whole space, the instance for that map under settings. */
-    private PoliciesState.Resolution resolve(MtrrState m, VmSettings settings) {
+    private Resolution resolve(MtrrState m, VmSettings settings) {
         MemtypeMap map = KvmMtrrResolver.INSTANCE.resolve(m, settings);
-        PoliciesState.Resolution r = state.resolutions.get(map);
+        Resolution r = resolutions.get(map);
         if (r == null || !same(r.settings(), settings)) {
-            if (state.resolutions.size() > 4096) {
-                state.resolutions.clear();
+            if (resolutions.size() > MAX_DISTINCT_MAPS) {
+                resolutions.clear();
             }
-            r = new PoliciesState.Resolution(settings, map, new MemtypeMap[PoliciesState.EPT_SLOTS]);
-            state.resolutions.put(map, r);
+            r = new Resolution(settings, map, new MemtypeMap[EPT_SLOTS]);
+            resolutions.put(map, r);
         }
         return r;
     }

@@ -12,8 +12,8 @@ import org.mtrrledger.projections.zap.MtrrSource;
 
 /**
  * For one (kernel era, memtype source): the EPT map of every online vCPU and the distinct ones among them, kept
- * across events, so that re-adding every vCPU after a zap does not look up every vCPU's state again. A cache, not
- * encoded.
+ * across events, so that re-adding every vCPU after a zap does not look up every vCPU's state again. Part of the
+ * memo ({@link GuestMapCache}): not encoded.
  *
  * <p>Kept current without trusting any reading of the event: {@code Fold} mutates at most the event's own vCPU, so
  * only the entries of the vCPUs that had events since the last use are recomputed ({@link VcpuChanges}); the vCPU

@@ -9,7 +9,7 @@ import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
-import org.mtrrledger.engine.pipeline.ProjectionState;
+import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.hazard.PossibleSets;
@@ -24,29 +24,47 @@ import org.mtrrledger.projections.zap.ZapRecord;
  * fold has run; (2) each policy computes its zap list; (3) the zaps clear the possible-sets; (4) the event's check
  * points are evaluated; (5) every online vCPU's current EPT entry is added to the possible-sets. Check points count
  * only while KVM honors guest MTRRs (EPT and non-coherent DMA).
+ *
+ * <p>Per VM it keeps {@link PoliciesState} (persisted with the fold state: each policy's possible-sets and counters)
+ * and a {@link PolicyMemo} (working memory only). Its records, per event: each policy's zaps
+ * ({@link ProjectionRecord.Kind#ZAP}, a {@link ZapRecord}, numbered per policy in the order KVM issues them), then
+ * its hazards ({@link ProjectionRecord.Kind#HAZARD}, a {@link Hazard}, numbered per policy).
  */
-public final class PolicyProjection implements Projection {
+public final class PolicyProjection implements Projection<PoliciesState, PolicyMemo> {
     private final ZapPolicy[] policies = ZapPolicy.all().toArray(new ZapPolicy[0]);
 
     @Override
-    public ProjectionState initial(String vm) {
+    public Class<PoliciesState> stateType() {
+        return PoliciesState.class;
+    }
+
+    @Override
+    public PoliciesState initial(String vm) {
         return new PoliciesState();
     }
 
     @Override
-    public ProjectionState decode(byte[] bytes) {
+    public PoliciesState decode(byte[] bytes) {
         return PoliciesState.decode(bytes);
     }
 
     @Override
-    public List<ProjectionRecord> project(ProjectionState state, VmState vm, EventRef ref, MtrrEvent event,
-            FoldStep step) {
-        PoliciesState s = (PoliciesState) state;
+    public PolicyMemo newMemo() {
+        return new PolicyMemo();
+    }
+
+    /** The policies' state of a ledger this projection made (or an equal one: any {@code PolicyProjection}). */
+    public static PoliciesState stateOf(VmLedger ledger) {
+        return PoliciesState.class.cast(ledger.projection());
+    }
+
+    @Override
+    public List<ProjectionRecord> project(PoliciesState s, PolicyMemo memo, VmState vm, EventRef ref,
+            MtrrEvent event, FoldStep step) {
         List<ProjectionRecord> out = null;
         long limit = vm.settings().gfnLimit();
-        s.vcpuChanges.record(vm, step.vcpu());
-        GuestMapCache guestMaps = s.guestMapCache.forEvent(vm);
-        List<Zap> zaps = s.zaps;
+        GuestMapCache guestMaps = memo.maps.forEvent(vm, step.vcpu());
+        List<Zap> zaps = memo.zaps;
         CheckPoint checkPoint = CheckPoint.of(vm, step, ref.offset(), guestMaps);
         boolean vcpuChanged = changedVcpu(step);
         // The event's vCPU if the event changed it (Fold mutates no other vCPU): looked up once, not per policy.
@@ -81,7 +99,7 @@ public final class PolicyProjection implements Projection {
                     }
                 }
             }
-            addOnlineVcpus(p, s, step, cleared, vcpuChanged, changed, ref.offset(), guestMaps);
+            addOnlineVcpus(p, s, memo.added[i], step, cleared, vcpuChanged, changed, ref.offset(), guestMaps);
         }
         zaps.clear();
         return out == null ? List.of() : out;
@@ -99,10 +117,9 @@ public final class PolicyProjection implements Projection {
      * {@link MtrrSource#VCPU0}); otherwise only the event's own vCPU, if the event changed it. And a map the policy
      * added since its last zap is not added again (maps are interned: vCPUs in the same state share one).
      */
-    private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, FoldStep step, boolean zapped,
-            boolean vcpuChanged, VcpuState changed, long offset, GuestMapCache guestMaps) {
+    private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, AddedMaps added, FoldStep step,
+            boolean zapped, boolean vcpuChanged, VcpuState changed, long offset, GuestMapCache guestMaps) {
         int i = p.id().code;
-        AddedMaps added = s.added[i];
         if (zapped) {
             added.clear();
         }
@@ -136,7 +153,7 @@ public final class PolicyProjection implements Projection {
         }
         return switch (p.mtrrSource()) {
             case VCPU0 -> step.vcpu() == 0 && vcpuChanged;
-            case PER_VM_COPY -> step.perVm() != null && !step.perVm().marked().isEmpty();
+            case PER_VM_COPY -> step.fact() instanceof FoldStep.MsrWriteFact w && !w.perVmMarked().isEmpty();
             case FAULTING_VCPU -> false;
         };
     }

@@ -7,14 +7,14 @@ import org.mtrrledger.events.model.MtrrMsr;
 import org.mtrrledger.events.model.MtrrState;
 
 /**
- * The resolution of each MTRR state <em>content</em> seen lately in one VM. The identity cache of
- * {@link PoliciesState#guestMaps} goes stale at every write to a vCPU's MTRRs, but the new content is usually one
+ * The resolution of each MTRR state <em>content</em> seen lately in one VM. {@link GuestMapCache}'s lookup by state
+ * object goes stale at every write to a vCPU's MTRRs, but the new content is usually one
  * another vCPU held before: the firmware programs every AP as it programmed the BSP, and so does the kernel
  * (Linux's {@code cache_cpu_init()} -> {@code mtrr_generic_set_state()} with the BSP's saved values), write by write
  * in the same order. Counted on {@code typicalFleet(42)}: 0.4-0.6 resolutions per event, each of a map seen
  * before. A fingerprint and one {@link MtrrState#equals} against a stored copy then replace
- * {@code KvmMtrrResolver.resolve}. A cache: bounded (forgets everything when full, which only costs resolving
- * again), not encoded, not copied.
+ * {@code KvmMtrrResolver.resolve}. Part of the memo: bounded (forgets everything when full, which only costs
+ * resolving again).
  */
 final class ResolvedStates {
     /** Distinct contents kept; a boot goes through a few dozen per VM. */
@@ -24,14 +24,14 @@ final class ResolvedStates {
 
     private final long[] prints = new long[SLOTS];
     private final MtrrState[] contents = new MtrrState[SLOTS];
-    private final PoliciesState.Resolution[] resolutions = new PoliciesState.Resolution[SLOTS];
+    private final GuestMapCache.Resolution[] resolutions = new GuestMapCache.Resolution[SLOTS];
     private int size;
 
     /** The resolution stored for a state with {@code m}'s content under {@code settings}, or null. */
-    PoliciesState.Resolution get(MtrrState m, long print, VmSettings settings) {
+    GuestMapCache.Resolution get(MtrrState m, long print, VmSettings settings) {
         for (int i = slot(print); contents[i] != null; i = (i + 1) & (SLOTS - 1)) {
             if (prints[i] == print && contents[i].equals(m)) {
-                PoliciesState.Resolution r = resolutions[i];
+                GuestMapCache.Resolution r = resolutions[i];
                 return r.settings() == settings || r.settings().equals(settings) ? r : null;
             }
         }
@@ -39,7 +39,7 @@ final class ResolvedStates {
     }
 
     /** Remembers {@code r} for {@code m}'s content now (a copy: {@code m} is the fold's and changes in place). */
-    void put(MtrrState m, long print, PoliciesState.Resolution r) {
+    void put(MtrrState m, long print, GuestMapCache.Resolution r) {
         int i = slot(print);
         for (; contents[i] != null; i = (i + 1) & (SLOTS - 1)) {
             if (prints[i] == print && contents[i].equals(m)) {

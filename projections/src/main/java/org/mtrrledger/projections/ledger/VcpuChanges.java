@@ -10,7 +10,7 @@ import org.mtrrledger.engine.fold.VmState;
  * their last one, for the caches that keep per-vCPU results across events ({@link OnlineEpts}). {@code Fold}
  * mutates at most the event's own vCPU, so a vCPU without an event since then is unchanged. Events folded without
  * this projection (a gap in the event count) and a new vCPU list (a vCPU added, another VM state) count as a change
- * of every vCPU. A cache: not encoded.
+ * of every vCPU. Part of the memo ({@link GuestMapCache}): not encoded.
  */
 final class VcpuChanges {
     private List<VcpuState> vcpus;

@@ -1,7 +1,7 @@
 package org.mtrrledger.projections.zap;
 
 import java.util.List;
-import org.mtrrledger.engine.fold.FoldStep;
+import org.mtrrledger.engine.fold.FoldStep.DmaFact;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.events.model.GfnRange;
 
@@ -10,7 +10,7 @@ enum DmaRule {
     /** v6.3-v6.6: {@code kvm_arch_register_noncoherent_dma()} only counts. */
     NEVER {
         @Override
-        void zaps(VmState vm, FoldStep step, PolicyId policy, List<Zap> out) {
+        void zaps(VmState vm, DmaFact d, PolicyId policy, List<Zap> out) {
         }
     },
     /**
@@ -19,15 +19,14 @@ enum DmaRule {
      */
     ALL52_ON_START_STOP {
         @Override
-        void zaps(VmState vm, FoldStep step, PolicyId policy, List<Zap> out) {
-            var d = step.dma();
+        void zaps(VmState vm, DmaFact d, PolicyId policy, List<Zap> out) {
             if (d.startOrStop() && vm.settings().tdpEnabled()) {
                 out.add(new Zap(GfnRange.ALL52, (d.countAfter() == 0 ? STOP : START).of(policy)));
             }
         }
     };
 
-    abstract void zaps(VmState vm, FoldStep step, PolicyId policy, List<Zap> out);
+    abstract void zaps(VmState vm, DmaFact d, PolicyId policy, List<Zap> out);
 
     private static final PolicyText STOP = new PolicyText(" noncoherent DMA assignment stop (1->0)");
     private static final PolicyText START = new PolicyText(" noncoherent DMA assignment start (0->1)");

@@ -2,6 +2,9 @@ package org.mtrrledger.projections.zap;
 
 import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep;
+import org.mtrrledger.engine.fold.FoldStep.Cr0Fact;
+import org.mtrrledger.engine.fold.FoldStep.DmaFact;
+import org.mtrrledger.engine.fold.FoldStep.MsrWriteFact;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.projections.memtype.KernelEra;
 
@@ -11,12 +14,13 @@ record RulePolicy(PolicyId id, KernelEra era, MtrrSource mtrrSource, MsrWriteRul
 
     @Override
     public void zaps(VmState vm, FoldStep step, List<Zap> out) {
-        if (step.msrWrite() != null) {
-            onMsrWrite.zaps(vm, step, id, out);
-        } else if (step.cr0Write() != null) {
-            onCr0Write.zaps(vm, step, id, out);
-        } else if (step.dma() != null) {
-            onDma.zaps(vm, step, id, out);
+        FoldStep.Fact fact = step.fact();
+        if (fact instanceof MsrWriteFact w) {
+            onMsrWrite.zaps(vm, step.vcpu(), w, id, out);
+        } else if (fact instanceof Cr0Fact c) {
+            onCr0Write.zaps(vm, step.vcpu(), c, id, out);
+        } else if (fact instanceof DmaFact d) {
+            onDma.zaps(vm, d, id, out);
         }
     }
 }
