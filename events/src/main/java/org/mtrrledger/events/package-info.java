@@ -1,2 +1,5 @@
-/** Events: the Avro event model, its codec, log parsers, the boot-log generator and the Kafka publisher. */
+/**
+ * Events: the shared domain model ({@code model}), the Avro event schema and its codec, log parsers, the boot-log
+ * generator and the Kafka clients.
+ */
 package org.mtrrledger.events;

@@ -24,7 +24,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@link EventCodec#decode} of the records the engine folds, per event: the first {@value #EVENTS} events of the
  * bench's typicalFleet (seed 42) as {@code mtrr ingest} publishes them (parsed from a JSON Lines file, so each has a
  * FilePosition source, and stamped with the file's SHA-256 digest), pre-encoded. {@link #specificDatumReader} is
- * the decode before {@code CurrentSchemaDecoder}: header check, reader lookup by fingerprint, one reused
+ * Avro's own decode, the reference {@code CurrentSchemaDecoder} must beat to be kept: header check, reader lookup by fingerprint, one reused
  * BinaryDecoder and SpecificDatumReader.
  */
 @State(Scope.Thread)
