@@ -1,5 +1,7 @@
 package org.mtrrledger.engine.fold;
 
+import org.mtrrledger.events.model.Hex;
+
 /**
  * The state value an {@link Outcome.Change} names: an MSR of the MTRR/PAT block or one of the {@link Named} VM and
  * vCPU values. {@link #label()} is how every CLI, API and JSON output spells it ("msr 0x2ff", "cr0", ...).
@@ -22,13 +24,13 @@ public sealed interface ChangedField permits ChangedField.Msr, ChangedField.Name
         static {
             for (int i = 0; i < CACHED.length; i++) {
                 CACHED[i] = new Msr(BLOCK + i);
-                LABELS[i] = "msr 0x" + Integer.toHexString(BLOCK + i);
+                LABELS[i] = "msr " + Hex.of(BLOCK + i);
             }
         }
 
         @Override
         public String label() {
-            return inBlock() ? LABELS[(int) (index - BLOCK)] : "msr 0x" + Long.toHexString(index);
+            return inBlock() ? LABELS[(int) (index - BLOCK)] : "msr " + Hex.of(index);
         }
 
         /** Whether the index is in the block 0x200-0x2ff. */

@@ -1,5 +1,6 @@
 package org.mtrrledger.engine.fold;
 
+import org.mtrrledger.events.model.Hex;
 import java.util.ArrayList;
 import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep.Cr0Fact;
@@ -194,7 +195,7 @@ public final class Fold {
         MtrrMsr kind = MtrrMsr.classify(msr);
         if (kind == MtrrMsr.OUTSIDE_WINDOW) {
             return new FoldStep(v.index(), new Outcome(Status.IGNORED,
-                    "MSR 0x" + Long.toHexString(msr) + " is not routed to mtrr.c", List.of(), notes), NoFact.NONE);
+                    "MSR " + Hex.of(msr) + " is not routed to mtrr.c", List.of(), notes), NoFact.NONE);
         }
         int maxPhys = s.settings().maxPhysAddr();
         String invalid = MtrrState.invalidReason(kind, msr, data, maxPhys);

@@ -1,5 +1,6 @@
 package org.mtrrledger.projections.zap;
 
+import org.mtrrledger.events.model.Hex;
 import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep.MsrWriteFact;
 import org.mtrrledger.events.model.FixedMtrr;
@@ -31,8 +32,8 @@ final class UpdateMtrrZap {
                     + " (PHYSMASK write)");
         }
         for (int msr : FixedMtrr.msrs()) {
-            FIXED_SPAN[FixedMtrr.rangeIndex(msr) / 8] = new PolicyText(" update_mtrr: fixed MSR 0x"
-                    + Long.toHexString(msr) + " span");
+            FIXED_SPAN[FixedMtrr.rangeIndex(msr) / 8] = new PolicyText(" update_mtrr: fixed MSR " + Hex.of(msr)
+                    + " span");
         }
     }
 
