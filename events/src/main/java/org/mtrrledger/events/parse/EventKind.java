@@ -1,5 +1,6 @@
 package org.mtrrledger.events.parse;
 
+import java.util.List;
 import org.mtrrledger.events.avro.Cr0Write;
 import org.mtrrledger.events.avro.DmaOp;
 import org.mtrrledger.events.avro.MsrWrite;
@@ -25,5 +26,23 @@ public enum EventKind {
             return VM_CONFIG;
         }
         throw new IllegalArgumentException("unknown payload " + payload);
+    }
+
+    /** Every {@link #type()} name, in the order help texts list them. */
+    public static final List<String> TYPES = List.of("msr_write", "cr0_write", "dma", "vcpu", "vm_config");
+
+    /** The event's {@code type} in JSON Lines input and in every JSON output (a host MSR write is an msr_write). */
+    public String type() {
+        return switch (this) {
+            case MSR_WRITE, HOST_MSR_WRITE -> "msr_write";
+            case CR0_WRITE -> "cr0_write";
+            case DMA_OP -> "dma";
+            case VCPU_LIFECYCLE -> "vcpu";
+            case VM_CONFIG -> "vm_config";
+        };
+    }
+
+    public static String typeOf(MtrrEvent event) {
+        return of(event).type();
     }
 }

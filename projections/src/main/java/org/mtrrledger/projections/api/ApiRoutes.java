@@ -14,19 +14,24 @@ import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.query.Audit;
 import org.mtrrledger.projections.query.Divergence;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.MemtypeDiff;
 import org.mtrrledger.projections.query.MemtypeQuery;
 import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.Position;
 import org.mtrrledger.projections.query.SnapshotTarget;
+import org.mtrrledger.projections.render.EventJson;
+import org.mtrrledger.projections.render.MemtypeJson;
+import org.mtrrledger.projections.render.PolicyJson;
+import org.mtrrledger.projections.render.SkippedJson;
+import org.mtrrledger.projections.render.VmJson;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
 
 /**
- * The {@code /api/...} endpoints. Every body is built by the same query classes and {@link JsonViews} as the CLI's
- * {@code --json}; lists are JSON arrays, paged lists {@code {"items": [...], "next_cursor": "..."|null}}.
+ * The {@code /api/...} endpoints. Every body is built by the same query classes and renderers
+ * ({@code org.mtrrledger.projections.render}) as the CLI's {@code --json}; lists are JSON arrays, paged lists
+ * {@code {"items": [...], "next_cursor": "..."|null}}.
  */
 final class ApiRoutes {
     private final ThreadLocal<LedgerQueries> queries;
@@ -103,7 +108,7 @@ final class ApiRoutes {
                 long offset = Params.offsetValue("offset", s.get(4));
                 q.latest(vm);
                 try {
-                    yield Audit.of(q, vm, offset).json();
+                    yield EventJson.audit(q.topic(), Audit.of(q, vm, offset));
                 } catch (LedgerQueries.UnknownVmException e) {
                     throw e;
                 } catch (IllegalArgumentException e) {
@@ -123,21 +128,7 @@ final class ApiRoutes {
     }
 
     static Map<String, Object> vmSummary(LedgerQueries q, String vm) {
-        VmLedger l = q.latest(vm);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("vm", vm);
-        m.put("vcpus", l.vm().vcpus().size());
-        List<Integer> ids = new ArrayList<>();
-        for (VcpuState v : l.vm().vcpus()) {
-            ids.add(v.index());
-        }
-        m.put("vcpu_ids", ids);
-        m.put("partition", l.partition());
-        m.put("latest_offset", l.lastOffset());
-        m.put("events", l.vm().eventCount());
-        m.put("honors_guest_mtrrs", l.vm().honorsGuestMtrrs());
-        m.put("noncoherent_dma_count", l.vm().noncoherentDmaCount());
-        return m;
+        return VmJson.summary(vm, q.latest(vm));
     }
 
     /** A parameter's {@link Position} checked for form alone: a 400 naming it when it has none. */
@@ -186,7 +177,7 @@ final class ApiRoutes {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (MemtypeSnapshot snap : snaps) {
-            out.add(JsonViews.snapshot(gpa == null ? snap : snap.at(gpa >>> 12)));
+            out.add(MemtypeJson.snapshot(gpa == null ? snap : snap.at(gpa >>> 12)));
         }
         return target == null ? out : out.get(0);
     }
@@ -250,7 +241,7 @@ final class ApiRoutes {
         }
         List<Map<String, Object>> items = new ArrayList<>();
         for (ZapRecord z : found) {
-            items.add(JsonViews.zap(vm, topic, z, q.event(vm, z.offset())));
+            items.add(PolicyJson.zap(vm, topic, z, q.event(vm, z.offset())));
         }
         return page(items, next);
     }
@@ -265,7 +256,7 @@ final class ApiRoutes {
         String topic = q.topic();
         List<Map<String, Object>> items = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, offsets.size()); i++) {
-            items.add(JsonViews.event(topic, q.event(vm, offsets.get(i))));
+            items.add(EventJson.event(topic, q.event(vm, offsets.get(i))));
         }
         return page(items, offsets.size() > limit ? Cursor.events(offsets.get(limit)) : null);
     }
@@ -286,7 +277,7 @@ final class ApiRoutes {
         String topic = q.topic();
         List<Map<String, Object>> out = new ArrayList<>();
         for (MemtypeDiff.Row row : MemtypeDiff.between(q, vm, from, to, vcpu, r, era)) {
-            out.add(row.json(topic));
+            out.add(MemtypeJson.diff(topic, row));
         }
         return out;
     }
@@ -296,7 +287,7 @@ final class ApiRoutes {
         PoliciesState s = (PoliciesState) q.at(vm, at).projection();
         List<Map<String, Object>> out = new ArrayList<>();
         for (PolicyId id : PolicyId.values()) {
-            out.add(JsonViews.policy(vm, id, s.counters(id)));
+            out.add(PolicyJson.policy(vm, id, s.counters(id)));
         }
         return out;
     }
@@ -317,7 +308,7 @@ final class ApiRoutes {
                         next[0] = Cursor.skipped(s.partition(), s.offset());
                         return false;
                     }
-                    items.add(JsonViews.skipped(topic, s));
+                    items.add(SkippedJson.skipped(topic, s));
                     return true;
                 });
         return page(items, next[0]);
@@ -330,7 +321,7 @@ final class ApiRoutes {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String v : vms) {
             for (Divergence.Row d : Divergence.of(q, v, resolve(q, v, at))) {
-                out.add(d.json());
+                out.add(MemtypeJson.divergence(d));
             }
         }
         return out;

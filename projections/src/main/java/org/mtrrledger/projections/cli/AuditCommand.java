@@ -6,6 +6,7 @@ import java.util.Map;
 import org.mtrrledger.projections.query.Audit;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.Position;
+import org.mtrrledger.projections.render.EventJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,7 +32,7 @@ final class AuditCommand extends QueryCommand {
         String topic = q.topic();
         Audit.Result a = Audit.of(q, vm, offset);
         LedgerQueries.StoredEvent e = a.event();
-        Map<String, Object> m = a.json();
+        Map<String, Object> m = EventJson.audit(topic, a);
         @SuppressWarnings("unchecked")
         Map<String, Object> byPolicy = (Map<String, Object>) m.get("policies");
         if (output.json) {

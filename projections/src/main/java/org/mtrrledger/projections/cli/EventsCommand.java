@@ -3,8 +3,10 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.events.parse.EventKind;
+import org.mtrrledger.projections.query.Hex;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.EventJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,9 +19,6 @@ final class EventsCommand extends QueryCommand {
 
     @Mixin
     OffsetRange range;
-
-    /** The values of {@code --type}: {@link JsonViews#type}'s names. */
-    static final List<String> TYPES = List.of("msr_write", "cr0_write", "dma", "vcpu", "vm_config");
 
     @Option(names = "--vcpu", paramLabel = "N", split = ",",
             description = "Only events of these vCPUs (repeatable, or comma-separated; VM-scoped events have none).")
@@ -36,8 +35,8 @@ final class EventsCommand extends QueryCommand {
         range.validate();
         if (types != null) {
             for (String t : types) {
-                if (!TYPES.contains(t)) {
-                    throw new Args.UsageError("--type " + t + ": not an event type (one of " + String.join(", ", TYPES)
+                if (!EventKind.TYPES.contains(t)) {
+                    throw new Args.UsageError("--type " + t + ": not an event type (one of " + String.join(", ", EventKind.TYPES)
                             + ")");
                 }
             }
@@ -56,10 +55,10 @@ final class EventsCommand extends QueryCommand {
             for (LedgerQueries.StoredEvent e : q.events(vm, r[0], r[1])) {
                 Integer vcpu = e.event().getVcpu();
                 if (vcpus != null && (vcpu == null || !vcpus.contains(vcpu))
-                        || types != null && !types.contains(JsonViews.type(e.event()))) {
+                        || types != null && !types.contains(EventKind.typeOf(e.event()))) {
                     continue;
                 }
-                Map<String, Object> j = JsonViews.event(topic, e);
+                Map<String, Object> j = EventJson.event(topic, e);
                 if (output.json) {
                     JsonLinesOut.print(out, j);
                 } else {
@@ -93,8 +92,8 @@ final class EventsCommand extends QueryCommand {
         StringBuilder b = new StringBuilder();
         for (var c : e.folded().outcome().changes()) {
             b.append(b.length() == 0 ? "" : "; ").append(c.what()).append(' ')
-                    .append(org.mtrrledger.projections.query.Hex.of(c.oldValue())).append("->")
-                    .append(org.mtrrledger.projections.query.Hex.of(c.newValue()));
+                    .append(Hex.of(c.oldValue())).append("->")
+                    .append(Hex.of(c.newValue()));
         }
         return b.toString();
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.ledger.PoliciesState;
 import org.mtrrledger.projections.ledger.PolicyCounters;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.PolicyJson;
 import org.mtrrledger.projections.zap.PolicyId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,7 +62,7 @@ final class PoliciesCommand extends QueryCommand {
                 c.addTo(total[p.code]);
                 if (perVm) {
                     if (output.json) {
-                        JsonLinesOut.print(out, JsonViews.policy(vm, p, c));
+                        JsonLinesOut.print(out, PolicyJson.policy(vm, p, c));
                     } else {
                         row(perVmTable, vm, p, c);
                     }
@@ -77,7 +77,7 @@ final class PoliciesCommand extends QueryCommand {
         }
         if (output.json) {
             for (PolicyId p : PolicyId.values()) {
-                var m = JsonViews.policy(null, p, total[p.code]);
+                var m = PolicyJson.policy(null, p, total[p.code]);
                 m.put("vms", chosen.size());
                 JsonLinesOut.print(out, m);
             }

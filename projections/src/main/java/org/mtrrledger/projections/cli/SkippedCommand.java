@@ -2,8 +2,8 @@ package org.mtrrledger.projections.cli;
 
 import java.io.PrintStream;
 import org.mtrrledger.events.parse.Printable;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.SkippedJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +23,7 @@ final class SkippedCommand extends QueryCommand {
         TextTable t = new TextTable("topic", "partition", "offset", "bytes", "key", "reason").right(1, 2, 3);
         q.skipped(partition, partition == null ? 0 : partition, 0, s -> {
             if (output.json) {
-                JsonLinesOut.print(out, JsonViews.skipped(topic, s));
+                JsonLinesOut.print(out, SkippedJson.skipped(topic, s));
             } else {
                 byte[] v = s.record().value();
                 String key = s.record().key();

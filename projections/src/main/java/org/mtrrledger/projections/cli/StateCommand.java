@@ -5,11 +5,12 @@ import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.MemType;
+import org.mtrrledger.events.model.MtrrMsr;
 import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.query.Hex;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.StateJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,11 +44,11 @@ final class StateCommand extends QueryCommand {
         }
         if (output.json) {
             if (vcpu == null) {
-                JsonLinesOut.print(out, JsonViews.vm(vm, l.partition(), offset, s));
+                JsonLinesOut.print(out, StateJson.vm(vm, l.partition(), offset, s));
             }
             for (VcpuState v : s.vcpus()) {
                 if (vcpu == null || v.index() == vcpu) {
-                    JsonLinesOut.print(out, JsonViews.vcpu(vm, l.partition(), offset, s, v));
+                    JsonLinesOut.print(out, StateJson.vcpu(vm, l.partition(), offset, s, v));
                 }
             }
             return;
@@ -76,7 +77,7 @@ final class StateCommand extends QueryCommand {
     }
 
     static void printMtrrs(PrintStream out, MtrrState m, int maxPhys) {
-        var j = JsonViews.mtrrs(m, maxPhys);
+        var j = StateJson.mtrrs(m, maxPhys);
         out.printf("  DEF_TYPE %s (E=%d FE=%d default %s)%n", j.get("def_type"), m.enabled() ? 1 : 0,
                 m.fixedEnabled() ? 1 : 0, MemType.label(m.defaultType()));
         StringBuilder f = new StringBuilder("  fixed:");
@@ -85,8 +86,8 @@ final class StateCommand extends QueryCommand {
         TextTable t = new TextTable("  pair", "PHYSBASE", "PHYSMASK", "valid", "type", "KVM range [start, end)");
         for (int i = 0; i < 8; i++) {
             long[] r = m.varRange(i);
-            t.row("  " + i, Hex.of(m.rdmsr(org.mtrrledger.events.model.MtrrMsr.VAR_BASE, 0x200 + 2 * i, maxPhys)),
-                    Hex.of(m.rdmsr(org.mtrrledger.events.model.MtrrMsr.VAR_MASK, 0x201 + 2 * i, maxPhys)),
+            t.row("  " + i, Hex.of(m.rdmsr(MtrrMsr.VAR_BASE, 0x200 + 2 * i, maxPhys)),
+                    Hex.of(m.rdmsr(MtrrMsr.VAR_MASK, 0x201 + 2 * i, maxPhys)),
                     m.isValid(i) ? "V" : "", m.isValid(i) ? MemType.label(m.varType(i)) : "",
                     m.isValid(i) ? "[" + Hex.of(r[0]) + ", " + Hex.of(r[1]) + ")" : "");
         }

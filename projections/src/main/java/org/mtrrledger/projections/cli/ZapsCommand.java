@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.mtrrledger.projections.query.Hex;
-import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.EventJson;
+import org.mtrrledger.projections.render.PolicyJson;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
@@ -60,9 +62,9 @@ final class ZapsCommand extends QueryCommand {
                     }
                     LedgerQueries.StoredEvent trig = q.event(vm, z.offset());
                     if (output.json) {
-                        JsonLinesOut.print(out, JsonViews.zap(vm, topic, z, trig));
+                        JsonLinesOut.print(out, PolicyJson.zap(vm, topic, z, trig));
                     } else {
-                        var j = JsonViews.trigger(topic, trig);
+                        var j = EventJson.trigger(topic, trig);
                         t.row(vm, p.label, Hex.of(z.range().start()), Hex.of(z.range().end()),
                                 z.degenerate() ? "degenerate" : TextTable.pages(z.range().size()),
                                 trig.partition() + "@" + z.offset(), j.get("ts"),
