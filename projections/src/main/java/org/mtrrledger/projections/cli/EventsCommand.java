@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import org.mtrrledger.events.parse.EventKind;
-import org.mtrrledger.projections.query.Hex;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.render.EventJson;
 import picocli.CommandLine.Command;
@@ -36,8 +35,8 @@ final class EventsCommand extends QueryCommand {
         if (types != null) {
             for (String t : types) {
                 if (!EventKind.TYPES.contains(t)) {
-                    throw new Args.UsageError("--type " + t + ": not an event type (one of " + String.join(", ", EventKind.TYPES)
-                            + ")");
+                    throw new Args.UsageError("--type " + t + ": not an event type (one of "
+                            + String.join(", ", EventKind.TYPES) + ")");
                 }
             }
         }
@@ -62,11 +61,8 @@ final class EventsCommand extends QueryCommand {
                 if (output.json) {
                     JsonLinesOut.print(out, j);
                 } else {
-                    t.row(vm, j.get("vcpu"), e.partition() + "@" + e.offset(), j.get("ts"), j.get("type"),
-                            detail(j),
-                            j.get("status") + (e.folded().outcome().reason() == null ? ""
-                                    : " (" + e.folded().outcome().reason() + ")"),
-                            j.get("source"), changes(e));
+                    t.row(vm, j.get("vcpu"), j.get("partition") + "@" + j.get("offset"), j.get("ts"), j.get("type"),
+                            detail(j), status(j), j.get("source"), changes(j));
                 }
             }
         }
@@ -88,12 +84,18 @@ final class EventsCommand extends QueryCommand {
         return b.toString();
     }
 
-    static String changes(LedgerQueries.StoredEvent e) {
+    /** The outcome, and why when the fold says why: {@code rejected (reserved bits set)}. */
+    static String status(Map<String, Object> j) {
+        return j.get("status") + (j.get("reason") == null ? "" : " (" + j.get("reason") + ")");
+    }
+
+    /** What the event changed, {@code what old->new; ...}, from an {@link EventJson#event} row. */
+    @SuppressWarnings("unchecked")
+    static String changes(Map<String, Object> j) {
         StringBuilder b = new StringBuilder();
-        for (var c : e.folded().outcome().changes()) {
-            b.append(b.length() == 0 ? "" : "; ").append(c.what()).append(' ')
-                    .append(Hex.of(c.oldValue())).append("->")
-                    .append(Hex.of(c.newValue()));
+        for (Map<String, Object> c : (List<Map<String, Object>>) j.get("changes")) {
+            b.append(b.length() == 0 ? "" : "; ").append(c.get("what")).append(' ').append(c.get("old")).append("->")
+                    .append(c.get("new"));
         }
         return b.toString();
     }

@@ -1,7 +1,9 @@
 package org.mtrrledger.projections.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.ledger.PoliciesState;
 import org.mtrrledger.projections.ledger.PolicyCounters;
@@ -61,10 +63,11 @@ final class PoliciesCommand extends QueryCommand {
                 PolicyCounters c = s.counters(p);
                 c.addTo(total[p.code]);
                 if (perVm) {
+                    Map<String, Object> m = PolicyJson.policy(vm, p, c);
                     if (output.json) {
-                        JsonLinesOut.print(out, PolicyJson.policy(vm, p, c));
+                        JsonLinesOut.print(out, m);
                     } else {
-                        row(perVmTable, vm, p, c);
+                        perVmTable.row(m.values().toArray());
                     }
                 }
             }
@@ -106,15 +109,10 @@ final class PoliciesCommand extends QueryCommand {
         TextTable t = new TextTable("policy", "zap calls", "degenerate", "full-range", "GFNs zapped",
                 "memtype hazards", "IPAT hazards", "disagreements", "what it is").right(1, 2, 3, 4, 5, 6, 7);
         for (PolicyId p : PolicyId.values()) {
-            PolicyCounters c = total[p.code];
-            t.row(p.label, c.zapCalls(), c.degenerateCalls(), c.fullRangeZaps(), c.gfnsZapped(), c.memtypeHazards(),
-                    c.ipatHazards(), c.disagreementHazards(), p.description);
+            List<Object> cells = new ArrayList<>(PolicyJson.policy(null, p, total[p.code]).values());
+            cells.add(p.description);
+            t.row(cells.toArray());
         }
         t.print(out);
-    }
-
-    private static void row(TextTable t, String vm, PolicyId p, PolicyCounters c) {
-        t.row(vm, p.label, c.zapCalls(), c.degenerateCalls(), c.fullRangeZaps(), c.gfnsZapped(), c.memtypeHazards(),
-                c.ipatHazards(), c.disagreementHazards());
     }
 }

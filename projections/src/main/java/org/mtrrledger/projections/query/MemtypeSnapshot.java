@@ -27,7 +27,7 @@ public record MemtypeSnapshot(String vm, Integer vcpu, int partition, long offse
      */
     public record Range(long startGfn, long endGfn, int memtype, int eptMemtype, boolean ipat,
             boolean beyondMaxPhysAddr) {
-        /** The guest-MTRR type's name; UNDEFINED where the SDM leaves it undefined ({@link GuestMtrrResolver#UNDEFINED}). */
+        /** The guest-MTRR type's name; UNDEFINED where the SDM leaves it so ({@link GuestMtrrResolver#UNDEFINED}). */
         public String memtypeLabel() {
             return memtype < 0 ? "UNDEFINED" : MemType.label(memtype);
         }

@@ -9,7 +9,7 @@ public final class SkippedJson {
     private SkippedJson() {
     }
 
-    /** Where the record is, its key (the VM id, if the producer followed the rules), its size and why it was skipped. */
+    /** Where the record is, its key (the VM id, if the producer followed the rules), its size and why it is skipped. */
     public static Map<String, Object> skipped(String topic, LedgerQueries.Skipped s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("topic", topic);

@@ -213,7 +213,8 @@ class ApiServerTest {
         assertBadParameter("/api/vms/" + VM + "/diff?from=9&to=5", "to");
 
         assertEquals(cli("policies", "--vm", VM, "--per-vm"), ok("/api/vms/" + VM + "/policies"));
-        assertEquals(cli("policies", "--vm", VM, "--per-vm", "--at", "100"), positioned("/api/vms/" + VM + "/policies?at=100"));
+        assertEquals(cli("policies", "--vm", VM, "--per-vm", "--at", "100"),
+                positioned("/api/vms/" + VM + "/policies?at=100"));
         assertEquals(8, ok("/api/vms/" + VM + "/policies").size());
 
         assertEquals(cli("divergence"), ok("/api/divergence"));
