@@ -73,6 +73,11 @@ public enum EventKind {
         throw new IllegalArgumentException("unknown payload " + payload);
     }
 
+    /** The JSON {@code "type"} of {@code event}. */
+    public static String typeOf(MtrrEvent event) {
+        return of(event).type();
+    }
+
     /** The kind with JSON type {@code type} ({@link #MSR_WRITE} for {@code msr_write}), or null. */
     public static EventKind ofType(String type) {
         return BY_TYPE.get(type);

@@ -33,6 +33,10 @@ public enum MtrrMsr {
     public static final int MSR_MTRR_FIX4K_F8000 = 0x26f;
     /** {@code KVM_NR_VAR_MTRR} (arch/x86/include/asm/kvm_host.h). */
     public static final int NR_VAR_MTRR = 8;
+    /** IA32_MTRRCAP, read-only. */
+    public static final int MSR_MTRRCAP = 0xfe;
+    /** MTRRCAP as KVM returns it: {@code 0x500 | KVM_NR_VAR_MTRR} (VCNT 8, FIX, WC). */
+    public static final long MTRRCAP_VALUE = 0x500 | NR_VAR_MTRR;
 
     public static MtrrMsr classify(long msr) {
         if (msr == MSR_MTRR_DEF_TYPE) {

@@ -15,19 +15,24 @@ import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.query.Audit;
 import org.mtrrledger.projections.query.Divergence;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.MemtypeDiff;
 import org.mtrrledger.projections.query.MemtypeQuery;
 import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.Position;
 import org.mtrrledger.projections.query.SnapshotTarget;
+import org.mtrrledger.projections.render.EventJson;
+import org.mtrrledger.projections.render.MemtypeJson;
+import org.mtrrledger.projections.render.PolicyJson;
+import org.mtrrledger.projections.render.SkippedJson;
+import org.mtrrledger.projections.render.VmJson;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
 
 /**
- * The {@code /api/...} endpoints. Every body is built by the same query classes and {@link JsonViews} as the CLI's
- * {@code --json}; lists are JSON arrays, paged lists {@code {"items": [...], "next_cursor": "..."|null}}.
+ * The {@code /api/...} endpoints. Every body is built by the same query classes and renderers
+ * ({@code org.mtrrledger.projections.render}) as the CLI's {@code --json}; lists are JSON arrays, paged lists
+ * {@code {"items": [...], "next_cursor": "..."|null}}.
  */
 final class ApiRoutes {
     private final ThreadLocal<LedgerQueries> queries;
@@ -104,7 +109,7 @@ final class ApiRoutes {
                 long offset = Params.offsetValue("offset", s.get(4));
                 q.latest(vm);
                 try {
-                    yield Audit.of(q, vm, offset).json();
+                    yield EventJson.audit(q.topic(), Audit.of(q, vm, offset));
                 } catch (LedgerQueries.UnknownVmException e) {
                     throw e;
                 } catch (IllegalArgumentException e) {
@@ -124,21 +129,7 @@ final class ApiRoutes {
     }
 
     static Map<String, Object> vmSummary(LedgerQueries q, String vm) {
-        VmLedger l = q.latest(vm);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("vm", vm);
-        m.put("vcpus", l.vm().vcpus().size());
-        List<Integer> ids = new ArrayList<>();
-        for (VcpuState v : l.vm().vcpus()) {
-            ids.add(v.index());
-        }
-        m.put("vcpu_ids", ids);
-        m.put("partition", l.partition());
-        m.put("latest_offset", l.lastOffset());
-        m.put("events", l.vm().eventCount());
-        m.put("honors_guest_mtrrs", l.vm().honorsGuestMtrrs());
-        m.put("noncoherent_dma_count", l.vm().noncoherentDmaCount());
-        return m;
+        return VmJson.summary(vm, q.latest(vm));
     }
 
     /** A parameter's {@link Position} checked for form alone: a 400 naming it when it has none. */
@@ -151,16 +142,43 @@ final class ApiRoutes {
     }
 
     /**
-     * The offset a position names in the VM's log (null when absent). One outside the log is a 404 naming the VM's
-     * range: the store cannot vouch for offsets it has not reached, so answering with the latest state labelled
-     * {@code at} would mislead.
+     * The offset a position names in the VM's log (null when absent), noted in {@code resolved}. One outside the log
+     * is a 404 naming the VM's range: the store cannot vouch for offsets it has not reached, so answering with the
+     * latest state labelled {@code at} would mislead.
      */
-    static Long resolve(LedgerQueries q, String vm, Position.Spec spec) {
+    static Long resolve(LedgerQueries q, String vm, Position.Spec spec, Resolved resolved) {
         q.latest(vm);
         try {
-            return spec == null ? null : spec.resolve(q, vm);
+            return resolved.note(spec, spec == null ? null : spec.resolve(q, vm));
         } catch (Position.Invalid e) {
             throw new ApiException(404, e.getMessage(), e.parameter());
+        }
+    }
+
+    /**
+     * The positions a request gave ({@code at}, {@code from}, {@code to}), each with its input and the offset it
+     * resolved to: the {@code resolved} field of the answer, so that a client that asked for {@code #120} or
+     * {@code ts:1404.389373} learns which event that was. An answer without positions has no such field.
+     */
+    static final class Resolved {
+        private final Map<String, Object> byParameter = new LinkedHashMap<>();
+
+        Long note(Position.Spec spec, Long offset) {
+            if (spec != null) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("input", spec.given());
+                m.put("offset", offset);
+                byParameter.put(spec.name(), m);
+            }
+            return offset;
+        }
+
+        /** {@code m} with the {@code resolved} field last, when the request gave a position. */
+        Map<String, Object> onto(Map<String, Object> m) {
+            if (!byParameter.isEmpty()) {
+                m.put("resolved", byParameter);
+            }
+            return m;
         }
     }
 
@@ -176,7 +194,8 @@ final class ApiRoutes {
         } else if (v != null) {
             target = new SnapshotTarget.Vcpu(p.index("vcpu"));
         }
-        Long at = resolve(q, vm, atSpec);
+        Resolved resolved = new Resolved();
+        Long at = resolve(q, vm, atSpec, resolved);
         List<MemtypeSnapshot> snaps;
         try {
             snaps = MemtypeQuery.snapshots(q, vm, at, target, r, era);
@@ -187,16 +206,16 @@ final class ApiRoutes {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (MemtypeSnapshot snap : snaps) {
-            out.add(JsonViews.snapshot(gpa == null ? snap : snap.at(gpa >>> 12)));
+            out.add(resolved.onto(MemtypeJson.snapshot(gpa == null ? snap : snap.at(gpa >>> 12))));
         }
         return target == null ? out : out.get(0);
     }
 
-    private static long[] range(LedgerQueries q, String vm, Params p) {
+    private static long[] range(LedgerQueries q, String vm, Params p, Resolved resolved) {
         Position.Spec fromSpec = position(p, "from");
         Position.Spec toSpec = position(p, "to");
-        Long from = resolve(q, vm, fromSpec);
-        Long to = resolve(q, vm, toSpec);
+        Long from = resolve(q, vm, fromSpec, resolved);
+        Long to = resolve(q, vm, toSpec, resolved);
         long f = from == null ? 0 : from;
         long t = to == null ? Long.MAX_VALUE : to;
         if (t < f) {
@@ -205,17 +224,18 @@ final class ApiRoutes {
         return new long[] {f, t};
     }
 
-    private static Map<String, Object> page(List<?> items, Cursor next) {
+    private static Map<String, Object> page(List<?> items, Cursor next, Resolved resolved) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("items", items);
         m.put("next_cursor", next == null ? null : next.encode());
-        return m;
+        return resolved.onto(m);
     }
 
     private static Object zaps(LedgerQueries q, String vm, Params p) {
         List<PolicyId> ps = p.policies();
         Long gfn = p.hex("gfn");
-        long[] range = range(q, vm, p);
+        Resolved resolved = new Resolved();
+        long[] range = range(q, vm, p, resolved);
         int limit = p.limit();
         Cursor c = Cursor.decode(p.string("cursor"), Cursor.ZAPS);
         q.latest(vm);
@@ -251,13 +271,14 @@ final class ApiRoutes {
         }
         List<Map<String, Object>> items = new ArrayList<>();
         for (ZapRecord z : found) {
-            items.add(JsonViews.zap(vm, topic, z, q.event(vm, z.offset())));
+            items.add(PolicyJson.zap(vm, topic, z, q.event(vm, z.offset())));
         }
-        return page(items, next);
+        return page(items, next, resolved);
     }
 
     private static Object events(LedgerQueries q, String vm, Params p) {
-        long[] range = range(q, vm, p);
+        Resolved resolved = new Resolved();
+        long[] range = range(q, vm, p, resolved);
         int limit = p.limit();
         Cursor c = Cursor.decode(p.string("cursor"), Cursor.EVENTS);
         q.latest(vm);
@@ -266,15 +287,16 @@ final class ApiRoutes {
         String topic = q.topic();
         List<Map<String, Object>> items = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, offsets.size()); i++) {
-            items.add(JsonViews.event(topic, q.event(vm, offsets.get(i))));
+            items.add(EventJson.event(topic, q.event(vm, offsets.get(i))));
         }
-        return page(items, offsets.size() > limit ? Cursor.events(offsets.get(limit)) : null);
+        return page(items, offsets.size() > limit ? Cursor.events(offsets.get(limit)) : null, resolved);
     }
 
     private static Object diff(LedgerQueries q, String vm, Params p) {
         p.required("from");
         p.required("to");
-        long[] range = range(q, vm, p);
+        Resolved resolved = new Resolved();
+        long[] range = range(q, vm, p, resolved);
         long from = range[0];
         long to = range[1];
         if (to < from) {
@@ -287,17 +309,18 @@ final class ApiRoutes {
         String topic = q.topic();
         List<Map<String, Object>> out = new ArrayList<>();
         for (MemtypeDiff.Row row : MemtypeDiff.between(q, vm, from, to, vcpu, r, era)) {
-            out.add(row.json(topic));
+            out.add(resolved.onto(MemtypeJson.diff(topic, row)));
         }
         return out;
     }
 
     private static Object policies(LedgerQueries q, String vm, Params p) {
-        Long at = resolve(q, vm, position(p, "at"));
+        Resolved resolved = new Resolved();
+        Long at = resolve(q, vm, position(p, "at"), resolved);
         PoliciesState s = PolicyProjection.stateOf(q.at(vm, at));
         List<Map<String, Object>> out = new ArrayList<>();
         for (PolicyId id : PolicyId.values()) {
-            out.add(JsonViews.policy(vm, id, s.counters(id)));
+            out.add(resolved.onto(PolicyJson.policy(vm, id, s.counters(id))));
         }
         return out;
     }
@@ -318,10 +341,10 @@ final class ApiRoutes {
                         next[0] = Cursor.skipped(s.partition(), s.offset());
                         return false;
                     }
-                    items.add(JsonViews.skipped(topic, s));
+                    items.add(SkippedJson.skipped(topic, s));
                     return true;
                 });
-        return page(items, next[0]);
+        return page(items, next[0], new Resolved());
     }
 
     private static Object divergence(LedgerQueries q, Params p) {
@@ -330,8 +353,9 @@ final class ApiRoutes {
         List<String> vms = vm == null ? q.vms() : List.of(vm);
         List<Map<String, Object>> out = new ArrayList<>();
         for (String v : vms) {
-            for (Divergence.Row d : Divergence.of(q, v, resolve(q, v, at))) {
-                out.add(d.json());
+            Resolved resolved = new Resolved();
+            for (Divergence.Row d : Divergence.of(q, v, resolve(q, v, at, resolved))) {
+                out.add(resolved.onto(MemtypeJson.divergence(d)));
             }
         }
         return out;

@@ -18,7 +18,7 @@ import org.mtrrledger.projections.hazard.HazardKind;
 import org.mtrrledger.projections.ledger.PoliciesState;
 import org.mtrrledger.projections.ledger.PolicyCounters;
 import org.mtrrledger.projections.ledger.PolicyProjection;
-import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.zap.PolicyId;
 
@@ -116,7 +116,7 @@ final class StoreMetrics {
             v.policies[p.code] = s.counters(p);
         }
         q.events(v.vm, from, l.lastOffset(), e -> {
-            v.byKind[EVENT_KINDS.indexOf(JsonViews.type(e.event()))]++;
+            v.byKind[EVENT_KINDS.indexOf(EventKind.typeOf(e.event()))]++;
             return true;
         });
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.mtrrledger.projections.query.Audit;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.Position;
+import org.mtrrledger.projections.render.EventJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,21 +31,22 @@ final class AuditCommand extends QueryCommand {
         long offset = Positions.resolve(q, vm, "--offset", position, output.json);
         String topic = q.topic();
         Audit.Result a = Audit.of(q, vm, offset);
-        LedgerQueries.StoredEvent e = a.event();
-        Map<String, Object> m = a.json();
+        Map<String, Object> m = EventJson.audit(topic, a);
         @SuppressWarnings("unchecked")
         Map<String, Object> byPolicy = (Map<String, Object>) m.get("policies");
         if (output.json) {
             JsonLinesOut.print(out, m);
             return;
         }
-        out.printf("%s %s/%d@%d  vCPU %s  %s %s%n", vm, topic, e.partition(), offset, m.get("vcpu"), m.get("type"),
-                EventsCommand.detail(m));
-        out.printf("  source: %s  ts: %s%n  outcome: %s%s%n", m.get("source"), m.get("ts") == null ? "-" : m.get("ts"),
-                m.get("status"),
-                e.folded().outcome().reason() == null ? "" : " (" + e.folded().outcome().reason() + ")");
-        out.printf("  changes: %s%n", EventsCommand.changes(e).isEmpty() ? "none" : EventsCommand.changes(e));
-        for (String n : e.folded().outcome().notes()) {
+        out.printf("%s %s/%s@%d  vCPU %s  %s %s%n", vm, topic, m.get("partition"), offset, m.get("vcpu"),
+                m.get("type"), EventsCommand.detail(m));
+        out.printf("  source: %s  ts: %s%n  outcome: %s%n", m.get("source"), m.get("ts") == null ? "-" : m.get("ts"),
+                EventsCommand.status(m));
+        String changes = EventsCommand.changes(m);
+        out.printf("  changes: %s%n", changes.isEmpty() ? "none" : changes);
+        @SuppressWarnings("unchecked")
+        List<String> notes = (List<String>) m.getOrDefault("notes", List.of());
+        for (String n : notes) {
             out.printf("  note: %s%n", n);
         }
         TextTable t = new TextTable("  policy", "zaps", "hazards");

@@ -3,16 +3,16 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import java.util.List;
 import org.mtrrledger.engine.consume.TimeTravel;
-import org.mtrrledger.events.model.MemType;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.Position;
 import org.mtrrledger.projections.query.MemtypeDiff;
 import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.SnapshotDiff;
 import org.mtrrledger.projections.query.SnapshotTarget;
+import org.mtrrledger.projections.render.MemtypeJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,13 +58,13 @@ final class DiffCommand extends QueryCommand {
         for (MemtypeDiff.Row row : rows) {
             SnapshotDiff.Changed c = row.changed();
             if (output.json) {
-                JsonLinesOut.print(out, row.json(topic));
+                JsonLinesOut.print(out, MemtypeJson.diff(topic, row));
             } else {
                 String label = row.target() instanceof SnapshotTarget.Vcpu v ? "vCPU " + v.index() : "per-VM copy";
                 StringBuilder b = new StringBuilder();
                 for (TimeTravel.Replayed e : row.why()) {
                     b.append(b.length() == 0 ? "" : ", ").append(e.ref().offset()).append(' ')
-                            .append(JsonViews.type(e.event()));
+                            .append(EventKind.typeOf(e.event()));
                 }
                 t.row(label, TextTable.gpa(c.startGfn()), TextTable.gpa(c.endGfn()),
                         TextTable.pages(c.endGfn() - c.startGfn()), text(c.before()), text(c.after()), b);
@@ -76,6 +76,6 @@ final class DiffCommand extends QueryCommand {
     }
 
     private static String text(MemtypeSnapshot.Range r) {
-        return JsonViews.memtypeLabel(r.memtype()) + "/" + MemType.label(r.eptMemtype()) + (r.ipat() ? "|IPAT" : "");
+        return r.memtypeLabel() + "/" + r.eptMemtypeLabel() + (r.ipat() ? "|IPAT" : "");
     }
 }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import org.mtrrledger.projections.query.Divergence;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.SnapshotDiff;
+import org.mtrrledger.projections.render.MemtypeJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -28,7 +29,7 @@ final class DivergenceCommand extends QueryCommand {
             for (Divergence.Row d : Divergence.of(q, vm, at.resolve(q, vm, output.json))) {
                 SnapshotDiff.Changed c = d.changed();
                 if (output.json) {
-                    JsonLinesOut.print(out, d.json());
+                    JsonLinesOut.print(out, MemtypeJson.divergence(d));
                 } else {
                     t.row(vm, d.vcpu(), TextTable.gpa(c.startGfn()), TextTable.gpa(c.endGfn()),
                             TextTable.pages(c.endGfn() - c.startGfn()), d.kvm(), d.sdm());

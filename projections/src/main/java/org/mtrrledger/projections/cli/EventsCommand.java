@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.mtrrledger.events.model.EventKind;
-import org.mtrrledger.events.model.Hex;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.EventJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +20,7 @@ final class EventsCommand extends QueryCommand {
     @Mixin
     PositionRange range;
 
-    /** The values of {@code --type}: {@link JsonViews#type}'s names. */
+    /** The values of {@code --type}, in the order help texts list them: {@link EventKind#type()}'s names. */
     static final List<String> TYPES = Stream.of(EventKind.MSR_WRITE, EventKind.CR0_WRITE, EventKind.DMA_OP,
             EventKind.VCPU_LIFECYCLE, EventKind.VM_CONFIG).map(EventKind::type).toList();
 
@@ -41,8 +40,8 @@ final class EventsCommand extends QueryCommand {
         if (types != null) {
             for (String t : types) {
                 if (!TYPES.contains(t)) {
-                    throw new Args.UsageError("--type " + t + ": not an event type (one of " + String.join(", ", TYPES)
-                            + ")");
+                    throw new Args.UsageError("--type " + t + ": not an event type (one of "
+                            + String.join(", ", TYPES) + ")");
                 }
             }
         }
@@ -60,18 +59,15 @@ final class EventsCommand extends QueryCommand {
             for (LedgerQueries.StoredEvent e : q.events(vm, r[0], r[1])) {
                 Integer vcpu = e.event().getVcpu();
                 if (vcpus != null && (vcpu == null || !vcpus.contains(vcpu))
-                        || types != null && !types.contains(JsonViews.type(e.event()))) {
+                        || types != null && !types.contains(EventKind.typeOf(e.event()))) {
                     continue;
                 }
-                Map<String, Object> j = JsonViews.event(topic, e);
+                Map<String, Object> j = EventJson.event(topic, e);
                 if (output.json) {
                     JsonLinesOut.print(out, j);
                 } else {
-                    t.row(vm, j.get("vcpu"), e.partition() + "@" + e.offset(), j.get("ts"), j.get("type"),
-                            detail(j),
-                            j.get("status") + (e.folded().outcome().reason() == null ? ""
-                                    : " (" + e.folded().outcome().reason() + ")"),
-                            j.get("source"), changes(e));
+                    t.row(vm, j.get("vcpu"), j.get("partition") + "@" + j.get("offset"), j.get("ts"), j.get("type"),
+                            detail(j), status(j), j.get("source"), changes(j));
                 }
             }
         }
@@ -93,12 +89,18 @@ final class EventsCommand extends QueryCommand {
         return b.toString();
     }
 
-    static String changes(LedgerQueries.StoredEvent e) {
+    /** The outcome, and why when the fold says why: {@code rejected (reserved bits set)}. */
+    static String status(Map<String, Object> j) {
+        return j.get("status") + (j.get("reason") == null ? "" : " (" + j.get("reason") + ")");
+    }
+
+    /** What the event changed, {@code what old->new; ...}, from an {@link EventJson#event} row. */
+    @SuppressWarnings("unchecked")
+    static String changes(Map<String, Object> j) {
         StringBuilder b = new StringBuilder();
-        for (var c : e.folded().outcome().changes()) {
-            b.append(b.length() == 0 ? "" : "; ").append(c.what()).append(' ')
-                    .append(Hex.of(c.oldValue())).append("->")
-                    .append(Hex.of(c.newValue()));
+        for (Map<String, Object> c : (List<Map<String, Object>>) j.get("changes")) {
+            b.append(b.length() == 0 ? "" : "; ").append(c.get("what")).append(' ').append(c.get("old")).append("->")
+                    .append(c.get("new"));
         }
         return b.toString();
     }

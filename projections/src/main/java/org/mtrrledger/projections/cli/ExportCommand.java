@@ -11,12 +11,13 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.mtrrledger.engine.fold.Outcome;
-import org.mtrrledger.events.model.Cr0;
 import org.mtrrledger.engine.store.LedgerStore;
-import org.mtrrledger.events.model.EventKind;
+import org.mtrrledger.events.avro.MsrWrite;
+import org.mtrrledger.events.model.Cr0;
 import org.mtrrledger.projections.hazard.Hazard;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.EventJson;
+import org.mtrrledger.projections.render.PolicyJson;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
 import picocli.CommandLine.Command;
@@ -107,8 +108,8 @@ final class ExportCommand implements Callable<Integer> {
                 } else if (c.what().equals("noncoherent_dma_count")) {
                     counter(g, "non-coherent DMA", pid, ts, "count", c.newValue());
                     counts[2]++;
-                } else if (EventKind.MSR_WRITE.type().equals(JsonViews.type(e.event()))) {
-                    instant(g, "MTRR " + c.what(), "memtype", pid, tid, ts, JsonViews.event(topic, e));
+                } else if (e.event().getPayload() instanceof MsrWrite) {
+                    instant(g, "MTRR " + c.what(), "memtype", pid, tid, ts, EventJson.event(topic, e));
                     counts[2]++;
                 }
             }
@@ -121,12 +122,12 @@ final class ExportCommand implements Callable<Integer> {
             meta(g, "thread_name", pid, tid, "policy " + p.label);
             for (ZapRecord z : q.zaps(vm, p, from, to)) {
                 instant(g, z.degenerate() ? "zap (degenerate)" : "zap", "zap", pid, tid, tsOf.get(z.offset()),
-                        JsonViews.zap(vm, topic, z, q.event(vm, z.offset())));
+                        PolicyJson.zap(vm, topic, z, q.event(vm, z.offset())));
                 counts[0]++;
             }
             for (Hazard h : q.hazards(vm, p, from, to)) {
                 instant(g, "hazard " + h.kind().label(), "hazard", pid, tid, tsOf.get(h.offset()),
-                        JsonViews.hazard(vm, topic, h, q.event(vm, h.offset())));
+                        PolicyJson.hazard(vm, topic, h, q.event(vm, h.offset())));
                 counts[1]++;
             }
         }

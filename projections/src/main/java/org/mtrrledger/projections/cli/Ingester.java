@@ -24,6 +24,7 @@ import org.mtrrledger.events.kafka.PrefetchingRecords;
 import org.mtrrledger.events.kafka.PublishOutcome;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.events.parse.BadLinePolicy;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.events.parse.LogFormat;
 import org.mtrrledger.events.parse.LogParseException;
 import org.mtrrledger.events.parse.LogParser;
@@ -33,7 +34,6 @@ import org.mtrrledger.events.parse.ParsedLog;
 import org.mtrrledger.events.parse.RejectedLine;
 import org.mtrrledger.events.parse.SkipKind;
 import org.mtrrledger.events.parse.ThreadMapping;
-import org.mtrrledger.projections.query.JsonViews;
 
 /**
  * Parses, validates and publishes files, one Kafka transaction per file: a file that fails half way leaves nothing
@@ -105,7 +105,7 @@ final class Ingester {
         try (ParsedLog log = LogParser.forFormat(format).open(file, po)) {
             Iterator<KeyedRecord> encoded = EncodedEvents.of(log.iterator(), digest, e -> {
                 byVm.merge(e.getVm(), 1L, Long::sum);
-                byType.merge(JsonViews.type(e), 1L, Long::sum);
+                byType.merge(EventKind.typeOf(e), 1L, Long::sum);
             });
             PublishOutcome outcome;
             // Parsing runs a chunk ahead on its own thread, overlapping the producer's send loop.

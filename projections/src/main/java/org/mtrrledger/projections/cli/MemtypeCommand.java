@@ -3,11 +3,11 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.MemtypeQuery;
 import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.SnapshotTarget;
+import org.mtrrledger.projections.render.MemtypeJson;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,7 +64,7 @@ final class MemtypeCommand extends QueryCommand {
                     s = s.at(Args.number("--gpa", gpa) >>> 12);
                 }
                 if (output.json) {
-                    JsonLinesOut.print(out, JsonViews.snapshot(s));
+                    JsonLinesOut.print(out, MemtypeJson.snapshot(s));
                 } else {
                     printText(out, s);
                 }
@@ -82,8 +82,8 @@ final class MemtypeCommand extends QueryCommand {
         TextTable t = new TextTable("GPA start", "GPA end", "size", "MTRR", "EPT", "IPAT", "").right(2);
         for (MemtypeSnapshot.Range r : s.ranges()) {
             t.row(TextTable.gpa(r.startGfn()), TextTable.gpa(r.endGfn()),
-                    TextTable.pages(r.endGfn() - r.startGfn()), JsonViews.memtypeLabel(r.memtype()),
-                    org.mtrrledger.events.model.MemType.label(r.eptMemtype()), r.ipat() ? "1" : "0",
+                    TextTable.pages(r.endGfn() - r.startGfn()), r.memtypeLabel(),
+                    r.eptMemtypeLabel(), r.ipat() ? "1" : "0",
                     r.beyondMaxPhysAddr() ? BEYOND : "");
         }
         t.print(out);

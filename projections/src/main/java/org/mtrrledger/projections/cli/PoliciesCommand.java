@@ -1,13 +1,15 @@
 package org.mtrrledger.projections.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.ledger.PoliciesState;
 import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.projections.ledger.PolicyCounters;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.PolicyJson;
 import org.mtrrledger.projections.zap.PolicyId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,10 +64,11 @@ final class PoliciesCommand extends QueryCommand {
                 PolicyCounters c = s.counters(p);
                 c.addTo(total[p.code]);
                 if (perVm) {
+                    Map<String, Object> m = PolicyJson.policy(vm, p, c);
                     if (output.json) {
-                        JsonLinesOut.print(out, JsonViews.policy(vm, p, c));
+                        JsonLinesOut.print(out, m);
                     } else {
-                        row(perVmTable, vm, p, c);
+                        perVmTable.row(m.values().toArray());
                     }
                 }
             }
@@ -78,7 +81,7 @@ final class PoliciesCommand extends QueryCommand {
         }
         if (output.json) {
             for (PolicyId p : PolicyId.values()) {
-                var m = JsonViews.policy(null, p, total[p.code]);
+                var m = PolicyJson.policy(null, p, total[p.code]);
                 m.put("vms", chosen.size());
                 JsonLinesOut.print(out, m);
             }
@@ -107,15 +110,10 @@ final class PoliciesCommand extends QueryCommand {
         TextTable t = new TextTable("policy", "zap calls", "degenerate", "full-range", "GFNs zapped",
                 "memtype hazards", "IPAT hazards", "disagreements", "what it is").right(1, 2, 3, 4, 5, 6, 7);
         for (PolicyId p : PolicyId.values()) {
-            PolicyCounters c = total[p.code];
-            t.row(p.label, c.zapCalls(), c.degenerateCalls(), c.fullRangeZaps(), c.gfnsZapped(), c.memtypeHazards(),
-                    c.ipatHazards(), c.disagreementHazards(), p.description);
+            List<Object> cells = new ArrayList<>(PolicyJson.policy(null, p, total[p.code]).values());
+            cells.add(p.description);
+            t.row(cells.toArray());
         }
         t.print(out);
-    }
-
-    private static void row(TextTable t, String vm, PolicyId p, PolicyCounters c) {
-        t.row(vm, p.label, c.zapCalls(), c.degenerateCalls(), c.fullRangeZaps(), c.gfnsZapped(), c.memtypeHazards(),
-                c.ipatHazards(), c.disagreementHazards());
     }
 }

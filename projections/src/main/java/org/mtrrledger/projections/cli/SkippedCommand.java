@@ -1,9 +1,10 @@
 package org.mtrrledger.projections.cli;
 
 import java.io.PrintStream;
+import java.util.Map;
 import org.mtrrledger.events.parse.Printable;
-import org.mtrrledger.projections.query.JsonViews;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.SkippedJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,13 +23,13 @@ final class SkippedCommand extends QueryCommand {
         String topic = q.topic();
         TextTable t = new TextTable("topic", "partition", "offset", "bytes", "key", "reason").right(1, 2, 3);
         q.skipped(partition, partition == null ? 0 : partition, 0, s -> {
+            Map<String, Object> m = SkippedJson.skipped(topic, s);
             if (output.json) {
-                JsonLinesOut.print(out, JsonViews.skipped(topic, s));
+                JsonLinesOut.print(out, m);
             } else {
-                byte[] v = s.record().value();
-                String key = s.record().key();
-                t.row(topic, s.partition(), s.offset(), v == null ? "-" : v.length,
-                        key == null ? "-" : Printable.escape(key, 40), Printable.escape(s.record().reason(), 200));
+                String key = (String) m.get("key");
+                t.row(m.get("topic"), m.get("partition"), m.get("offset"), m.get("value_bytes"),
+                        key == null ? "-" : Printable.escape(key, 40), Printable.escape((String) m.get("reason"), 200));
             }
             return true;
         });

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.query.VmOverview;
+import org.mtrrledger.projections.render.VmJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -21,7 +22,7 @@ final class VmsCommand extends QueryCommand {
         TextTable t = new TextTable("vm", "partition", "first offset", "last offset", "vcpus", "events", "sources",
                 "first ts", "last ts").right(1, 2, 3, 4, 5);
         for (String vm : vms.resolve(q, true)) {
-            Map<String, Object> m = VmOverview.of(q, vm);
+            Map<String, Object> m = VmJson.overview(VmOverview.of(q, vm));
             if (output.json) {
                 JsonLinesOut.print(out, m);
             } else {

@@ -3,9 +3,9 @@ package org.mtrrledger.projections.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.mtrrledger.events.model.Hex;
-import org.mtrrledger.projections.query.JsonViews;
+import java.util.Map;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.PolicyJson;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
 import picocli.CommandLine.Command;
@@ -58,19 +58,20 @@ final class ZapsCommand extends QueryCommand {
                     if (g != null && !z.range().contains(g)) {
                         continue;
                     }
-                    LedgerQueries.StoredEvent trig = q.event(vm, z.offset());
+                    Map<String, Object> zj = PolicyJson.zap(vm, topic, z, q.event(vm, z.offset()));
                     if (output.json) {
-                        JsonLinesOut.print(out, JsonViews.zap(vm, topic, z, trig));
+                        JsonLinesOut.print(out, zj);
                     } else {
-                        var j = JsonViews.trigger(topic, trig);
-                        t.row(vm, p.label, Hex.of(z.range().start()), Hex.of(z.range().end()),
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> j = (Map<String, Object>) zj.get("trigger");
+                        t.row(vm, zj.get("policy"), zj.get("start_gfn"), zj.get("end_gfn"),
                                 z.degenerate() ? "degenerate" : TextTable.pages(z.range().size()),
-                                trig.partition() + "@" + z.offset(), j.get("ts"),
+                                j.get("partition") + "@" + j.get("offset"), j.get("ts"),
                                 z.vcpu() < 0 ? "-" : z.vcpu(),
                                 j.get("type") + (j.containsKey("msr") ? " " + j.get("msr") + " " + j.get("old") + "->"
                                         + j.get("new") : j.containsKey("toggled") ? " cr0 " + j.get("old") + "->"
                                         + j.get("new") : j.containsKey("op") ? " " + j.get("op") : ""),
-                                j.get("source"), z.rule());
+                                j.get("source"), zj.get("rule"));
                     }
                 }
             }

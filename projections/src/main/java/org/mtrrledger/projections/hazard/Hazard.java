@@ -51,4 +51,15 @@ public record Hazard(PolicyId policy, HazardKind kind, long offset, int seq, int
             throw new org.mtrrledger.engine.store.CorruptValueException("hazard record", e);
         }
     }
+
+    /** {@link #staleMask} as users read it ("WB", "UC|IPAT"), in bit order. */
+    public java.util.List<String> staleMemtypes() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int bit = 0; bit < 16; bit++) {
+            if ((staleMask & (1 << bit)) != 0) {
+                out.add(org.mtrrledger.events.model.MemType.label(bit >> 1) + ((bit & 1) != 0 ? "|IPAT" : ""));
+            }
+        }
+        return out;
+    }
 }

@@ -1,9 +1,7 @@
 package org.mtrrledger.projections.query;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.events.model.Hex;
@@ -20,25 +18,12 @@ public final class Divergence {
     public record Row(String vm, int vcpu, int partition, long offset, SnapshotDiff.Changed changed) {
         /** The memtype by KVM's resolver. */
         public String kvm() {
-            return JsonViews.memtypeLabel(changed.before().memtype());
+            return changed.before().memtypeLabel();
         }
 
         /** The memtype by the SDM. */
         public String sdm() {
-            return JsonViews.memtypeLabel(changed.after().memtype());
-        }
-
-        public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("vm", vm);
-            m.put("vcpu", vcpu);
-            m.put("partition", partition);
-            m.put("offset", offset);
-            m.put("start_gfn", Hex.of(changed.startGfn()));
-            m.put("end_gfn", Hex.of(changed.endGfn()));
-            m.put("kvm", kvm());
-            m.put("sdm", sdm());
-            return m;
+            return changed.after().memtypeLabel();
         }
     }
 

@@ -1,14 +1,9 @@
 package org.mtrrledger.projections.query;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.mtrrledger.engine.consume.FoldedEvent;
 import org.mtrrledger.engine.consume.TimeTravel;
 import org.mtrrledger.engine.fold.VcpuState;
-import org.mtrrledger.events.model.Hex;
-import org.mtrrledger.events.model.MemType;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
@@ -24,25 +19,6 @@ public final class MemtypeDiff {
     /** One changed range of one target, and the events whose step changed an overlapping range. */
     public record Row(String vm, SnapshotTarget target, long from, long to, SnapshotDiff.Changed changed,
             List<TimeTravel.Replayed> why) {
-
-        public Map<String, Object> json(String topic) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("vm", vm);
-            m.put("vcpu", target instanceof SnapshotTarget.Vcpu v ? v.index() : null);
-            m.put("from", from);
-            m.put("to", to);
-            m.put("start_gfn", Hex.of(changed.startGfn()));
-            m.put("end_gfn", Hex.of(changed.endGfn()));
-            m.put("before", entry(changed.before()));
-            m.put("after", entry(changed.after()));
-            List<Map<String, Object>> evs = new ArrayList<>();
-            for (TimeTravel.Replayed e : why) {
-                evs.add(JsonViews.trigger(topic, new LedgerQueries.StoredEvent(vm, e.ref().partition(),
-                        e.ref().offset(), e.event(), new FoldedEvent(e.ref().partition(), new byte[0], e.step().fold().outcome()))));
-            }
-            m.put("events", evs);
-            return m;
-        }
     }
 
     private record Step(long offset, TimeTravel.Replayed event, List<MemtypeSnapshot> after) {
@@ -96,15 +72,6 @@ public final class MemtypeDiff {
             }
         }
         return out;
-    }
-
-    /** A range's memtype, EPT memtype and IPAT as JSON. */
-    public static Map<String, Object> entry(MemtypeSnapshot.Range r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("memtype", JsonViews.memtypeLabel(r.memtype()));
-        m.put("ept_memtype", MemType.label(r.eptMemtype()));
-        m.put("ipat", r.ipat());
-        return m;
     }
 
     private static List<MemtypeSnapshot> snaps(VmLedger l, List<SnapshotTarget> targets, long offset,

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.events.model.MemType;
 import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.projections.memtype.EptEntry;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
@@ -26,6 +27,14 @@ public record MemtypeSnapshot(String vm, Integer vcpu, int partition, long offse
      */
     public record Range(long startGfn, long endGfn, int memtype, int eptMemtype, boolean ipat,
             boolean beyondMaxPhysAddr) {
+        /** The guest-MTRR type's name; UNDEFINED where the SDM leaves it so ({@link GuestMtrrResolver#UNDEFINED}). */
+        public String memtypeLabel() {
+            return memtype < 0 ? "UNDEFINED" : MemType.label(memtype);
+        }
+
+        public String eptMemtypeLabel() {
+            return MemType.label(eptMemtype);
+        }
     }
 
     public static MemtypeSnapshot of(VmState vm, SnapshotTarget target, int partition, long offset,

@@ -1,18 +1,21 @@
 package org.mtrrledger.projections.query;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.TreeSet;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.events.avro.FilePosition;
 
-/** What a user needs to find their way in one VM's log: where it is, how long, from which files and when. */
-public final class VmOverview {
-    private VmOverview() {
-    }
+/**
+ * What a user needs to find their way in one VM's log: where it is, how long, from which files and when.
+ *
+ * @param sources   the source files its events were read from, sorted
+ * @param firstTsNs the earliest trace timestamp of its events, null when none has one
+ */
+public record VmOverview(String vm, int partition, long firstOffset, long lastOffset, int vcpus, long events,
+        List<String> sources, Long firstTsNs, Long lastTsNs) {
 
     /** One scan of the VM's stored events (their source files and first and last trace timestamps). */
-    public static Map<String, Object> of(LedgerQueries q, String vm) {
+    public static VmOverview of(LedgerQueries q, String vm) {
         VmLedger l = q.latest(vm);
         TreeSet<String> files = new TreeSet<>();
         long[] count = {0};
@@ -33,16 +36,7 @@ public final class VmOverview {
             }
             return true;
         });
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("vm", vm);
-        m.put("partition", l.partition());
-        m.put("first_offset", first[0] < 0 ? l.lastOffset() : first[0]);
-        m.put("last_offset", l.lastOffset());
-        m.put("vcpus", l.vm().vcpus().size());
-        m.put("events", count[0]);
-        m.put("sources", new java.util.ArrayList<>(files));
-        m.put("first_ts", ts[0] == null ? null : org.mtrrledger.events.parse.TraceTimestamp.format(ts[0]));
-        m.put("last_ts", ts[1] == null ? null : org.mtrrledger.events.parse.TraceTimestamp.format(ts[1]));
-        return m;
+        return new VmOverview(vm, l.partition(), first[0] < 0 ? l.lastOffset() : first[0], l.lastOffset(),
+                l.vm().vcpus().size(), count[0], List.copyOf(files), ts[0], ts[1]);
     }
 }

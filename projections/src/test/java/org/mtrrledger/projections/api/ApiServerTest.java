@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -68,6 +69,26 @@ class ApiServerTest {
         return r.json();
     }
 
+    /**
+     * The answer to a request that gave positions (at, from, to): every object of it (the answer, or each element of
+     * an array) says how they resolved; that field checked present and removed, the rest is the CLI's --json.
+     */
+    static JsonNode positioned(String path) {
+        JsonNode n = ok(path);
+        Iterable<JsonNode> objects = n.isArray() ? n : List.of(n);
+        for (JsonNode o : objects) {
+            assertTrue(o.has("resolved"), path + " -> " + o);
+            ((ObjectNode) o).remove("resolved");
+        }
+        return n;
+    }
+
+    static void assertResolved(JsonNode answer, String parameter, String input, long offset) {
+        JsonNode r = answer.path("resolved").path(parameter);
+        assertEquals(input, r.path("input").asText(), parameter + " in " + answer);
+        assertEquals(offset, r.path("offset").asLong(-1), parameter + " in " + answer);
+    }
+
     static JsonNode cli(String... args) {
         String[] all = new String[args.length + 3];
         System.arraycopy(args, 0, all, 0, args.length);
@@ -101,7 +122,7 @@ class ApiServerTest {
     void shouldServeTheMemtypeSnapshotsOfTheCli() {
         assertEquals(cli("memtype", "--vm", VM), ok("/api/vms/" + VM + "/memtype"));
         assertEquals(cli("memtype", "--vm", VM, "--vcpu", "2", "--at", "40", "--resolver", "sdm", "--kernel", "v6.7")
-                .get(0), ok("/api/vms/" + VM + "/memtype?vcpu=2&at=40&resolver=sdm&kernel=v6.7"));
+                .get(0), positioned("/api/vms/" + VM + "/memtype?vcpu=2&at=40&resolver=sdm&kernel=v6.7"));
         JsonNode perVm = ok("/api/vms/" + VM + "/memtype?vcpu=per-vm");
         assertEquals(cli("memtype", "--vm", VM, "--per-vm").get(0), perVm);
         assertEquals("per-vm", perVm.get("view").asText());
@@ -184,19 +205,20 @@ class ApiServerTest {
     @Test
     void shouldDiffPoliciesAndDivergenceLikeTheCli() {
         assertEquals(cli("diff", "--vm", VM, "--from", "10", "--to", String.valueOf(events - 1)),
-                ok("/api/vms/" + VM + "/diff?from=10&to=" + (events - 1)));
+                positioned("/api/vms/" + VM + "/diff?from=10&to=" + (events - 1)));
         assertEquals(cli("diff", "--vm", VM, "--from", "30", "--to", "120", "--vcpu", "1", "--kernel", "v6.11"),
-                ok("/api/vms/" + VM + "/diff?from=30&to=120&vcpu=1&kernel=v6.11"));
+                positioned("/api/vms/" + VM + "/diff?from=30&to=120&vcpu=1&kernel=v6.11"));
         assertBadParameter("/api/vms/" + VM + "/diff?to=5", "from");
         assertBadParameter("/api/vms/" + VM + "/diff?from=5", "to");
         assertBadParameter("/api/vms/" + VM + "/diff?from=9&to=5", "to");
 
         assertEquals(cli("policies", "--vm", VM, "--per-vm"), ok("/api/vms/" + VM + "/policies"));
-        assertEquals(cli("policies", "--vm", VM, "--per-vm", "--at", "100"), ok("/api/vms/" + VM + "/policies?at=100"));
+        assertEquals(cli("policies", "--vm", VM, "--per-vm", "--at", "100"),
+                positioned("/api/vms/" + VM + "/policies?at=100"));
         assertEquals(8, ok("/api/vms/" + VM + "/policies").size());
 
         assertEquals(cli("divergence"), ok("/api/divergence"));
-        assertEquals(cli("divergence", "--vm", VM, "--at", "80"), ok("/api/divergence?vm=" + VM + "&at=80"));
+        assertEquals(cli("divergence", "--vm", VM, "--at", "80"), positioned("/api/divergence?vm=" + VM + "&at=80"));
         assertEquals(404, get("/api/divergence?vm=nope").status());
     }
 
@@ -204,19 +226,68 @@ class ApiServerTest {
     void shouldResolveAtFromAndToGivenAsEventNumberSourceLineOrTimestamp() {
         JsonNode e40 = ok("/api/vms/" + VM + "/events/40");
         String m = "/api/vms/" + VM + "/memtype?vcpu=1&at=";
-        JsonNode byOffset = ok(m + "40");
+        JsonNode byOffset = positioned(m + "40");
         for (String at : List.of("%2341", URLEncoder.encode(e40.get("source").asText(), StandardCharsets.UTF_8),
                 "ts:" + e40.get("ts").asText())) {
-            assertEquals(byOffset, ok(m + at), at);
+            assertEquals(byOffset, positioned(m + at), at);
         }
-        assertEquals(ok("/api/vms/" + VM + "/events?from=10&to=40"),
-                ok("/api/vms/" + VM + "/events?from=%2311&to=ts:" + e40.get("ts").asText()));
-        assertEquals(ok("/api/vms/" + VM + "/policies?at=40"), ok("/api/vms/" + VM + "/policies?at=%2341"));
+        assertEquals(positioned("/api/vms/" + VM + "/events?from=10&to=40"),
+                positioned("/api/vms/" + VM + "/events?from=%2311&to=ts:" + e40.get("ts").asText()));
+        assertEquals(positioned("/api/vms/" + VM + "/policies?at=40"),
+                positioned("/api/vms/" + VM + "/policies?at=%2341"));
         Reply beyond = get(m + "%23" + (events + 1));
         assertEquals(404, beyond.status(), beyond.body());
         assertEquals("at", beyond.json().path("parameter").asText(), beyond.body());
         assertBadParameter(m + "%230", "at");
         assertBadParameter("/api/vms/" + VM + "/events?from=%2331&to=%2311", "to");
+    }
+
+    @Test
+    void shouldSayWhichOffsetEachPositionResolvedTo() {
+        JsonNode e40 = ok("/api/vms/" + VM + "/events/40");
+        String ts = "ts:" + e40.get("ts").asText();
+        String source = e40.get("source").asText();
+        String v = "/api/vms/" + VM;
+
+        assertResolved(ok(v + "/memtype?vcpu=1&at=%2341"), "at", "#41", 40);
+        assertResolved(ok(v + "/memtype?vcpu=1&at=40"), "at", "40", 40);
+        JsonNode perVcpu = ok(v + "/memtype?at=" + ts);
+        assertEquals(4, perVcpu.size(), perVcpu.toString());
+        perVcpu.forEach(snap -> assertResolved(snap, "at", ts, 40));
+
+        JsonNode page = ok(v + "/events?from=%2311&to=" + ts + "&limit=5");
+        assertResolved(page, "from", "#11", 10);
+        assertResolved(page, "to", ts, 40);
+        assertEquals(10, page.get("items").get(0).get("offset").asLong());
+        JsonNode zaps = ok(v + "/zaps?from=" + URLEncoder.encode(source, StandardCharsets.UTF_8));
+        assertResolved(zaps, "from", source, 40);
+        assertFalse(zaps.get("resolved").has("to"), zaps.get("resolved").toString());
+
+        JsonNode policies = ok(v + "/policies?at=%2341");
+        assertEquals(8, policies.size());
+        policies.forEach(row -> assertResolved(row, "at", "#41", 40));
+        JsonNode diff = ok(v + "/diff?from=%231&to=%23" + events);
+        assertTrue(diff.size() > 0, "the sample's memtypes change between its first and last event");
+        diff.forEach(row -> {
+            assertResolved(row, "from", "#1", 0);
+            assertResolved(row, "to", "#" + events, events - 1);
+        });
+        JsonNode divergence = ok("/api/divergence?vm=" + VM + "&at=%2341");
+        divergence.forEach(row -> assertResolved(row, "at", "#41", 40));
+
+        // without positions an answer has no such field
+        for (String path : List.of(v + "/memtype?vcpu=1", v + "/events?limit=2", v + "/zaps?limit=2")) {
+            assertFalse(ok(path).has("resolved"), path);
+        }
+        ok(v + "/policies").forEach(row -> assertFalse(row.has("resolved"), row.toString()));
+
+        JsonNode schemas = ok("/api/openapi.json").get("components").get("schemas");
+        assertEquals(List.of("input", "offset"), ApiFixture.JSON.convertValue(schemas.get("ResolvedPosition")
+                .get("required"), List.class));
+        for (String s : List.of("Snapshot", "DiffRow", "PolicyCounters", "DivergenceRow")) {
+            assertEquals("#/components/schemas/Resolved",
+                    schemas.get(s).get("properties").path("resolved").path("$ref").asText(), s);
+        }
     }
 
     @Test

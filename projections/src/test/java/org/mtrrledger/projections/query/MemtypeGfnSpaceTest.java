@@ -11,6 +11,7 @@ import org.mtrrledger.events.testing.Ev;
 import org.mtrrledger.projections.InMemoryRun;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
+import org.mtrrledger.projections.render.MemtypeJson;
 
 /**
  * Snapshots answer for every GFN a 64-bit GPA names, [0, 2^52), as KVM's resolver does (domain doc §9.4), and mark
@@ -92,7 +93,7 @@ class MemtypeGfnSpaceTest {
         MemtypeSnapshot s = snapshot(40, "kvm", KernelEra.V6_11, DEF_TYPE, ENABLED_WB).at(0xfffffffffffff000L >>> 12);
         assertEquals(1, s.ranges().size());
         assertTrue(s.ranges().get(0).beyondMaxPhysAddr());
-        Map<String, Object> json = JsonViews.snapshot(s);
+        Map<String, Object> json = MemtypeJson.snapshot(s);
         @SuppressWarnings("unchecked")
         Map<String, Object> range = ((List<Map<String, Object>>) json.get("ranges")).get(0);
         assertEquals(true, range.get("beyond_maxphyaddr"));
