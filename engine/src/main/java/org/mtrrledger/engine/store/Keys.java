@@ -25,7 +25,7 @@ public final class Keys {
 
     /** Separates the VM id from the rest of a VM-keyed key. */
     public static final byte SEPARATOR = 0x00;
-    /** Largest policy id / projection kind (one unsigned byte). */
+    /** Largest policy id (one unsigned byte). */
     public static final int MAX_TAG = 0xFF;
     /** Largest sequence number within one event (two unsigned bytes). */
     public static final int MAX_SEQ = 0xFFFF;
@@ -43,10 +43,7 @@ public final class Keys {
     /** A decoded {@code vmId 0x00 offset} key ({@link Column#CHECKPOINTS}, {@link Column#EVENTS}). */
     public record VmOffset(String vm, long offset) {}
 
-    /**
-     * A decoded {@code vmId 0x00 tag offset seq} key ({@link Column#ZAPS}, {@link Column#HAZARDS};
-     * for {@link Column#PROJECTIONS} {@code policy} holds the projection kind).
-     */
+    /** A decoded {@code vmId 0x00 policy offset seq} key ({@link Column#ZAPS}, {@link Column#HAZARDS}). */
     public record VmPolicyOffset(String vm, int policy, long offset, int seq) {}
 
     /** A decoded {@code partition offset} key ({@link Column#SKIPPED}). */
@@ -66,6 +63,22 @@ public final class Keys {
         }
         checkPartition(partition);
         return utf8("offset/" + topic + "/" + partition);
+    }
+
+    /** {@code "offset/<topic>/"}: the prefix of every partition's {@link #metaOffsetKey} of {@code topic}. */
+    public static byte[] metaOffsetPrefix(String topic) {
+        byte[] one = metaOffsetKey(topic, 0);
+        return Arrays.copyOf(one, one.length - 1);
+    }
+
+    /** The partition of a {@link #metaOffsetKey} whose {@link #metaOffsetPrefix} is {@code prefixLength} long. */
+    static int partitionOfMetaOffsetKey(byte[] key, int prefixLength) {
+        String p = new String(key, prefixLength, key.length - prefixLength, StandardCharsets.UTF_8);
+        try {
+            return Integer.parseInt(p);
+        } catch (NumberFormatException e) {
+            throw new CorruptValueException("offset key " + hex(key), e);
+        }
     }
 
     /** {@code "format-version"}: the store layout version, see {@link LedgerStore#FORMAT_VERSION}. */
@@ -138,16 +151,6 @@ public final class Keys {
         return key;
     }
 
-    /** {@code vmId 0x00 kind(1B)}: prefix of one VM's outputs of one projection kind. */
-    public static byte[] vmKindPrefix(String vm, int kind) {
-        return vmPolicyPrefix(vm, kind);
-    }
-
-    /** {@code vmId 0x00 kind(1B) offset(8B BE) seq(2B BE)} for {@link Column#PROJECTIONS}. */
-    public static byte[] vmKindOffsetKey(String vm, int kind, long offset, int seq) {
-        return vmPolicyOffsetKey(vm, kind, offset, seq);
-    }
-
     // ---------------------------------------------------------------- partition-keyed
 
     /** {@code partition(4B BE)}: prefix of one partition's keys in {@link Column#SKIPPED}. */
@@ -182,7 +185,7 @@ public final class Keys {
         return new VmOffset(decodeUtf8(key, 0, sep), getLong(key, sep + 1));
     }
 
-    /** Decodes {@link #vmPolicyOffsetKey} (and {@link #vmKindOffsetKey}). */
+    /** Decodes {@link #vmPolicyOffsetKey}. */
     public static VmPolicyOffset decodeVmPolicyOffsetKey(byte[] key) {
         int sep = separatorIndex(key, TAG_BYTES + OFFSET_BYTES + SEQ_BYTES);
         return new VmPolicyOffset(

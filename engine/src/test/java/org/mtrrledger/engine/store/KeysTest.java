@@ -135,7 +135,6 @@ class KeysTest {
         qt().forAll(policyKeys()).checkAssert(k -> {
             assertEquals(new Keys.VmPolicyOffset(k.vm(), k.policy(), k.offset(), k.seq()),
                     Keys.decodeVmPolicyOffsetKey(k.encode()));
-            assertArrayEquals(k.encode(), Keys.vmKindOffsetKey(k.vm(), k.policy(), k.offset(), k.seq()));
         });
     }
 
