@@ -41,8 +41,9 @@ import org.mtrrledger.events.parse.Printable;
  * poison record stops the fold with {@link PoisonRecordException}; under {@link PoisonPolicy#SKIP} it is listed in
  * the {@link SkippedTable} with the reason, and every other record of the poll is folded.
  *
- * <p>Per folded event the batch gets one record in the {@link EventLog} (event and outcome), one per zap or hazard
- * record in its {@link OutputTable}, and every K events of the VM a checkpoint; per poll one state per touched VM.
+ * <p>Per folded event the batch gets one record in the {@link EventLog} (event and outcome), one value per policy
+ * with zap or hazard records in its {@link OutputTable}, and every K events of the VM a checkpoint; per poll one
+ * state per touched VM.
  *
  * <p>VM ledgers are cached between calls; {@link #forget} drops those of revoked partitions.
  */
@@ -55,6 +56,8 @@ public final class LedgerWriter {
     private final OutputTable<byte[]> zaps;
     private final OutputTable<byte[]> hazards;
     private final SkippedTable<SkippedRecord> skipped;
+    /** Scratch: one event's records of one kind and policy. */
+    private final List<byte[]> group = new java.util.ArrayList<>();
     private final StoreWrites writes;
     private final Pipeline pipeline;
     private final EventCodec codec = new EventCodec();
@@ -216,12 +219,41 @@ public final class LedgerWriter {
             rejectedWork++;
         }
         FoldedEvent.put(events, batch, slot.keys(), r.offset(), r.partition(), r.value(), step.fold().outcome());
-        for (ProjectionRecord p : step.records()) {
-            (p.kind() == ProjectionRecord.Kind.ZAP ? zaps : hazards)
-                    .put(batch, slot.keys(), p.policyId(), r.offset(), p.seq(), p.value());
-        }
+        putOutputs(batch, slot.keys(), r.offset(), step.records());
         if (ledger.vm().eventCount() % checkpointEvery == 0) {
             checkpoints.put(batch, slot.keys(), r.offset(), ledger);
+        }
+    }
+
+    /**
+     * Puts the event's projection records, one value per (kind, policy): each group is written at its seq-0 record,
+     * with the records of the same kind and policy that follow it, whose seqs must be 1, 2, ... in that order.
+     */
+    private void putOutputs(Batch batch, VmKeys keys, long offset, List<ProjectionRecord> records) {
+        int written = 0;
+        for (int i = 0; i < records.size(); i++) {
+            ProjectionRecord first = records.get(i);
+            if (first.seq() != 0) {
+                continue;
+            }
+            group.clear();
+            for (int j = i; j < records.size(); j++) {
+                ProjectionRecord p = records.get(j);
+                if (p.kind() == first.kind() && p.policyId() == first.policyId()) {
+                    if (p.seq() != group.size()) {
+                        throw new IllegalStateException("projection record seq " + p.seq() + " where "
+                                + group.size() + " was due (" + p.kind() + ", policy " + p.policyId() + ")");
+                    }
+                    group.add(p.value());
+                }
+            }
+            (first.kind() == ProjectionRecord.Kind.ZAP ? zaps : hazards)
+                    .put(batch, keys, first.policyId(), offset, group);
+            written += group.size();
+        }
+        if (written != records.size()) {
+            throw new IllegalStateException("projection records without a seq-0 record of their kind and policy: "
+                    + records);
         }
     }
 

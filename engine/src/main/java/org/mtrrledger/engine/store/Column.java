@@ -40,10 +40,10 @@ public enum Column {
     /** {@link SkippedTable}: records the fold skipped, by (partition, offset). */
     SKIPPED("skipped-records", false),
 
-    /** {@link OutputTable#zaps}: zap records by (VM, policy, offset, seq). */
+    /** {@link OutputTable#zaps}: zap records, one value per (VM, policy, event). */
     ZAPS("zaps", false),
 
-    /** {@link OutputTable#hazards}: hazard records by (VM, policy, offset, seq). */
+    /** {@link OutputTable#hazards}: hazard records, one value per (VM, policy, event). */
     HAZARDS("hazards", false);
 
     private final String familyName;

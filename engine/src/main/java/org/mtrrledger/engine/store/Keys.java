@@ -27,24 +27,20 @@ public final class Keys {
     public static final byte SEPARATOR = 0x00;
     /** Largest policy id (one unsigned byte). */
     public static final int MAX_TAG = 0xFF;
-    /** Largest sequence number within one event (two unsigned bytes). */
-    public static final int MAX_SEQ = 0xFFFF;
 
     private static final int OFFSET_BYTES = Long.BYTES;
     private static final int PARTITION_BYTES = Integer.BYTES;
     private static final int TAG_BYTES = 1;
-    private static final int SEQ_BYTES = 2;
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
     private Keys() {}
 
     /** A decoded {@code vmId 0x00 offset} key ({@link Column#CHECKPOINTS}, {@link Column#EVENTS}). */
     public record VmOffset(String vm, long offset) {}
 
-    /** A decoded {@code vmId 0x00 policy offset seq} key ({@link Column#ZAPS}, {@link Column#HAZARDS}). */
-    public record VmPolicyOffset(String vm, int policy, long offset, int seq) {}
+    /** A decoded {@code vmId 0x00 policy offset} key ({@link Column#ZAPS}, {@link Column#HAZARDS}). */
+    public record VmPolicyOffset(String vm, int policy, long offset) {}
 
     /** A decoded {@code partition offset} key ({@link Column#SKIPPED}). */
     public record PartitionOffset(int partition, long offset) {}
@@ -129,25 +125,20 @@ public final class Keys {
         return key;
     }
 
-    /**
-     * {@code vmId 0x00 policy(1B) offset(8B BE) seq(2B BE)} for {@link Column#ZAPS} and
-     * {@link Column#HAZARDS}.
-     */
-    public static byte[] vmPolicyOffsetKey(String vm, int policy, long offset, int seq) {
-        return vmPolicyOffsetKey(vmBytes(vm), policy, offset, seq);
+    /** {@code vmId 0x00 policy(1B) offset(8B BE)} for {@link Column#ZAPS} and {@link Column#HAZARDS}. */
+    public static byte[] vmPolicyOffsetKey(String vm, int policy, long offset) {
+        return vmPolicyOffsetKey(vmBytes(vm), policy, offset);
     }
 
-    /** {@link #vmPolicyOffsetKey(String, int, long, int)} of an id already checked and encoded ({@link VmKeys}). */
-    static byte[] vmPolicyOffsetKey(byte[] id, int policy, long offset, int seq) {
+    /** {@link #vmPolicyOffsetKey(String, int, long)} of an id already checked and encoded ({@link VmKeys}). */
+    static byte[] vmPolicyOffsetKey(byte[] id, int policy, long offset) {
         checkTag(policy, "policy");
         checkOffset(offset);
-        checkSeq(seq);
-        byte[] key = new byte[id.length + 1 + TAG_BYTES + OFFSET_BYTES + SEQ_BYTES];
+        byte[] key = new byte[id.length + 1 + TAG_BYTES + OFFSET_BYTES];
         int i = id.length;
         System.arraycopy(id, 0, key, 0, i);
         key[i + 1] = (byte) policy;
         putLong(key, i + 2, offset);
-        SHORT_BE.set(key, i + 2 + OFFSET_BYTES, (short) seq);
         return key;
     }
 
@@ -187,12 +178,8 @@ public final class Keys {
 
     /** Decodes {@link #vmPolicyOffsetKey}. */
     public static VmPolicyOffset decodeVmPolicyOffsetKey(byte[] key) {
-        int sep = separatorIndex(key, TAG_BYTES + OFFSET_BYTES + SEQ_BYTES);
-        return new VmPolicyOffset(
-                decodeUtf8(key, 0, sep),
-                Byte.toUnsignedInt(key[sep + 1]),
-                getLong(key, sep + 2),
-                Short.toUnsignedInt((short) SHORT_BE.get(key, sep + 2 + OFFSET_BYTES)));
+        int sep = separatorIndex(key, TAG_BYTES + OFFSET_BYTES);
+        return new VmPolicyOffset(decodeUtf8(key, 0, sep), Byte.toUnsignedInt(key[sep + 1]), getLong(key, sep + 2));
     }
 
     /** Decodes {@link #partitionOffsetKey}. */
@@ -287,12 +274,6 @@ public final class Keys {
     private static void checkTag(int tag, String what) {
         if (tag < 0 || tag > MAX_TAG) {
             throw new IllegalArgumentException(what + " must be in [0, " + MAX_TAG + "]: " + tag);
-        }
-    }
-
-    private static void checkSeq(int seq) {
-        if (seq < 0 || seq > MAX_SEQ) {
-            throw new IllegalArgumentException("seq must be in [0, " + MAX_SEQ + "]: " + seq);
         }
     }
 

@@ -57,7 +57,7 @@ import org.rocksdb.WriteOptions;
  *       state at any offset is the nearest checkpoint plus a short refold;
  *   <li>{@link EventLog}: the folded log, one record per event by (VM, offset), so a VM's replay or
  *       audit is one scan; {@link SkippedTable}: records the fold skipped (poison), by (partition, offset);
- *   <li>{@link OutputTable}: one per projection output (zaps, hazards), by (VM, policy, offset, seq).
+ *   <li>{@link OutputTable}: one per projection output (zaps, hazards), one value per (VM, policy, event).
  * </ul>
  * All keys are ordered byte strings (fixed-width big-endian numbers, NUL-terminated VM ids; see
  * {@link Keys}) so every query is a point get, a floor or a bounded scan. This class owns the RocksDB

@@ -1,11 +1,17 @@
 package org.mtrrledger.engine.store;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * One projection output ({@link Column#ZAPS}, {@link Column#HAZARDS}): the records a projection produced per VM, per
- * policy and per event. Key: {@code vmId 0x00 policy(1B) offset(8B BE) seq(2B BE)}, where offset is the event that
- * produced the record and seq numbers several records of one event under one policy. Ordered by VM, policy, offset,
- * seq, so "this VM's records under policy P in [a, b]" is one bounded scan, resumable at any (offset, seq). Value:
- * the record ({@link ValueCodec}). Retention: with the VM's events.
+ * One projection output ({@link Column#ZAPS}, {@link Column#HAZARDS}): the records a projection produced, per VM, per
+ * policy and per event, ONE value for all the records one event produced under one policy (the writer does one
+ * memtable insert per event and policy, not one per record).
+ *
+ * <p>Key: {@code vmId 0x00 policy(1B) offset(8B BE)}, where offset is the event that produced the records. Ordered by
+ * VM, policy, offset, so "this VM's records under policy P in [a, b]" is one bounded scan. Value: the event's records
+ * in production order, each {@code length(4B BE) record} ({@link ValueCodec}); a record's position in the value is its
+ * seq, so a listing resumes at any (offset, seq). Retention: with the VM's events.
  */
 public final class OutputTable<V> {
     private final LedgerStore store;
@@ -40,24 +46,59 @@ public final class OutputTable<V> {
      * returns true.
      */
     public void scan(String vm, int policy, long fromOffset, int fromSeq, long to, Visitor<V> visitor) {
-        if (to < fromOffset) {
+        long from = Math.max(0, fromOffset);
+        if (to < from) {
             return;
         }
-        byte[] start = Keys.vmPolicyOffsetKey(vm, policy, Math.max(0, fromOffset), Math.max(0, fromSeq));
+        byte[] start = Keys.vmPolicyOffsetKey(vm, policy, from);
         byte[] end = to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPolicyPrefix(vm, policy))
-                : Keys.vmPolicyOffsetKey(vm, policy, to + 1, 0);
+                : Keys.vmPolicyOffsetKey(vm, policy, to + 1);
         try (CloseableIterator<Entry> it = store.scan(column, start, end)) {
             while (it.hasNext()) {
                 Entry e = it.next();
-                Keys.VmPolicyOffset k = Keys.decodeVmPolicyOffsetKey(e.key());
-                if (!visitor.visit(k.offset(), k.seq(), codec.decode(e.value()))) {
-                    return;
+                long offset = Keys.decodeVmPolicyOffsetKey(e.key()).offset();
+                byte[] v = e.value();
+                int seq = 0;
+                for (int at = 0; at < v.length; seq++) {
+                    int length = length(v, at);
+                    if (offset == from && seq < fromSeq) {
+                        at += 4 + length;
+                        continue;
+                    }
+                    V record = codec.decode(java.util.Arrays.copyOfRange(v, at + 4, at + 4 + length));
+                    if (!visitor.visit(offset, seq, record)) {
+                        return;
+                    }
+                    at += 4 + length;
                 }
             }
         }
     }
 
-    public void put(Batch batch, VmKeys vm, int policy, long offset, int seq, V record) {
-        batch.put(column, vm.policyOffsetKey(policy, offset, seq), codec.encode(record));
+    /** Puts the records the event at {@code offset} produced under {@code policy}, in order (seq 0, 1, ...). */
+    public void put(Batch batch, VmKeys vm, int policy, long offset, List<V> records) {
+        List<byte[]> encoded = new ArrayList<>(records.size());
+        int size = 0;
+        for (V r : records) {
+            byte[] b = codec.encode(r);
+            encoded.add(b);
+            size += 4 + b.length;
+        }
+        batch.put(column, vm.policyOffsetKey(policy, offset), size, (out, at) -> {
+            for (byte[] b : encoded) {
+                Keys.putInt(out, at, b.length);
+                System.arraycopy(b, 0, out, at + 4, b.length);
+                at += 4 + b.length;
+            }
+        });
+    }
+
+    private int length(byte[] v, int at) {
+        int n = at + 4 <= v.length ? Keys.getInt(v, at) : -1;
+        if (n < 0 || at + 4 + n > v.length) {
+            throw new CorruptValueException(column.familyName() + " value", new IllegalArgumentException(
+                    "record length " + n + " at byte " + at + " of " + v.length));
+        }
+        return n;
     }
 }

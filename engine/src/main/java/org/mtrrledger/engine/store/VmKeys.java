@@ -44,9 +44,9 @@ public final class VmKeys {
         return Keys.vmOffsetKey(id, offset);
     }
 
-    /** {@link Keys#vmPolicyOffsetKey(String, int, long, int)}. */
-    byte[] policyOffsetKey(int policy, long offset, int seq) {
-        return Keys.vmPolicyOffsetKey(id, policy, offset, seq);
+    /** {@link Keys#vmPolicyOffsetKey(String, int, long)}. */
+    byte[] policyOffsetKey(int policy, long offset) {
+        return Keys.vmPolicyOffsetKey(id, policy, offset);
     }
 
     Retention retention() {
