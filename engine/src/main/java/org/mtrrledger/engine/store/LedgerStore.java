@@ -43,7 +43,7 @@ import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 /**
- * The engine's RocksDB store: a thin typed facade that owns every native handle.
+ * The engine's RocksDB store: the owner of the database handle and every native object, under the typed tables.
  *
  * <h2>What is stored</h2>
  * The engine folds the per-VM event log (Kafka, keyed by VM id) into state. Kafka stays the source
