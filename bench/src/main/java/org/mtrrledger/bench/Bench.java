@@ -28,17 +28,18 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.mtrrledger.broker.BrokerInfo;
 import org.mtrrledger.broker.EmbeddedBroker;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.engine.store.CloseableIterator;
-import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.Durability;
-import org.mtrrledger.engine.store.Entry;
-import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.avro.MtrrEvent;
@@ -249,6 +250,10 @@ public final class Bench {
         out.extra.put("streams_aggregate", "real Fold.apply on VmState bytes: decode event + VmState.decode + "
                 + "Fold.apply + VmState.encode per record; default Streams config (at_least_once, 10 MB cache, "
                 + "changelog on), 1 stream thread, read_committed");
+        out.extra.put("streams_processor", "Processor API: real Fold.apply on VmState objects held in memory, the "
+                + "dirty ones encoded and put into the RocksDB store (changelog on) by a punctuation every commit "
+                + "interval (" + PROCESSOR_COMMIT_MS + " ms, commit.interval.ms set to match), 1 stream thread, "
+                + "read_committed");
         // Streams folds ~17k events/s here: three runs at 10M would take half an hour on their own. Above the
         // limit the comparison is skipped (the table shows "-") and the JSON says so.
         long streamsMax = a.num("streams-max-events", 2_000_000);
@@ -256,8 +261,9 @@ public final class Bench {
         if (!withStreams) {
             out.extra.put("streams_skipped", "more than " + streamsMax + " events (--streams-max-events)");
         }
-        List<String> asked = List.of(a.str("kinds", "consume,engine,streams").split(","));
-        String[] kinds = asked.stream().filter(k -> withStreams || !k.equals("streams")).toArray(String[]::new);
+        List<String> asked = List.of(a.str("kinds", "consume,engine,streams,processor").split(","));
+        String[] kinds = asked.stream().filter(k -> withStreams || !(k.equals("streams") || k.equals("processor")))
+                .toArray(String[]::new);
         // The RocksDB this JVM loaded: the engine's, or (bench/run's Streams JVM) the one kafka-streams declares.
         // rocksdbVersion() is null until the native library is loaded.
         RocksDB.loadLibrary();
@@ -277,6 +283,8 @@ public final class Bench {
                     }
                     case "engine" -> nanos = engineFold(bootstrap, topic, work.resolve("fold-store-" + i),
                             "bench-fold-" + i + "-" + System.nanoTime(), targets, n, run);
+                    case "processor" -> nanos = processorFold(bootstrap, topic, work.resolve("processor-" + i), i, n,
+                            run);
                     default -> nanos = streamsFold(bootstrap, topic, work.resolve("streams-" + i), i, n, run);
                 }
                 run.put(kind + "_events_per_s", Out.rate(n, nanos));
@@ -293,6 +301,10 @@ public final class Bench {
                     : engineRuns.path(i).path("engine_events_per_s");
             if (run.containsKey("streams_events_per_s") && engine.isNumber()) {
                 run.put("fold_over_streams", Stats.round(engine.asDouble() / (double) run.get("streams_events_per_s")));
+            }
+            if (run.containsKey("processor_events_per_s") && engine.isNumber()) {
+                run.put("fold_over_processor",
+                        Stats.round(engine.asDouble() / (double) run.get("processor_events_per_s")));
             }
         }
         out.write(a.path("out"));
@@ -326,15 +338,8 @@ public final class Bench {
     /** Streams app with the real Fold in the aggregator; timed from start() until the aggregator has seen n records. */
     static long streamsFold(String bootstrap, String topic, Path stateDir, int i, long n, Map<String, Object> run)
             throws InterruptedException {
-        Env.deleteRecursively(stateDir);
         String app = "bench-streams-" + i + "-" + System.nanoTime();
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        p.put(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
-        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        Properties p = streamsConfig(app, bootstrap, stateDir);
         AtomicLong count = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
         EventCodec codec = new EventCodec();
@@ -351,6 +356,94 @@ public final class Bench {
                     return s.encode();
                 }, Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as("vm-state")
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
+        return runStreams(b, p, done, "streams", () -> count.get() + " of " + n, app, bootstrap, stateDir, run);
+    }
+
+    /** The Processor API baseline's commit interval, which is also how often it flushes its in-memory state. */
+    static final long PROCESSOR_COMMIT_MS = 1000;
+
+    /**
+     * Kafka Streams written as an expert would for a fold: the Processor API with each VM's state held in memory as
+     * objects (no decode/encode per record), the dirty ones written to the RocksDB store once per commit interval by
+     * a wall-clock punctuation (and on close). Timed like {@link #streamsFold}: from start() until n records folded.
+     */
+    static long processorFold(String bootstrap, String topic, Path stateDir, int i, long n, Map<String, Object> run)
+            throws InterruptedException {
+        String app = "bench-processor-" + i + "-" + System.nanoTime();
+        Properties p = streamsConfig(app, bootstrap, stateDir);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, PROCESSOR_COMMIT_MS);
+        AtomicLong count = new AtomicLong();
+        AtomicLong flushes = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        StreamsBuilder b = new StreamsBuilder();
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("vm-state"), Serdes.String(),
+                Serdes.ByteArray()).withCachingDisabled());
+        b.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())).process(
+                () -> new Processor<String, byte[], Void, Void>() {
+                    private final EventCodec codec = new EventCodec();
+                    private final Map<String, VmState> states = new java.util.HashMap<>();
+                    private final java.util.Set<String> dirty = new java.util.HashSet<>();
+                    private KeyValueStore<String, byte[]> store;
+
+                    @Override
+                    public void init(ProcessorContext<Void, Void> context) {
+                        store = context.getStateStore("vm-state");
+                        context.schedule(Duration.ofMillis(PROCESSOR_COMMIT_MS), PunctuationType.WALL_CLOCK_TIME,
+                                t -> flush());
+                    }
+
+                    @Override
+                    public void process(Record<String, byte[]> r) {
+                        VmState s = states.computeIfAbsent(r.key(), vm -> {
+                            byte[] stored = store.get(vm);
+                            return stored == null ? VmState.empty(vm) : VmState.decode(stored);
+                        });
+                        Fold.apply(s, codec.decode(r.value()));
+                        dirty.add(r.key());
+                        if (count.incrementAndGet() == n) {
+                            done.countDown();
+                        }
+                    }
+
+                    private void flush() {
+                        for (String vm : dirty) {
+                            store.put(vm, states.get(vm).encode());
+                        }
+                        dirty.clear();
+                        flushes.incrementAndGet();
+                    }
+
+                    @Override
+                    public void close() {
+                        flush();
+                    }
+                }, "vm-state");
+        long nanos = runStreams(b, p, done, "processor", () -> count.get() + " of " + n, app, bootstrap, stateDir,
+                run);
+        run.put("processor_flushes", flushes.get());
+        return nanos;
+    }
+
+    /** The settings both Streams baselines share: one stream thread, read_committed, from the earliest offset. */
+    static Properties streamsConfig(String app, String bootstrap, Path stateDir) {
+        Env.deleteRecursively(stateDir);
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.consumerPrefix("isolation.level"), "read_committed");
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        return p;
+    }
+
+    /**
+     * Runs a Streams topology from start() until {@code done} (timed), then closes it (close time, state size as
+     * {@code <kind>_close_s}, {@code <kind>_state_bytes}) and removes its state and changelog.
+     */
+    static long runStreams(StreamsBuilder b, Properties p, CountDownLatch done, String kind,
+            java.util.function.Supplier<String> progress, String app, String bootstrap, Path stateDir,
+            Map<String, Object> run) throws InterruptedException {
         KafkaStreams ks = new KafkaStreams(b.build(), p);
         long t0 = System.nanoTime();
         ks.start();
@@ -358,9 +451,9 @@ public final class Bench {
         long t1 = System.nanoTime();
         ks.close(Duration.ofSeconds(60));
         long t2 = System.nanoTime();
-        check(finished, "streams aggregated only " + count.get() + " of " + n);
-        run.put("streams_close_s", Stats.round((t2 - t1) / 1e9));
-        run.put("streams_state_bytes", Env.du(stateDir));
+        check(finished, kind + " folded only " + progress.get());
+        run.put(kind + "_close_s", Stats.round((t2 - t1) / 1e9));
+        run.put(kind + "_state_bytes", Env.du(stateDir));
         ks.cleanUp();
         KafkaBits.deleteTopics(bootstrap, List.of(app + "-vm-state-changelog"));
         Env.deleteRecursively(stateDir);
@@ -498,9 +591,7 @@ public final class Bench {
             long[] last = new long[vms.size()];
             long[] gfnLimit = new long[vms.size()];
             for (int v = 0; v < vms.size(); v++) {
-                try (CloseableIterator<Entry> it = store.scanPrefix(Column.EVENTS, Keys.vmPrefix(vms.get(v)))) {
-                    first[v] = Keys.decodeVmOffsetKey(it.next().key()).offset();
-                }
+                first[v] = q.firstOffset(vms.get(v));
                 VmLedger latest = q.latest(vms.get(v));
                 last[v] = latest.lastOffset();
                 gfnLimit[v] = latest.vm().settings().gfnLimit();

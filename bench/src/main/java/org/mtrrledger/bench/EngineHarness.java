@@ -11,8 +11,6 @@ import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.ObservedProjection;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
-import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.projections.ledger.PolicyProjection;
 
@@ -117,7 +115,7 @@ final class EngineHarness implements AutoCloseable {
             if (e.getValue() <= 0) {
                 continue;
             }
-            long stored = store.getLong(Column.META, Keys.metaOffsetKey(topic, e.getKey())).orElse(0L);
+            long stored = store.meta().nextOffset(topic, e.getKey()).orElse(0L);
             if (stored < e.getValue()) {
                 return false;
             }

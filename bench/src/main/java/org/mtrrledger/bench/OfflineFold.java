@@ -26,7 +26,8 @@ import org.mtrrledger.projections.ledger.PolicyProjection;
  * cost from the broker's and to profile it: {@code java -cp "bench/target/classes:bench/target/lib/*"
  * org.mtrrledger.bench.OfflineFold <fleet.jsonl> none|full <Durability> <rounds> [store dir to keep]}.
  * Records are encoded and partitioned (murmur2 of the VM id, 4 partitions) as the producer would, then applied in
- * polls of 10,000. Prints wall and engine-thread CPU time per round (CPU time is the stabler number on a shared
+ * polls of 10,000. Prints wall, engine-thread CPU time and process CPU time (fold, writer and RocksDB's background
+ * threads together: what two shared cores pay per event) per round (CPU time is the stabler number on a shared
  * machine) and, after the last round, the store's size before and after a full compaction and its keys per column.
  */
 final class OfflineFold {
@@ -51,6 +52,9 @@ final class OfflineFold {
             try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, durability)) {
                 LedgerWriter w = new LedgerWriter(store, org.mtrrledger.engine.consume.StoreWrites.pipelined(store), new Pipeline(proj), 1000, PoisonPolicy.FAIL);
                 var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                var os = (com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                long p0 = os.getProcessCpuTime();
                 long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < all.size(); i += 10_000) {
@@ -59,9 +63,10 @@ final class OfflineFold {
                 w.drain();
                 long t = System.nanoTime() - t0;
                 long cpu = mx.getCurrentThreadCpuTime() - c0;
-                System.out.printf("%s %s round %d: %d events %.2f s = %.0f ev/s; thread cpu %.2f s = %.2f us/ev%n",
-                        projection, durability, r, all.size(), t / 1e9, all.size() / (t / 1e9), cpu / 1e9,
-                        cpu / 1e3 / all.size());
+                long pcpu = os.getProcessCpuTime() - p0;
+                System.out.printf("%s %s round %d: %d events %.2f s = %.0f ev/s; thread cpu %.2f s = %.2f us/ev;"
+                        + " process cpu %.2f us/ev%n", projection, durability, r, all.size(), t / 1e9,
+                        all.size() / (t / 1e9), cpu / 1e9, cpu / 1e3 / all.size(), pcpu / 1e3 / all.size());
                 if (r == rounds - 1) {
                     store.flush();
                     long before = store.approximateSizeOnDisk();

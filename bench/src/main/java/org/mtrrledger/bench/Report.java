@@ -151,7 +151,9 @@ final class Report {
         row(rows, bySize, sizes, "fold: consume-and-discard    ev/s", s -> rate(s, "fold", "consume_events_per_s"));
         row(rows, bySize, sizes, "fold: Streams aggregate(Fold) ev/s", s -> rate(s, "fold", "streams_events_per_s"));
         row(rows, bySize, sizes, "  fold / consume", s -> ratio(s, "fold", "fold_over_consume"));
+        row(rows, bySize, sizes, "fold: Streams Processor(Fold) ev/s", s -> rate(s, "fold", "processor_events_per_s"));
         row(rows, bySize, sizes, "  fold / streams", s -> ratio(s, "fold", "fold_over_streams"));
+        row(rows, bySize, sizes, "  fold / streams processor", s -> ratio(s, "fold", "fold_over_processor"));
         row(rows, bySize, sizes, "memtype snapshot p50/p99/max ms", s -> lat(s, "memtype"));
         row(rows, bySize, sizes, "zaps-by-GFN      p50/p99/max ms", s -> lat(s, "zaps_by_gfn"));
         row(rows, bySize, sizes, "restart: start -> 1st record s", s -> secs(s, "resume",

@@ -7,10 +7,11 @@ import org.mtrrledger.engine.store.CorruptValueException;
 import java.nio.ByteOrder;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.store.Batch;
-import org.mtrrledger.engine.store.Column;
+import org.mtrrledger.engine.store.EventLog;
+import org.mtrrledger.engine.store.VmKeys;
 
 /**
- * The value of the {@code EVENTS} column (keyed by VM and offset): the record's partition, the record value as it
+ * The value of the {@link EventLog} (keyed by VM and offset): the record's partition, the record value as it
  * came from the log (Avro single-object bytes, kept verbatim so audit shows exactly what was published) and the
  * fold's outcome. Layout: partition (4) | payload length (4) | payload | outcome. The VM id is in the key.
  */
@@ -27,8 +28,9 @@ public record FoldedEvent(int partition, byte[] payload, Outcome outcome) {
     }
 
     /** Puts the encoding into {@code batch} in place, without an intermediate array (the engine's hot path). */
-    static void put(Batch batch, Column column, byte[] key, int partition, byte[] payload, Outcome outcome) {
-        batch.put(column, key, 8 + payload.length + outcome.encodedSize(),
+    static void put(EventLog<?> log, Batch batch, VmKeys vm, long offset, int partition, byte[] payload,
+            Outcome outcome) {
+        log.put(batch, vm, offset, 8 + payload.length + outcome.encodedSize(),
                 (out, at) -> writeTo(partition, payload, outcome, out, at));
     }
 

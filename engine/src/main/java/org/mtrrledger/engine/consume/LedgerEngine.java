@@ -29,8 +29,6 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.mtrrledger.engine.pipeline.Pipeline;
-import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
 
 /**
@@ -79,11 +77,10 @@ public final class LedgerEngine implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.bootstrap = bootstrap;
-        byte[] folded = store.get(Column.META, Keys.metaTopicKey());
-        if (folded != null && !new String(folded, java.nio.charset.StandardCharsets.UTF_8).equals(config.topic())) {
-            throw new IllegalStateException("the store at " + store.path() + " holds topic '"
-                    + new String(folded, java.nio.charset.StandardCharsets.UTF_8) + "', not '" + config.topic()
-                    + "': use another --data directory or `mtrr rebuild`");
+        String folded = store.meta().topic().orElse(null);
+        if (folded != null && !folded.equals(config.topic())) {
+            throw new IllegalStateException("the store at " + store.path() + " holds topic '" + folded + "', not '"
+                    + config.topic() + "': use another --data directory or `mtrr rebuild`");
         }
         this.writes = StoreWrites.pipelined(store);
         this.writer = new LedgerWriter(store, writes, pipeline, config.checkpointEvery(), config.poison());
@@ -161,7 +158,7 @@ public final class LedgerEngine implements AutoCloseable {
             progress.report(writer.folded(), 0, safeLag());
             Map<Integer, Long> next = new HashMap<>();
             for (TopicPartition tp : consumer.assignment()) {
-                store.getLong(Column.META, Keys.metaOffsetKey(tp.topic(), tp.partition()))
+                store.meta().nextOffset(tp.topic(), tp.partition())
                         .ifPresent(o -> next.put(tp.partition(), o));
             }
             Set<Integer> parts = new java.util.TreeSet<>();
@@ -307,7 +304,7 @@ public final class LedgerEngine implements AutoCloseable {
             folds.drain(); // the stored offsets read below must include the poll in flight
             writer.partitions(consumer.partitionsFor(config.topic()).size());
             for (TopicPartition tp : partitions) {
-                var stored = store.getLong(Column.META, Keys.metaOffsetKey(tp.topic(), tp.partition()));
+                var stored = store.meta().nextOffset(tp.topic(), tp.partition());
                 if (stored.isPresent()) {
                     consumer.seek(tp, stored.get());
                 } else {

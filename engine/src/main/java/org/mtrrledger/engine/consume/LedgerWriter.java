@@ -13,10 +13,15 @@ import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.engine.store.Batch;
-import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Keys;
+import org.mtrrledger.engine.store.CheckpointTable;
+import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.engine.store.MetaTable;
+import org.mtrrledger.engine.store.OutputTable;
+import org.mtrrledger.engine.store.SkippedTable;
+import org.mtrrledger.engine.store.ValueCodec;
 import org.mtrrledger.engine.store.VmKeys;
+import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.codec.UnknownSchemaException;
@@ -34,12 +39,25 @@ import org.mtrrledger.events.parse.Printable;
  * than its VM id's (where the publisher puts every event of the VM, hashing the id as Kafka's default partitioner
  * does; per-partition folds of one VM would each see only part of its history). Under {@link PoisonPolicy#FAIL} a
  * poison record stops the fold with {@link PoisonRecordException}; under {@link PoisonPolicy#SKIP} it is listed in
- * {@link Column#SKIPPED} with the reason, and every other record of the poll is folded.
+ * the {@link SkippedTable} with the reason, and every other record of the poll is folded.
+ *
+ * <p>Per folded event the batch gets one record in the {@link EventLog} (event and outcome), one value per policy
+ * with zap or hazard records in its {@link OutputTable}, and every K events of the VM a checkpoint; per poll one
+ * state per touched VM.
  *
  * <p>VM ledgers are cached between calls; {@link #forget} drops those of revoked partitions.
  */
 public final class LedgerWriter {
     private final LedgerStore store;
+    private final MetaTable meta;
+    private final VmStateTable<VmLedger> states;
+    private final CheckpointTable<VmLedger> checkpoints;
+    private final EventLog<FoldedEvent> events;
+    private final OutputTable<byte[]> zaps;
+    private final OutputTable<byte[]> hazards;
+    private final SkippedTable<SkippedRecord> skipped;
+    /** Scratch: one event's records of one kind and policy. */
+    private final List<byte[]> group = new java.util.ArrayList<>();
     private final StoreWrites writes;
     private final Pipeline pipeline;
     private final EventCodec codec = new EventCodec();
@@ -86,6 +104,14 @@ public final class LedgerWriter {
             throw new IllegalArgumentException("checkpoint interval must be >= 1, was " + checkpointEvery);
         }
         this.store = store;
+        ValueCodec<VmLedger> ledgers = TimeTravel.ledgerCodec(pipeline);
+        this.meta = store.meta();
+        this.states = new VmStateTable<>(store, ledgers);
+        this.checkpoints = new CheckpointTable<>(store, ledgers);
+        this.events = new EventLog<>(store, FoldedEvent::decode);
+        this.zaps = OutputTable.zaps(store, ValueCodec.BYTES);
+        this.hazards = OutputTable.hazards(store, ValueCodec.BYTES);
+        this.skipped = new SkippedTable<>(store, SkippedRecord.CODEC);
         this.writes = writes;
         this.pipeline = pipeline;
         this.checkpointEvery = checkpointEvery;
@@ -118,8 +144,7 @@ public final class LedgerWriter {
         Batch batch = store.newBatch(expectedBatchBytes(records));
         try {
             if (!topicRecorded) {
-                batch.put(Column.META, Keys.metaTopicKey(),
-                        records.get(0).topic().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                meta.putTopic(batch, records.get(0).topic());
                 topicRecorded = true;
             }
             LogRecord previous = null;
@@ -133,11 +158,11 @@ public final class LedgerWriter {
             }
             noteNext(nextOffsets, previous);
             for (Slot l : touched) {
-                batch.put(Column.VM_STATE, l.keys().stateKey(), l.ledger().encode());
+                states.put(batch, l.keys(), l.ledger());
             }
             for (Map.Entry<String, long[]> e : nextOffsets.entrySet()) {
                 String topic = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
-                batch.putLong(Column.META, Keys.metaOffsetKey(topic, (int) e.getValue()[0]), e.getValue()[1]);
+                meta.putNextOffset(batch, topic, (int) e.getValue()[0], e.getValue()[1]);
             }
         } catch (RuntimeException | Error e) {
             batch.close();
@@ -178,8 +203,7 @@ public final class LedgerWriter {
             if (poison == PoisonPolicy.FAIL) {
                 throw new PoisonRecordException(r, u.getMessage());
             }
-            batch.put(Column.SKIPPED, Keys.partitionOffsetKey(r.partition(), r.offset()),
-                    new SkippedRecord(r.key(), r.value(), u.getMessage()).encode());
+            skipped.put(batch, r.partition(), r.offset(), new SkippedRecord(r.key(), r.value(), u.getMessage()));
             rejectedWork++;
             return;
         }
@@ -194,14 +218,42 @@ public final class LedgerWriter {
         if (step.fold().outcome().status() == Outcome.Status.REJECTED) {
             rejectedWork++;
         }
-        FoldedEvent.put(batch, Column.EVENTS, slot.keys().offsetKey(r.offset()), r.partition(), r.value(),
-                step.fold().outcome());
-        for (ProjectionRecord p : step.records()) {
-            Column c = p.kind() == ProjectionRecord.Kind.ZAP ? Column.ZAPS : Column.HAZARDS;
-            batch.put(c, slot.keys().policyOffsetKey(p.policyId(), r.offset(), p.seq()), p.value());
-        }
+        FoldedEvent.put(events, batch, slot.keys(), r.offset(), r.partition(), r.value(), step.fold().outcome());
+        putOutputs(batch, slot.keys(), r.offset(), step.records());
         if (ledger.vm().eventCount() % checkpointEvery == 0) {
-            batch.put(Column.CHECKPOINTS, slot.keys().offsetKey(r.offset()), ledger.encode());
+            checkpoints.put(batch, slot.keys(), r.offset(), ledger);
+        }
+    }
+
+    /**
+     * Puts the event's projection records, one value per (kind, policy): each group is written at its seq-0 record,
+     * with the records of the same kind and policy that follow it, whose seqs must be 1, 2, ... in that order.
+     */
+    private void putOutputs(Batch batch, VmKeys keys, long offset, List<ProjectionRecord> records) {
+        int written = 0;
+        for (int i = 0; i < records.size(); i++) {
+            ProjectionRecord first = records.get(i);
+            if (first.seq() != 0) {
+                continue;
+            }
+            group.clear();
+            for (int j = i; j < records.size(); j++) {
+                ProjectionRecord p = records.get(j);
+                if (p.kind() == first.kind() && p.policyId() == first.policyId()) {
+                    if (p.seq() != group.size()) {
+                        throw new IllegalStateException("projection record seq " + p.seq() + " where "
+                                + group.size() + " was due (" + p.kind() + ", policy " + p.policyId() + ")");
+                    }
+                    group.add(p.value());
+                }
+            }
+            (first.kind() == ProjectionRecord.Kind.ZAP ? zaps : hazards)
+                    .put(batch, keys, first.policyId(), offset, group);
+            written += group.size();
+        }
+        if (written != records.size()) {
+            throw new IllegalStateException("projection records without a seq-0 record of their kind and policy: "
+                    + records);
         }
     }
 
@@ -228,11 +280,11 @@ public final class LedgerWriter {
         Slot l = ledgers.get(vm);
         if (l == null) {
             VmKeys keys = VmKeys.of(vm);
-            int home = partitionCount > 0 ? BuiltInPartitioner.partitionForKey(keys.stateKey(), partitionCount) : -1;
+            int home = partitionCount > 0 ? BuiltInPartitioner.partitionForKey(
+                    vm.getBytes(java.nio.charset.StandardCharsets.UTF_8), partitionCount) : -1;
             checkHome(vm, home, r);
-            byte[] stored = store.get(Column.VM_STATE, keys.stateKey());
-            l = new Slot(stored == null ? pipeline.newLedger(vm) : VmLedger.decode(stored, pipeline.projection()),
-                    keys, home);
+            VmLedger stored = states.get(vm);
+            l = new Slot(stored == null ? pipeline.newLedger(vm) : stored, keys, home);
             ledgers.put(vm, l);
         } else {
             checkHome(vm, l.home(), r);

@@ -2,13 +2,17 @@ package org.mtrrledger.engine.consume;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.mtrrledger.engine.store.ValueCodec;
 
 /**
- * The value of the {@code SKIPPED} column: a record the engine could not fold and skipped under
+ * The value of the skipped-records table: a record the engine could not fold and skipped under
  * {@link PoisonPolicy#SKIP}, kept verbatim with the reason. Layout: key length (4, -1 for a null key) | key (UTF-8)
  * | value length (4, -1 for a null value) | value | reason (UTF-8, the rest).
  */
 public record SkippedRecord(String key, byte[] value, String reason) {
+    /** This record's encoding, for the {@link org.mtrrledger.engine.store.SkippedTable}. */
+    public static final ValueCodec<SkippedRecord> CODEC = ValueCodec.of(SkippedRecord::encode, SkippedRecord::decode);
+
     public byte[] encode() {
         byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
         byte[] r = reason.getBytes(StandardCharsets.UTF_8);

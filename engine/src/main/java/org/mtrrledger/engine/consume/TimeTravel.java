@@ -2,30 +2,46 @@ package org.mtrrledger.engine.consume;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.engine.store.CloseableIterator;
-import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Entry;
-import org.mtrrledger.engine.store.Keys;
+import org.mtrrledger.engine.store.CheckpointTable;
+import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.engine.store.ValueCodec;
+import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.model.EventRef;
 
 /**
  * The state of a VM at any offset: the nearest checkpoint at or before it, then the same {@link Pipeline} the
- * live engine runs over the VM's events up to the offset (at most K of them, K = checkpoint interval). Needs only
- * the local store, no broker.
+ * live engine runs over the VM's events after it up to the offset, read in ONE scan of the {@link EventLog}. Needs
+ * only the local store, no broker.
  */
 public final class TimeTravel {
     private final LedgerStore store;
     private final Pipeline pipeline;
+    private final VmStateTable<VmLedger> states;
+    private final CheckpointTable<VmLedger> checkpoints;
+    /** Replay reads the partition and the payload of each event; its outcome is refolded, not decoded. */
+    private final EventLog<Replayable> events;
     private final EventCodec codec = new EventCodec();
 
     public TimeTravel(LedgerStore store, Pipeline pipeline) {
         this.store = store;
         this.pipeline = pipeline;
+        ValueCodec<VmLedger> ledgers = ledgerCodec(pipeline);
+        this.states = new VmStateTable<>(store, ledgers);
+        this.checkpoints = new CheckpointTable<>(store, ledgers);
+        this.events = new EventLog<>(store, b -> new Replayable(FoldedEvent.partitionOf(b), FoldedEvent.payloadOf(b)));
+    }
+
+    /** How VM ledgers folded by {@code pipeline} are stored (latest state and checkpoints). */
+    public static ValueCodec<VmLedger> ledgerCodec(Pipeline pipeline) {
+        return ValueCodec.of(VmLedger::encode, b -> VmLedger.decode(b, pipeline.projection()));
+    }
+
+    private record Replayable(int partition, byte[] payload) {
     }
 
     /** One replayed event. */
@@ -39,63 +55,55 @@ public final class TimeTravel {
 
     /** As {@link #at(String, long)}, collecting every replayed step into {@code replayed} if not null. */
     public VmLedger at(String vm, long offset, List<Replayed> replayed) {
-        byte[] latest = store.get(Column.VM_STATE, Keys.vmKey(vm));
-        if (latest == null) {
+        VmLedger head = states.get(vm);
+        if (head == null) {
             return null;
         }
-        VmLedger head = VmLedger.decode(latest, pipeline.projection());
         if (offset >= head.lastOffset() && replayed == null) {
             return head;
         }
-        Entry cp = store.floor(Column.CHECKPOINTS, Keys.vmPrefix(vm), Keys.vmOffsetKey(vm, offset));
-        VmLedger ledger = cp == null ? pipeline.newLedger(vm) : VmLedger.decode(cp.value(), pipeline.projection());
+        CheckpointTable.Checkpoint<VmLedger> cp = checkpoints.atOrBefore(vm, offset);
+        VmLedger ledger = cp == null ? pipeline.newLedger(vm) : cp.state();
         replay(ledger, vm, ledger.lastOffset() + 1, offset, replayed);
         return ledger;
     }
 
-    /** Folds {@code vm}'s stored events in [from, to] into {@code ledger}. */
+    /** Folds {@code vm}'s stored events in [from, to] into {@code ledger}: one scan. */
     public void replay(VmLedger ledger, String vm, long from, long to, List<Replayed> replayed) {
-        if (to < from) {
-            return;
-        }
-        String topic = topic();
-        try (CloseableIterator<Entry> it = events(vm, from, to)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                long off = Keys.decodeVmOffsetKey(e.key()).offset();
-                int partition = FoldedEvent.partitionOf(e.value());
-                MtrrEvent ev = codec.decode(FoldedEvent.payloadOf(e.value()));
-                EventRef ref = new EventRef(topic, partition, off);
-                Pipeline.Step step = pipeline.step(ledger, ref, ev);
-                if (replayed != null) {
-                    replayed.add(new Replayed(ref, ev, step));
-                }
-            }
-        }
+        replay(ledger, vm, from, to, replayed == null ? null : r -> {
+            replayed.add(r);
+            return true;
+        });
     }
 
-    /** Offsets of the VM's events in [from, to], ascending (read from the VM index; nothing is refolded). */
-    public List<Long> offsets(String vm, long from, long to) {
-        List<Long> out = new ArrayList<>();
-        try (CloseableIterator<Entry> it = events(vm, from, to)) {
-            while (it.hasNext()) {
-                out.add(Keys.decodeVmOffsetKey(it.next().key()).offset());
-            }
-        }
-        return out;
+    /** Receives each replayed event in offset order; returning false stops the replay after it. */
+    @FunctionalInterface
+    public interface ReplayVisitor {
+        boolean replayed(Replayed r);
     }
 
     /**
-     * The stored {@code EVENTS} entries of {@code vm} with offsets in [from, to] ({@code to} may be
-     * {@link Long#MAX_VALUE}), in offset order: one bounded scan. The caller closes the iterator.
+     * Folds {@code vm}'s stored events in [from, to] into {@code ledger} in one scan, handing each step to
+     * {@code visitor} (if not null) while it returns true.
      */
-    public CloseableIterator<Entry> events(String vm, long from, long to) {
-        return store.scan(Column.EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
-                to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1));
+    public void replay(VmLedger ledger, String vm, long from, long to, ReplayVisitor visitor) {
+        String topic = topic();
+        events.scan(vm, from, to, (off, e) -> {
+            MtrrEvent ev = codec.decode(e.payload());
+            EventRef ref = new EventRef(topic, e.partition(), off);
+            Pipeline.Step step = pipeline.step(ledger, ref, ev);
+            return visitor == null || visitor.replayed(new Replayed(ref, ev, step));
+        });
+    }
+
+    /** Offsets of the VM's events in [from, to], ascending (keys and values of one scan; nothing is refolded). */
+    public List<Long> offsets(String vm, long from, long to) {
+        List<Long> out = new ArrayList<>();
+        events.scan(vm, from, to, (off, e) -> out.add(off));
+        return out;
     }
 
     private String topic() {
-        byte[] t = store.get(Column.META, Keys.metaTopicKey());
-        return t == null ? EngineConfig.DEFAULT_TOPIC : new String(t, java.nio.charset.StandardCharsets.UTF_8);
+        return store.meta().topic().orElse(EngineConfig.DEFAULT_TOPIC);
     }
 }

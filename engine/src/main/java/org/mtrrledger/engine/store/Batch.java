@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <h2>Why the batch is built in Java</h2>
  * RocksJava's {@code WriteBatch.put} is one JNI call (and a copy of key and value into native memory) per
- * operation; the engine adds three or more operations per folded event, and profiling showed those calls at
- * about a fifth of the engine thread. So the batch is serialized here, on the heap, in RocksDB's own
+ * operation; the engine adds about two operations per folded event (its log record, and its zap or hazard records
+ * under each policy as one value), and profiling at 3.3 per event showed those calls at about a fifth of the engine
+ * thread. So the batch is serialized here, on the heap, in RocksDB's own
  * {@code WriteBatch} representation (db/write_batch.cc, the WAL record format), and handed to RocksDB in one
  * call at {@link LedgerStore#write}. The layout (all integers little-endian):
  * <pre>

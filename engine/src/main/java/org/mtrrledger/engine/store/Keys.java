@@ -25,29 +25,22 @@ public final class Keys {
 
     /** Separates the VM id from the rest of a VM-keyed key. */
     public static final byte SEPARATOR = 0x00;
-    /** Largest policy id / projection kind (one unsigned byte). */
+    /** Largest policy id (one unsigned byte). */
     public static final int MAX_TAG = 0xFF;
-    /** Largest sequence number within one event (two unsigned bytes). */
-    public static final int MAX_SEQ = 0xFFFF;
 
     private static final int OFFSET_BYTES = Long.BYTES;
     private static final int PARTITION_BYTES = Integer.BYTES;
     private static final int TAG_BYTES = 1;
-    private static final int SEQ_BYTES = 2;
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle SHORT_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
     private Keys() {}
 
     /** A decoded {@code vmId 0x00 offset} key ({@link Column#CHECKPOINTS}, {@link Column#EVENTS}). */
     public record VmOffset(String vm, long offset) {}
 
-    /**
-     * A decoded {@code vmId 0x00 tag offset seq} key ({@link Column#ZAPS}, {@link Column#HAZARDS};
-     * for {@link Column#PROJECTIONS} {@code policy} holds the projection kind).
-     */
-    public record VmPolicyOffset(String vm, int policy, long offset, int seq) {}
+    /** A decoded {@code vmId 0x00 policy offset} key ({@link Column#ZAPS}, {@link Column#HAZARDS}). */
+    public record VmPolicyOffset(String vm, int policy, long offset) {}
 
     /** A decoded {@code partition offset} key ({@link Column#SKIPPED}). */
     public record PartitionOffset(int partition, long offset) {}
@@ -66,6 +59,22 @@ public final class Keys {
         }
         checkPartition(partition);
         return utf8("offset/" + topic + "/" + partition);
+    }
+
+    /** {@code "offset/<topic>/"}: the prefix of every partition's {@link #metaOffsetKey} of {@code topic}. */
+    public static byte[] metaOffsetPrefix(String topic) {
+        byte[] one = metaOffsetKey(topic, 0);
+        return Arrays.copyOf(one, one.length - 1);
+    }
+
+    /** The partition of a {@link #metaOffsetKey} whose {@link #metaOffsetPrefix} is {@code prefixLength} long. */
+    static int partitionOfMetaOffsetKey(byte[] key, int prefixLength) {
+        String p = new String(key, prefixLength, key.length - prefixLength, StandardCharsets.UTF_8);
+        try {
+            return Integer.parseInt(p);
+        } catch (NumberFormatException e) {
+            throw new CorruptValueException("offset key " + hex(key), e);
+        }
     }
 
     /** {@code "format-version"}: the store layout version, see {@link LedgerStore#FORMAT_VERSION}. */
@@ -116,36 +125,21 @@ public final class Keys {
         return key;
     }
 
-    /**
-     * {@code vmId 0x00 policy(1B) offset(8B BE) seq(2B BE)} for {@link Column#ZAPS} and
-     * {@link Column#HAZARDS}.
-     */
-    public static byte[] vmPolicyOffsetKey(String vm, int policy, long offset, int seq) {
-        return vmPolicyOffsetKey(vmBytes(vm), policy, offset, seq);
+    /** {@code vmId 0x00 policy(1B) offset(8B BE)} for {@link Column#ZAPS} and {@link Column#HAZARDS}. */
+    public static byte[] vmPolicyOffsetKey(String vm, int policy, long offset) {
+        return vmPolicyOffsetKey(vmBytes(vm), policy, offset);
     }
 
-    /** {@link #vmPolicyOffsetKey(String, int, long, int)} of an id already checked and encoded ({@link VmKeys}). */
-    static byte[] vmPolicyOffsetKey(byte[] id, int policy, long offset, int seq) {
+    /** {@link #vmPolicyOffsetKey(String, int, long)} of an id already checked and encoded ({@link VmKeys}). */
+    static byte[] vmPolicyOffsetKey(byte[] id, int policy, long offset) {
         checkTag(policy, "policy");
         checkOffset(offset);
-        checkSeq(seq);
-        byte[] key = new byte[id.length + 1 + TAG_BYTES + OFFSET_BYTES + SEQ_BYTES];
+        byte[] key = new byte[id.length + 1 + TAG_BYTES + OFFSET_BYTES];
         int i = id.length;
         System.arraycopy(id, 0, key, 0, i);
         key[i + 1] = (byte) policy;
         putLong(key, i + 2, offset);
-        SHORT_BE.set(key, i + 2 + OFFSET_BYTES, (short) seq);
         return key;
-    }
-
-    /** {@code vmId 0x00 kind(1B)}: prefix of one VM's outputs of one projection kind. */
-    public static byte[] vmKindPrefix(String vm, int kind) {
-        return vmPolicyPrefix(vm, kind);
-    }
-
-    /** {@code vmId 0x00 kind(1B) offset(8B BE) seq(2B BE)} for {@link Column#PROJECTIONS}. */
-    public static byte[] vmKindOffsetKey(String vm, int kind, long offset, int seq) {
-        return vmPolicyOffsetKey(vm, kind, offset, seq);
     }
 
     // ---------------------------------------------------------------- partition-keyed
@@ -182,14 +176,10 @@ public final class Keys {
         return new VmOffset(decodeUtf8(key, 0, sep), getLong(key, sep + 1));
     }
 
-    /** Decodes {@link #vmPolicyOffsetKey} (and {@link #vmKindOffsetKey}). */
+    /** Decodes {@link #vmPolicyOffsetKey}. */
     public static VmPolicyOffset decodeVmPolicyOffsetKey(byte[] key) {
-        int sep = separatorIndex(key, TAG_BYTES + OFFSET_BYTES + SEQ_BYTES);
-        return new VmPolicyOffset(
-                decodeUtf8(key, 0, sep),
-                Byte.toUnsignedInt(key[sep + 1]),
-                getLong(key, sep + 2),
-                Short.toUnsignedInt((short) SHORT_BE.get(key, sep + 2 + OFFSET_BYTES)));
+        int sep = separatorIndex(key, TAG_BYTES + OFFSET_BYTES);
+        return new VmPolicyOffset(decodeUtf8(key, 0, sep), Byte.toUnsignedInt(key[sep + 1]), getLong(key, sep + 2));
     }
 
     /** Decodes {@link #partitionOffsetKey}. */
@@ -284,12 +274,6 @@ public final class Keys {
     private static void checkTag(int tag, String what) {
         if (tag < 0 || tag > MAX_TAG) {
             throw new IllegalArgumentException(what + " must be in [0, " + MAX_TAG + "]: " + tag);
-        }
-    }
-
-    private static void checkSeq(int seq) {
-        if (seq < 0 || seq > MAX_SEQ) {
-            throw new IllegalArgumentException("seq must be in [0, " + MAX_SEQ + "]: " + seq);
         }
     }
 

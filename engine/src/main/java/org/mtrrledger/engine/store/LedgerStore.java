@@ -43,25 +43,27 @@ import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 /**
- * The engine's RocksDB store: a thin typed facade that owns every native handle.
+ * The engine's RocksDB store: the owner of the database handle and every native object, under the typed tables.
  *
  * <h2>What is stored</h2>
  * The engine folds the per-VM event log (Kafka, keyed by VM id) into state. Kafka stays the source
  * of truth; this store is a derived, rebuildable index of it ({@link #destroy} + refold is always a
- * valid repair). It holds, one column family each (key layouts on {@link Column}):
+ * valid repair). It holds one column family per typed table ({@link Column}); the tables own their
+ * key layouts, value codecs and retention, and are all that the layers above use:
  * <ul>
- *   <li>{@link Column#META}: consumer offsets and bookkeeping;
- *   <li>{@link Column#VM_STATE}: latest state per VM;
- *   <li>{@link Column#CHECKPOINTS}: a full VM state every K events of that VM, so the state at any
- *       offset is the {@link #floor} checkpoint plus a refold of fewer than K events;
- *   <li>{@link Column#EVENTS}: the folded log by (VM, offset), so a VM's replay is one scan;
- *       {@link Column#SKIPPED}: records the fold skipped (poison), by (partition, offset);
- *   <li>{@link Column#ZAPS}, {@link Column#HAZARDS}, {@link Column#PROJECTIONS}: fold outputs by
- *       (VM, policy/kind, offset, seq).
+ *   <li>{@link MetaTable} ({@link #meta()}): consumer offsets and the topic;
+ *   <li>{@link VmStateTable}: latest state per VM;
+ *   <li>{@link CheckpointTable}: a full VM state every K events of that VM, thinned with age, so the
+ *       state at any offset is the nearest checkpoint plus a short refold;
+ *   <li>{@link EventLog}: the folded log, one record per event by (VM, offset), so a VM's replay or
+ *       audit is one scan; {@link SkippedTable}: records the fold skipped (poison), by (partition, offset);
+ *   <li>{@link OutputTable}: one per projection output (zaps, hazards), one value per (VM, policy, event).
  * </ul>
  * All keys are ordered byte strings (fixed-width big-endian numbers, NUL-terminated VM ids; see
- * {@link Keys}) so every query is a point get, a {@link #floor} or a bounded {@link #scan}. Nothing
- * expires on its own: retention is explicit {@link Batch#deleteRange} in the engine's batches.
+ * {@link Keys}) so every query is a point get, a floor or a bounded scan. This class owns the RocksDB
+ * handle and what goes with it: open modes, options, durability, the lifecycle of native objects and
+ * the store's format version; its byte-level reads and writes are for the tables (the raw scans stay
+ * public for whole-store tools: digests and comparisons in tests, per-family sizes in the bench).
  *
  * <h2>Consistency and durability</h2>
  * The engine commits consumer offsets in the same {@link Batch} as the state folded from the events
@@ -122,13 +124,13 @@ import org.rocksdb.WriteOptions;
 public final class LedgerStore implements AutoCloseable {
 
     /** Version of the key layouts documented on {@link Column}; bump on any incompatible change. */
-    public static final long FORMAT_VERSION = 2;
+    public static final long FORMAT_VERSION = 3;
 
     /**
      * Column families of older formats, by name, with the format version that last had them: a store holding one is
      * an old store (and gets a "rebuild" message), not a newer one.
      */
-    private static final Map<String, Long> RETIRED_FAMILIES = Map.of("events", 1L, "vm-events", 1L);
+    private static final Map<String, Long> RETIRED_FAMILIES = Map.of("events", 1L, "vm-events", 1L, "projections", 2L);
 
     /** Shared LRU cache: blocks plus memtables (charged). */
     static final long CACHE_BYTES = 192L << 20;
@@ -166,6 +168,7 @@ public final class LedgerStore implements AutoCloseable {
     private final ReadOptions readOptions;
     private final FlushOptions flushOptions;
     private final BatchBuffers batchBuffers = new BatchBuffers();
+    private final MetaTable meta = new MetaTable(this);
 
     private LedgerStore(Path path, OpenMode mode, Durability durability) {
         this.path = path;
@@ -285,6 +288,11 @@ public final class LedgerStore implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ reads
 
+    /** The store's bookkeeping table (offsets, topic). */
+    public MetaTable meta() {
+        return meta;
+    }
+
     /** The value of {@code key} in column {@code c}, or {@code null} if absent. */
     public byte[] get(Column c, byte[] key) {
         Objects.requireNonNull(key, "key");
@@ -350,7 +358,7 @@ public final class LedgerStore implements AutoCloseable {
     }
 
     /** As {@link #scan} but descending (from the greatest key below {@code toExclusive}). */
-    public CloseableIterator<Entry> scanReverse(Column c, byte[] fromInclusive, byte[] toExclusive) {
+    CloseableIterator<Entry> scanReverse(Column c, byte[] fromInclusive, byte[] toExclusive) {
         return iterate(c, fromInclusive, toExclusive, true);
     }
 
@@ -358,12 +366,6 @@ public final class LedgerStore implements AutoCloseable {
     public CloseableIterator<Entry> scanPrefix(Column c, byte[] prefix) {
         Objects.requireNonNull(prefix, "prefix");
         return iterate(c, prefix, Keys.prefixEnd(prefix), false);
-    }
-
-    /** Entries whose key starts with {@code prefix}, descending (latest first). See {@link #scan}. */
-    public CloseableIterator<Entry> scanPrefixReverse(Column c, byte[] prefix) {
-        Objects.requireNonNull(prefix, "prefix");
-        return iterate(c, prefix, Keys.prefixEnd(prefix), true);
     }
 
     // ------------------------------------------------------------------------------------ writes

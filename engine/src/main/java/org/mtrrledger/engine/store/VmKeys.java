@@ -1,12 +1,24 @@
 package org.mtrrledger.engine.store;
 
+import java.util.ArrayDeque;
+
 /**
- * One VM's keys in the VM-keyed families ({@link Keys} documents the layouts), its id checked and UTF-8 encoded
- * once: the engine writes about three keys per event, and checking the id each time was a measurable share of it.
+ * One VM as the tables address it: its id checked and UTF-8 encoded once (the engine writes several keys per event,
+ * and checking the id each time was a measurable share of it), plus what {@link CheckpointTable}'s retention
+ * remembers about the VM's newest checkpoints. Opaque above the store: the keys it builds stay inside.
  */
 public final class VmKeys {
     private final String vm;
     private final byte[] id;
+    private Retention retention;
+
+    /** The offsets {@link CheckpointTable} thins: the newest kept old one, then the dense tail (ascending). */
+    static final class Retention {
+        /** Checkpoints of the VM written so far (the next one's number). */
+        long written;
+        long anchor = -1;
+        final ArrayDeque<Long> tail = new ArrayDeque<>();
+    }
 
     private VmKeys(String vm, byte[] id) {
         this.vm = vm;
@@ -23,17 +35,25 @@ public final class VmKeys {
     }
 
     /** {@link Keys#vmKey}. */
-    public byte[] stateKey() {
+    byte[] stateKey() {
         return id.clone();
     }
 
     /** {@link Keys#vmOffsetKey(String, long)}. */
-    public byte[] offsetKey(long offset) {
+    byte[] offsetKey(long offset) {
         return Keys.vmOffsetKey(id, offset);
     }
 
-    /** {@link Keys#vmPolicyOffsetKey(String, int, long, int)}. */
-    public byte[] policyOffsetKey(int policy, long offset, int seq) {
-        return Keys.vmPolicyOffsetKey(id, policy, offset, seq);
+    /** {@link Keys#vmPolicyOffsetKey(String, int, long)}. */
+    byte[] policyOffsetKey(int policy, long offset) {
+        return Keys.vmPolicyOffsetKey(id, policy, offset);
+    }
+
+    Retention retention() {
+        return retention;
+    }
+
+    void retention(Retention r) {
+        retention = r;
     }
 }

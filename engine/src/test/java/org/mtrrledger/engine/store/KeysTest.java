@@ -28,9 +28,9 @@ import org.quicktheories.generators.Generate;
 class KeysTest {
 
     /** The components of a policy key. */
-    record PolicyKey(String vm, int policy, long offset, int seq) {
+    record PolicyKey(String vm, int policy, long offset) {
         byte[] encode() {
-            return Keys.vmPolicyOffsetKey(vm, policy, offset, seq);
+            return Keys.vmPolicyOffsetKey(vm, policy, offset);
         }
     }
 
@@ -46,7 +46,7 @@ class KeysTest {
     }
 
     @Test
-    void shouldOrderVmPolicyKeysByVmPolicyOffsetSeq() {
+    void shouldOrderVmPolicyKeysByVmPolicyOffset() {
         qt().forAll(policyKeys(), policyKeys()).checkAssert((a, b) -> {
             int expected = compareByCodePoint(a.vm(), b.vm());
             if (expected == 0) {
@@ -55,22 +55,18 @@ class KeysTest {
             if (expected == 0) {
                 expected = Long.compare(a.offset(), b.offset());
             }
-            if (expected == 0) {
-                expected = Integer.compare(a.seq(), b.seq());
-            }
             assertEquals(Integer.signum(expected), Integer.signum(Arrays.compareUnsigned(a.encode(), b.encode())));
         });
     }
 
     @Test
-    void shouldOrderKeysOfOneVmByPolicyOffsetSeq() {
+    void shouldOrderKeysOfOneVmByPolicyOffset() {
         // The cross-VM properties rarely draw the same VM twice; this pins the within-VM order.
-        qt().forAll(policyKeys(), offsets(), seqs()).checkAssert((a, offB, seqB) -> {
+        qt().forAll(policyKeys(), offsets()).checkAssert((a, offB) -> {
             assertEquals(Integer.signum(Long.compare(a.offset(), offB)), Integer.signum(Arrays.compareUnsigned(
                     Keys.vmOffsetKey(a.vm(), a.offset()), Keys.vmOffsetKey(a.vm(), offB))));
-            int expected = a.offset() != offB ? Long.compare(a.offset(), offB) : Integer.compare(a.seq(), seqB);
-            assertEquals(Integer.signum(expected), Integer.signum(Arrays.compareUnsigned(a.encode(),
-                    new PolicyKey(a.vm(), a.policy(), offB, seqB).encode())));
+            assertEquals(Integer.signum(Long.compare(a.offset(), offB)), Integer.signum(Arrays.compareUnsigned(
+                    a.encode(), new PolicyKey(a.vm(), a.policy(), offB).encode())));
         });
     }
 
@@ -133,9 +129,8 @@ class KeysTest {
     @Test
     void shouldRoundTripVmPolicyKeys() {
         qt().forAll(policyKeys()).checkAssert(k -> {
-            assertEquals(new Keys.VmPolicyOffset(k.vm(), k.policy(), k.offset(), k.seq()),
+            assertEquals(new Keys.VmPolicyOffset(k.vm(), k.policy(), k.offset()),
                     Keys.decodeVmPolicyOffsetKey(k.encode()));
-            assertArrayEquals(k.encode(), Keys.vmKindOffsetKey(k.vm(), k.policy(), k.offset(), k.seq()));
         });
     }
 
@@ -174,7 +169,7 @@ class KeysTest {
     void shouldEncodeTheDocumentedLayouts() {
         HexFormat hex = HexFormat.of();
         assertEquals("766d2d3100" + "0000000000000102", hex.formatHex(Keys.vmOffsetKey("vm-1", 258)));
-        assertEquals("766d2d3100" + "07" + "0000000000000005" + "0003", hex.formatHex(Keys.vmPolicyOffsetKey("vm-1", 7, 5, 3)));
+        assertEquals("766d2d3100" + "07" + "0000000000000005", hex.formatHex(Keys.vmPolicyOffsetKey("vm-1", 7, 5)));
         assertEquals("00000002" + "000000000000000a", hex.formatHex(Keys.partitionOffsetKey(2, 10)));
         assertEquals("766d2d3100", hex.formatHex(Keys.vmPrefix("vm-1")));
         assertEquals("766d2d3101", hex.formatHex(Keys.prefixEnd(Keys.vmPrefix("vm-1"))));
@@ -198,7 +193,7 @@ class KeysTest {
         assertTrue(e.getMessage().contains("NUL"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Keys.vmKey("vm\u0000"));
         assertThrows(IllegalArgumentException.class, () -> Keys.vmPrefix("\u0000"));
-        assertThrows(IllegalArgumentException.class, () -> Keys.vmPolicyOffsetKey("a\u0000b", 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> Keys.vmPolicyOffsetKey("a\u0000b", 0, 0));
     }
 
     @Test
@@ -214,16 +209,16 @@ class KeysTest {
     void shouldRejectOutOfRangeNumbers() {
         assertThrows(IllegalArgumentException.class, () -> Keys.vmOffsetKey("vm", -1));
         assertThrows(IllegalArgumentException.class, () -> Keys.partitionOffsetKey(-1, 0));
-        assertThrows(IllegalArgumentException.class, () -> Keys.vmPolicyOffsetKey("vm", 256, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> Keys.vmPolicyOffsetKey("vm", -1, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> Keys.vmPolicyOffsetKey("vm", 0, 0, 65536));
+        assertThrows(IllegalArgumentException.class, () -> Keys.vmPolicyOffsetKey("vm", 256, 0));
+        assertThrows(IllegalArgumentException.class, () -> Keys.vmPolicyOffsetKey("vm", -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> Keys.vmPolicyOffsetKey("vm", 0, -1));
         assertThrows(IllegalArgumentException.class, () -> Keys.metaOffsetKey("a/b", 0));
     }
 
     @Test
     void shouldRejectMalformedKeysWhenDecoding() {
         assertThrows(IllegalArgumentException.class, () -> Keys.decodeVmOffsetKey(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0}));
-        assertThrows(IllegalArgumentException.class, () -> Keys.decodeVmOffsetKey(Keys.vmPolicyOffsetKey("vm", 1, 2, 3)));
+        assertThrows(IllegalArgumentException.class, () -> Keys.decodeVmOffsetKey(Keys.vmPolicyOffsetKey("vm", 1, 2)));
         assertThrows(IllegalArgumentException.class, () -> Keys.decodeVmPolicyOffsetKey(Keys.vmOffsetKey("vm", 1)));
         assertThrows(IllegalArgumentException.class, () -> Keys.decodePartitionOffsetKey(new byte[11]));
         assertThrows(IllegalArgumentException.class, () -> Values.asLong(new byte[4]));
@@ -258,12 +253,8 @@ class KeysTest {
         return integers().between(0, Keys.MAX_TAG);
     }
 
-    static Gen<Integer> seqs() {
-        return integers().between(0, Keys.MAX_SEQ);
-    }
-
     static Gen<PolicyKey> policyKeys() {
-        return vmIds().zip(tags(), offsets(), seqs(), PolicyKey::new);
+        return vmIds().zip(tags(), offsets(), PolicyKey::new);
     }
 
     /** Up to 5 bytes drawn from two values, one of them an edge of the byte order, so prefixes often match. */

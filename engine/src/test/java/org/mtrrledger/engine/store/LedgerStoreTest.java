@@ -184,7 +184,7 @@ class LedgerStoreTest {
             assertEquals(List.of(), offsets(store.scan(Column.SKIPPED, from, from)), "empty range");
             assertEquals(10, keys(store.scanPrefix(Column.SKIPPED, Keys.partitionPrefix(2))).size());
             assertEquals(30, keys(store.scan(Column.SKIPPED, new byte[0], null)).size(), "unbounded");
-            List<Long> lastPartitionDesc = offsets(store.scanPrefixReverse(Column.SKIPPED, Keys.partitionPrefix(2)));
+            List<Long> lastPartitionDesc = offsets(store.scanReverse(Column.SKIPPED, Keys.partitionPrefix(2), Keys.prefixEnd(Keys.partitionPrefix(2))));
             assertEquals(9L, lastPartitionDesc.get(0));
             assertEquals(10, lastPartitionDesc.size());
             assertThrows(IllegalArgumentException.class, () -> store.scan(Column.SKIPPED, to, from));
@@ -199,7 +199,7 @@ class LedgerStoreTest {
             writeCheckpoints(store, "vm-1a", 4);
             assertEquals(List.of(1L, 2L), checkpointOffsets(store, "vm-1"));
             List<Entry> reverse = new ArrayList<>();
-            try (CloseableIterator<Entry> it = store.scanPrefixReverse(Column.CHECKPOINTS, Keys.vmPrefix("vm-1"))) {
+            try (CloseableIterator<Entry> it = store.scanReverse(Column.CHECKPOINTS, Keys.vmPrefix("vm-1"), Keys.prefixEnd(Keys.vmPrefix("vm-1")))) {
                 it.forEachRemaining(reverse::add);
             }
             assertEquals(List.of(2L, 1L), reverse.stream().map(e -> Keys.decodeVmOffsetKey(e.key()).offset()).toList());

@@ -107,7 +107,7 @@ final class ApiRoutes {
             case "/api/vms/{vm}/events/{offset}" -> {
                 noParams(rawQuery);
                 long offset = Params.offsetValue("offset", s.get(4));
-                q.latest(vm);
+                q.requireVm(vm);
                 try {
                     yield EventJson.audit(q.topic(), Audit.of(q, vm, offset));
                 } catch (LedgerQueries.UnknownVmException e) {
@@ -147,7 +147,7 @@ final class ApiRoutes {
      * latest state labelled {@code at} would mislead.
      */
     static Long resolve(LedgerQueries q, String vm, Position.Spec spec, Resolved resolved) {
-        q.latest(vm);
+        q.requireVm(vm);
         try {
             return resolved.note(spec, spec == null ? null : spec.resolve(q, vm));
         } catch (Position.Invalid e) {
@@ -238,7 +238,7 @@ final class ApiRoutes {
         long[] range = range(q, vm, p, resolved);
         int limit = p.limit();
         Cursor c = Cursor.decode(p.string("cursor"), Cursor.ZAPS);
-        q.latest(vm);
+        q.requireVm(vm);
         String topic = q.topic();
         int first = 0;
         if (c != null) {
@@ -270,8 +270,9 @@ final class ApiRoutes {
             next = Cursor.zaps(z.policy().code, z.offset(), z.seq());
         }
         List<Map<String, Object>> items = new ArrayList<>();
+        Map<Long, LedgerQueries.StoredEvent> triggers = new java.util.HashMap<>();
         for (ZapRecord z : found) {
-            items.add(PolicyJson.zap(vm, topic, z, q.event(vm, z.offset())));
+            items.add(PolicyJson.zap(vm, topic, z, triggers.computeIfAbsent(z.offset(), o -> q.event(vm, o))));
         }
         return page(items, next, resolved);
     }
@@ -281,15 +282,20 @@ final class ApiRoutes {
         long[] range = range(q, vm, p, resolved);
         int limit = p.limit();
         Cursor c = Cursor.decode(p.string("cursor"), Cursor.EVENTS);
-        q.latest(vm);
+        q.requireVm(vm);
         long start = c == null ? range[0] : Math.max(range[0], c.offset());
-        List<Long> offsets = q.timeTravel().offsets(vm, start, range[1]);
         String topic = q.topic();
         List<Map<String, Object>> items = new ArrayList<>();
-        for (int i = 0; i < Math.min(limit, offsets.size()); i++) {
-            items.add(EventJson.event(topic, q.event(vm, offsets.get(i))));
-        }
-        return page(items, offsets.size() > limit ? Cursor.events(offsets.get(limit)) : null, resolved);
+        long[] next = {-1};
+        q.events(vm, start, range[1], e -> {
+            if (items.size() == limit) {
+                next[0] = e.offset();
+                return false;
+            }
+            items.add(EventJson.event(topic, e));
+            return true;
+        });
+        return page(items, next[0] >= 0 ? Cursor.events(next[0]) : null, resolved);
     }
 
     private static Object diff(LedgerQueries q, String vm, Params p) {
@@ -305,7 +311,7 @@ final class ApiRoutes {
         Integer vcpu = p.index("vcpu");
         GuestMtrrResolver r = p.resolver();
         KernelEra era = p.kernel();
-        q.latest(vm);
+        q.requireVm(vm);
         String topic = q.topic();
         List<Map<String, Object>> out = new ArrayList<>();
         for (MemtypeDiff.Row row : MemtypeDiff.between(q, vm, from, to, vcpu, r, era)) {

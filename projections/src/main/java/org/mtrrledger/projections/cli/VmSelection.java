@@ -25,7 +25,7 @@ public final class VmSelection {
             return q.vms();
         }
         for (String v : vms) {
-            q.latest(v);
+            q.requireVm(v);
         }
         return vms;
     }

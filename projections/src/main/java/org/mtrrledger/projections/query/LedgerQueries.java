@@ -1,22 +1,20 @@
 package org.mtrrledger.projections.query;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.FoldedEvent;
 import org.mtrrledger.engine.consume.SkippedRecord;
 import org.mtrrledger.engine.consume.TimeTravel;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.engine.store.CloseableIterator;
-import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Entry;
-import org.mtrrledger.engine.store.Keys;
+import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.LedgerStore;
-import org.mtrrledger.engine.store.Values;
+import org.mtrrledger.engine.store.OutputTable;
+import org.mtrrledger.engine.store.SkippedTable;
+import org.mtrrledger.engine.store.ValueCodec;
+import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.projections.hazard.Hazard;
@@ -24,7 +22,11 @@ import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
 
-/** Read-only questions over the local store: no broker needed. */
+/**
+ * Read-only questions over the local store: no broker needed. Reads only through the store's typed tables (latest
+ * states, event log, zap and hazard outputs, skipped records, offsets); every listing is one bounded scan, and a
+ * question about an unknown VM costs one key lookup (the VM's state is not decoded to answer "no such VM").
+ */
 public final class LedgerQueries {
     private final LedgerStore store;
     private final Pipeline pipeline = new Pipeline(new PolicyProjection());
@@ -32,11 +34,21 @@ public final class LedgerQueries {
     /** Time travel of the fold state alone: memtype and state queries need no zap/hazard projection replay. */
     private final TimeTravel foldOnly;
     private final EventCodec codec = new EventCodec();
+    private final VmStateTable<VmLedger> states;
+    private final EventLog<FoldedEvent> events;
+    private final OutputTable<ZapRecord> zaps;
+    private final OutputTable<Hazard> hazards;
+    private final SkippedTable<SkippedRecord> skipped;
 
     public LedgerQueries(LedgerStore store) {
         this.store = store;
         this.timeTravel = new TimeTravel(store, pipeline);
         this.foldOnly = new TimeTravel(store, new Pipeline(org.mtrrledger.engine.pipeline.Projection.NONE));
+        this.states = new VmStateTable<>(store, TimeTravel.ledgerCodec(pipeline));
+        this.events = new EventLog<>(store, FoldedEvent::decode);
+        this.zaps = OutputTable.zaps(store, ValueCodec.of(ZapRecord::encode, ZapRecord::decode));
+        this.hazards = OutputTable.hazards(store, ValueCodec.of(Hazard::encode, Hazard::decode));
+        this.skipped = new SkippedTable<>(store, SkippedRecord.CODEC);
     }
 
     public Pipeline pipeline() {
@@ -54,22 +66,23 @@ public final class LedgerQueries {
 
     /** Every VM the store has folded, sorted. */
     public List<String> vms() {
-        List<String> out = new ArrayList<>();
-        try (CloseableIterator<Entry> it = store.scan(Column.VM_STATE, new byte[0], null)) {
-            while (it.hasNext()) {
-                out.add(new String(it.next().key(), StandardCharsets.UTF_8));
-            }
+        return states.vms();
+    }
+
+    /** Throws {@link UnknownVmException} unless the store has folded an event of {@code vm} (one key lookup). */
+    public void requireVm(String vm) {
+        if (!states.contains(vm)) {
+            throw new UnknownVmException(vm, vms());
         }
-        return out;
     }
 
     /** The latest ledger of a VM, or an error naming the known VMs. */
     public VmLedger latest(String vm) {
-        byte[] b = store.get(Column.VM_STATE, Keys.vmKey(vm));
-        if (b == null) {
+        VmLedger l = states.get(vm);
+        if (l == null) {
             throw new UnknownVmException(vm, vms());
         }
-        return VmLedger.decode(b, pipeline.projection());
+        return l;
     }
 
     /** The ledger at an offset (latest when null). */
@@ -96,21 +109,11 @@ public final class LedgerQueries {
 
     /** Next offset to consume per partition of the events topic: how far the store has caught up. */
     public Map<Integer, Long> storedOffsets() {
-        Map<Integer, Long> out = new TreeMap<>();
-        byte[] prefix = ("offset/" + topic() + "/").getBytes(StandardCharsets.UTF_8);
-        try (CloseableIterator<Entry> it = store.scanPrefix(Column.META, prefix)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                String k = new String(e.key(), StandardCharsets.UTF_8);
-                out.put(Integer.parseInt(k.substring(k.lastIndexOf('/') + 1)), Values.asLong(e.value()));
-            }
-        }
-        return out;
+        return store.meta().nextOffsets(topic());
     }
 
     public String topic() {
-        byte[] t = store.get(Column.META, Keys.metaTopicKey());
-        return t == null ? EngineConfig.DEFAULT_TOPIC : new String(t, StandardCharsets.UTF_8);
+        return store.meta().topic().orElse(EngineConfig.DEFAULT_TOPIC);
     }
 
     /** One stored event with its outcome. */
@@ -118,12 +121,11 @@ public final class LedgerQueries {
     }
 
     public StoredEvent event(String vm, long offset) {
-        byte[] stored = store.get(Column.EVENTS, Keys.vmOffsetKey(vm, offset));
-        if (stored == null) {
-            latest(vm);
+        FoldedEvent fe = events.get(vm, offset);
+        if (fe == null) {
+            requireVm(vm);
             throw new IllegalArgumentException("VM '" + vm + "' has no event at offset " + offset);
         }
-        FoldedEvent fe = FoldedEvent.decode(stored);
         return new StoredEvent(vm, fe.partition(), offset, codec.decode(fe.payload()), fe);
     }
 
@@ -136,34 +138,22 @@ public final class LedgerQueries {
 
     /** Visits the VM's events with offsets in [from, to] in log order while {@code visitor} returns true. */
     public void events(String vm, long from, long to, java.util.function.Predicate<StoredEvent> visitor) {
-        latest(vm);
-        if (to < from) {
-            return;
-        }
-        try (CloseableIterator<Entry> it = timeTravel.events(vm, from, to)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                FoldedEvent fe = FoldedEvent.decode(e.value());
-                if (!visitor.test(new StoredEvent(vm, fe.partition(), Keys.decodeVmOffsetKey(e.key()).offset(),
-                        codec.decode(fe.payload()), fe))) {
-                    return;
-                }
-            }
-        }
+        requireVm(vm);
+        events.scan(vm, from, to, (offset, fe) ->
+                visitor.test(new StoredEvent(vm, fe.partition(), offset, codec.decode(fe.payload()), fe)));
     }
 
     /** Offset of the VM's first stored event (its last one is {@link #latest}'s). */
     public long firstOffset(String vm) {
-        VmLedger l = latest(vm);
-        try (CloseableIterator<Entry> it = timeTravel.events(vm, 0, Long.MAX_VALUE)) {
-            return it.hasNext() ? Keys.decodeVmOffsetKey(it.next().key()).offset() : l.lastOffset();
-        }
+        requireVm(vm);
+        java.util.OptionalLong first = events.firstOffset(vm);
+        return first.isPresent() ? first.getAsLong() : latest(vm).lastOffset();
     }
 
     /** Zaps of a policy for a VM whose trigger offset is in [from, to], in log order. */
     public List<ZapRecord> zaps(String vm, PolicyId policy, long from, long to) {
         List<ZapRecord> out = new ArrayList<>();
-        scan(Column.ZAPS, vm, policy, from, to, v -> out.add(ZapRecord.decode(v)));
+        zaps.scan(vm, policy.code, from, 0, to, (o, seq, z) -> out.add(z));
         return out;
     }
 
@@ -174,33 +164,13 @@ public final class LedgerQueries {
      */
     public void zaps(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
             java.util.function.Predicate<ZapRecord> visitor) {
-        byte[] start = Keys.vmPolicyOffsetKey(vm, policy.code, Math.max(0, fromOffset), Math.max(0, fromSeq));
-        byte[] end = to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPolicyPrefix(vm, policy.code))
-                : Keys.vmPolicyOffsetKey(vm, policy.code, to + 1, 0);
-        try (CloseableIterator<Entry> it = store.scan(Column.ZAPS, start, end)) {
-            while (it.hasNext()) {
-                if (!visitor.test(ZapRecord.decode(it.next().value()))) {
-                    return;
-                }
-            }
-        }
+        zaps.scan(vm, policy.code, fromOffset, fromSeq, to, (o, seq, z) -> visitor.test(z));
     }
 
     public List<Hazard> hazards(String vm, PolicyId policy, long from, long to) {
         List<Hazard> out = new ArrayList<>();
-        scan(Column.HAZARDS, vm, policy, from, to, v -> out.add(Hazard.decode(v)));
+        hazards.scan(vm, policy.code, from, 0, to, (o, seq, h) -> out.add(h));
         return out;
-    }
-
-    private void scan(Column c, String vm, PolicyId p, long from, long to, java.util.function.Consumer<byte[]> f) {
-        byte[] start = Keys.vmPolicyOffsetKey(vm, p.code, Math.max(0, from), 0);
-        byte[] end = to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPolicyPrefix(vm, p.code))
-                : Keys.vmPolicyOffsetKey(vm, p.code, to + 1, 0);
-        try (CloseableIterator<Entry> it = store.scan(c, start, end)) {
-            while (it.hasNext()) {
-                f.accept(it.next().value());
-            }
-        }
     }
 
     /** A record the fold skipped under {@code --poison SKIP}, where it sits in the log. */
@@ -213,20 +183,7 @@ public final class LedgerQueries {
      */
     public void skipped(Integer onlyPartition, int fromPartition, long fromOffset,
             java.util.function.Predicate<Skipped> visitor) {
-        byte[] start = Keys.partitionOffsetKey(fromPartition, fromOffset);
-        byte[] end = onlyPartition == null ? null : Keys.prefixEnd(Keys.partitionPrefix(onlyPartition));
-        if (end != null && java.util.Arrays.compareUnsigned(start, end) >= 0) {
-            return;
-        }
-        try (CloseableIterator<Entry> it = store.scan(Column.SKIPPED, start, end)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                Keys.PartitionOffset at = Keys.decodePartitionOffsetKey(e.key());
-                if (!visitor.test(new Skipped(at.partition(), at.offset(), SkippedRecord.decode(e.value())))) {
-                    return;
-                }
-            }
-        }
+        skipped.scan(onlyPartition, fromPartition, fromOffset, (p, o, r) -> visitor.test(new Skipped(p, o, r)));
     }
 
     /** No such VM in the store. */

@@ -46,11 +46,8 @@ public final class MemtypeDiff {
         }
         List<MemtypeSnapshot> before = snaps(ledger, targets, from, r, era);
         List<Step> steps = new ArrayList<>();
-        for (long o : q.foldTimeTravel().offsets(vm, from + 1, to)) {
-            List<TimeTravel.Replayed> one = new ArrayList<>();
-            q.foldTimeTravel().replay(ledger, vm, o, o, one);
-            steps.add(new Step(o, one.get(0), snaps(ledger, targets, o, r, era)));
-        }
+        q.foldTimeTravel().replay(ledger, vm, from + 1, to, (TimeTravel.ReplayVisitor) e ->
+                steps.add(new Step(e.ref().offset(), e, snaps(ledger, targets, e.ref().offset(), r, era))));
         List<MemtypeSnapshot> after = snaps(ledger, targets, to, r, era);
         List<Row> out = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {

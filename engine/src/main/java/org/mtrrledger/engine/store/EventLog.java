@@ -1,0 +1,69 @@
+package org.mtrrledger.engine.store;
+
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * The folded log by VM ({@link Column#EVENTS}): every event the engine folded, verbatim, with its outcome, ONE
+ * record per event. This is both the audit trail ("what exactly was published at this offset, and what did the fold
+ * make of it") and the input of time travel, which replays one VM from a checkpoint: keying by VM makes that replay
+ * and every audit listing one sequential, bounded scan of adjacent keys.
+ *
+ * <p>Key: {@code vmId 0x00 offset(8B BE)}; the offset is in the VM's partition (records are keyed by VM id, so a VM
+ * lives in one partition). Value: written in place by the engine's event codec ({@link #put}) and read with the
+ * decoder the table was built with, so a replay can decode only what it needs (the payload, not the outcome).
+ * Retention: follows the topic's, per VM.
+ */
+public final class EventLog<V> {
+    private final LedgerStore store;
+    private final Function<byte[], V> decode;
+
+    public EventLog(LedgerStore store, Function<byte[], V> decode) {
+        this.store = store;
+        this.decode = decode;
+    }
+
+    /** Visits stored events in offset order while it returns true. */
+    @FunctionalInterface
+    public interface Visitor<V> {
+        boolean visit(long offset, V event);
+    }
+
+    /** The VM's event at {@code offset}, or null. */
+    public V get(String vm, long offset) {
+        byte[] b = store.get(Column.EVENTS, Keys.vmOffsetKey(vm, offset));
+        return b == null ? null : decode.apply(b);
+    }
+
+    /**
+     * Visits {@code vm}'s events with offsets in [{@code from}, {@code to}] ({@code to} may be {@link Long#MAX_VALUE})
+     * in offset order while {@code visitor} returns true: one bounded scan.
+     */
+    public void scan(String vm, long from, long to, Visitor<V> visitor) {
+        if (to < from) {
+            return;
+        }
+        byte[] start = Keys.vmOffsetKey(vm, Math.max(0, from));
+        byte[] end = to == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, to + 1);
+        try (CloseableIterator<Entry> it = store.scan(Column.EVENTS, start, end)) {
+            while (it.hasNext()) {
+                Entry e = it.next();
+                if (!visitor.visit(Keys.decodeVmOffsetKey(e.key()).offset(), decode.apply(e.value()))) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Offset of the VM's first stored event, if any (reads one key). */
+    public OptionalLong firstOffset(String vm) {
+        try (CloseableIterator<Entry> it = store.scanPrefix(Column.EVENTS, Keys.vmPrefix(vm))) {
+            return it.hasNext() ? OptionalLong.of(Keys.decodeVmOffsetKey(it.next().key()).offset()) : OptionalLong.empty();
+        }
+    }
+
+    /** Puts the event at {@code offset}, its {@code length} bytes written in place by {@code value}. */
+    public void put(Batch batch, VmKeys vm, long offset, int length, Batch.ValueWriter value) {
+        batch.put(Column.EVENTS, vm.offsetKey(offset), length, value);
+    }
+}

@@ -1,0 +1,45 @@
+package org.mtrrledger.engine.store;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The latest state of each VM ({@link Column#VM_STATE}). Key: the VM id in UTF-8, nothing after it. Value: the VM's
+ * state after the last folded event ({@link ValueCodec}), overwritten by every batch that folds one of its events.
+ * Point reads (bloom-filtered); a full scan lists the VMs in id order. Retention: until the VM is forgotten.
+ */
+public final class VmStateTable<V> {
+    private final LedgerStore store;
+    private final ValueCodec<V> codec;
+
+    public VmStateTable(LedgerStore store, ValueCodec<V> codec) {
+        this.store = store;
+        this.codec = codec;
+    }
+
+    /** The VM's latest state, or null if the store has never folded an event of it. */
+    public V get(String vm) {
+        byte[] b = store.get(Column.VM_STATE, Keys.vmKey(vm));
+        return b == null ? null : codec.decode(b);
+    }
+
+    /** Whether the store has folded an event of {@code vm}. */
+    public boolean contains(String vm) {
+        return store.get(Column.VM_STATE, Keys.vmKey(vm)) != null;
+    }
+
+    /** Every VM the store has folded, in id order (UTF-8 byte order), without decoding any state. */
+    public List<String> vms() {
+        List<String> out = new ArrayList<>();
+        try (CloseableIterator<Entry> it = store.scan(Column.VM_STATE, new byte[0], null)) {
+            while (it.hasNext()) {
+                out.add(Keys.vmOfKey(it.next().key()));
+            }
+        }
+        return out;
+    }
+
+    public void put(Batch batch, VmKeys vm, V state) {
+        batch.put(Column.VM_STATE, vm.stateKey(), codec.encode(state));
+    }
+}
