@@ -103,6 +103,9 @@ public final class MtrrConfig implements CommandLine.IDefaultValueProvider {
         if (name.equals(CONFIG_OPTION)) {
             return envValue(ENV_CONFIG).orElse(null);
         }
+        if (helpRequested(command)) {
+            return null; // --help and --version answer whatever the configuration says
+        }
         Map<String, String> values = checked(command);
         String key = name.startsWith("--") ? name.substring(2) : name;
         return KEYS.contains(key) ? values.get(key) : null;
@@ -157,6 +160,11 @@ public final class MtrrConfig implements CommandLine.IDefaultValueProvider {
             }
         }
         return out;
+    }
+
+    private static boolean helpRequested(CommandSpec command) {
+        return command.options().stream().anyMatch(o -> (o.usageHelp() || o.versionHelp())
+                && Boolean.TRUE.equals(o.getValue()));
     }
 
     /** One {@code key=value} of the file, with its (first) line number; value blank-trimmed. */

@@ -104,6 +104,7 @@ class ConfigCheckTest {
         Path file = config("# comment", "bootstrap=localhost:9092", "", "topik=typo");
         for (String c : configuredCommands()) {
             assertUsage(run(c), c, file + ":4", "unknown key 'topik'", "did you mean 'topic'");
+            assertEquals(0, run(c, "--help").code(), c + " --help answers whatever the file says");
         }
         assertNothingStarted();
     }
