@@ -314,14 +314,11 @@ function drawTimeline() {
     L.el.dataset.hazardMode = l.hazard_marks ? "marks" : "density";
     if (l.policy === $("policy").value) L.el.classList.add("chosen");
     L.name.title = `${l.policy}: ${fmt(l.zaps)} zaps, ${fmt(l.hazards)} hazards in this window`;
-    L.count.textContent = fmt(l.zaps) + (l.hazards ? " / " + fmt(l.hazards) + "▼" : "");
+    L.count.textContent = fmt(l.zaps) + (l.hazards ? " / " + fmt(l.hazards) + "▲" : "");
     if (l.zap_marks) {
-      for (const m of l.zap_marks) {
+      place(L.track, l.zap_marks, "zap", (m) => {
         const b = document.createElement("button");
         b.className = "zap-marker" + (m.degenerate ? " degenerate" : "");
-        b.style.left = frac(m.offset) * 100 + "%";
-        b.dataset.offset = m.offset;
-        b.dataset.policy = l.policy;
         b.dataset.seq = m.seq;
         b.title = `${l.policy}: ${m.count} zap(s) at offset ${fmt(m.offset)}`
           + (m.vcpu === null ? " (VM-scoped event)" : ` by vCPU ${m.vcpu}`) + `, first ${rangeText(gfn(m.start_gfn), gfn(m.end_gfn))}`;
@@ -329,8 +326,8 @@ function drawTimeline() {
           e.stopPropagation();
           select({ kind: "zap", policy: l.policy, offset: m.offset, seq: m.seq }, true);
         });
-        L.track.appendChild(b);
-      }
+        return b;
+      }, l.policy);
     } else {
       const c = densityCanvas(l.zap_density, "#1565c0", 0.15);
       c.classList.add("zap-density");
@@ -339,21 +336,19 @@ function drawTimeline() {
       L.track.appendChild(c);
     }
     if (l.hazard_marks) {
-      for (const h of l.hazard_marks) {
+      place(L.track, l.hazard_marks, "hazard", (h) => {
         const b = document.createElement("button");
         b.className = "hazard-marker";
-        b.style.left = frac(h.offset) * 100 + "%";
-        b.dataset.offset = h.offset;
-        b.dataset.policy = l.policy;
         b.dataset.seq = h.seq;
-        b.title = `${l.policy}: ${h.kind} hazard at offset ${fmt(h.offset)}: stale ${(h.stale || h.other_vcpus_memtypes).join(", ")}`
+        const here = l.hazard_marks.filter((x) => x.offset === h.offset).length;
+        b.title = (here > 1 ? `${here} hazards; first: ` : "") + `${l.policy}: ${h.kind} hazard at offset ${fmt(h.offset)}: stale ${(h.stale || h.other_vcpus_memtypes).join(", ")}`
           + `, demanded ${h.demanded}, ${rangeText(gfn(h.start_gfn), gfn(h.end_gfn))}`;
         b.addEventListener("click", (e) => {
           e.stopPropagation();
           select({ kind: "hazard", policy: l.policy, offset: h.offset, seq: h.seq }, true);
         });
-        L.track.appendChild(b);
-      }
+        return b;
+      }, l.policy);
     } else if (l.hazards) {
       const c = densityCanvas(l.hazard_density, "#c62828", 0.2);
       c.classList.add("hazard-density");
@@ -369,6 +364,49 @@ function drawTimeline() {
   view.appendChild(cursor);
   markSelection();
   moveCursorLine();
+}
+
+/**
+ * Puts marks on a lane; marks closer than a marker's width to the previous one join it in a cluster (a wider mark
+ * with its count; clicking it zooms in on it), so every single mark on screen can be clicked.
+ */
+function place(trackEl, marks, kind, single, policy) {
+  const w = $("timeline-view").clientWidth - 200;
+  const groups = [];
+  for (const m of marks) {
+    const x = frac(m.offset) * w;
+    const g = groups[groups.length - 1];
+    if (g && g.items[g.items.length - 1].offset === m.offset) continue; // one mark per event; the panel lists all
+    if (g && x - g.x1 < 8) {
+      g.items.push(m);
+      g.x1 = x;
+    } else {
+      groups.push({ x0: x, x1: x, items: [m] });
+    }
+  }
+  for (const g of groups) {
+    let el;
+    if (g.items.length === 1) {
+      el = single(g.items[0]);
+      el.style.left = (g.x0 / w) * 100 + "%";
+    } else {
+      const first = g.items[0].offset;
+      const last = g.items[g.items.length - 1].offset;
+      el = document.createElement("button");
+      el.className = kind + "-cluster";
+      el.style.left = `calc(${(g.x0 / w) * 100}% - 3px)`;
+      el.style.width = (g.x1 - g.x0 + 6) + "px";
+      el.title = `${policy}: ${g.items.length} ${kind} marks at offsets ${fmt(first)}–${fmt(last)}: click to zoom in`;
+      el.addEventListener("click", (e) => {
+        e.stopPropagation();
+        const span = Math.max(MIN_WINDOW, (last - first + 1) * 4);
+        setWindow(Math.round((first + last) / 2 - span / 2), Math.round((first + last) / 2 + span / 2));
+      });
+    }
+    el.dataset.offset = g.items[0].offset;
+    el.dataset.policy = policy;
+    trackEl.appendChild(el);
+  }
 }
 
 function lane(cls, label) {
