@@ -82,8 +82,17 @@ function size(gfns) {
 }
 
 const gpa = (g) => "0x" + (g * 4096).toString(16);
-/** A GFN range said both ways, each labelled. */
-const rangeText = (s, e) => `GFN [${hex(s)}, ${hex(e)}) = GPA [${gpa(s)}, ${gpa(e)}) (${s === e ? "empty" : size(e - s)})`;
+/**
+ * A GFN range said both ways, each labelled. Takes the API's hex strings (or GFN numbers): BigInt keeps GFNs above
+ * 2^53, such as the end of a full-range zap, exact.
+ */
+function rangeText(start, end) {
+  const s = BigInt(start);
+  const e = BigInt(end);
+  const h = (b) => "0x" + b.toString(16);
+  if (e > 1n << 52n) return `GFN [${h(s)}, ${h(e)}): every GFN (a full-range zap)`;
+  return `GFN [${h(s)}, ${h(e)}) = GPA [${h(s << 12n)}, ${h(e << 12n)}) (${s === e ? "empty" : size(Number(e - s))})`;
+}
 
 // ---- memtype maps ----
 function drawMap(map, snap, overlays) {
@@ -109,7 +118,7 @@ function drawMap(map, snap, overlays) {
       d.style.left = (a * 100) + "%";
       d.style.width = Math.max(0, (b - a) * 100) + "%";
       d.dataset.memtype = typeOf(r);
-      d.title = `${rangeText(gfn(r.start_gfn), gfn(r.end_gfn))}: MTRR ${r.memtype}, EPT ${r.ept_memtype}`
+      d.title = `${rangeText(r.start_gfn, r.end_gfn)}: MTRR ${r.memtype}, EPT ${r.ept_memtype}`
         + (r.ipat ? "|IPAT" : "") + (r.beyond_maxphyaddr ? " — beyond the guest's MAXPHYADDR" : "");
       row.appendChild(d);
     }
@@ -139,7 +148,7 @@ function drawMap(map, snap, overlays) {
     d.style.width = `max(3px, ${(b - a) * 100}%)`;
     d.dataset.startGfn = hex(o.start);
     d.dataset.endGfn = hex(o.end);
-    d.title = o.label + ": " + rangeText(o.start, o.end);
+    d.title = o.label + ": " + rangeText(o.startHex, o.endHex);
     map.appendChild(d);
   }
   map.dataset.signature = ranges.map((r) => `${r.start_gfn}-${r.end_gfn}:${r.memtype}/${r.ept_memtype}${r.ipat ? "+" : ""}`)
@@ -188,7 +197,7 @@ function targetLabel(v) {
 function overlays() {
   const s = state.sel;
   if (!s || !s.ranges) return [];
-  return s.ranges.map((r) => ({ start: r[0], end: r[1], cls: s.kind, label: s.kind === "zap" ? `${s.policy} zap` : `${s.policy} hazard` }));
+  return s.ranges.map((r) => ({ start: gfn(r[0]), end: gfn(r[1]), startHex: r[0], endHex: r[1], cls: s.kind, label: s.kind === "zap" ? `${s.policy} zap` : `${s.policy} hazard` }));
 }
 
 async function refreshMaps() {
@@ -321,7 +330,7 @@ function drawTimeline() {
         b.className = "zap-marker" + (m.degenerate ? " degenerate" : "");
         b.dataset.seq = m.seq;
         b.title = `${l.policy}: ${m.count} zap(s) at offset ${fmt(m.offset)}`
-          + (m.vcpu === null ? " (VM-scoped event)" : ` by vCPU ${m.vcpu}`) + `, first ${rangeText(gfn(m.start_gfn), gfn(m.end_gfn))}`;
+          + (m.vcpu === null ? " (VM-scoped event)" : ` by vCPU ${m.vcpu}`) + `, first ${rangeText(m.start_gfn, m.end_gfn)}`;
         b.addEventListener("click", (e) => {
           e.stopPropagation();
           select({ kind: "zap", policy: l.policy, offset: m.offset, seq: m.seq }, true);
@@ -340,9 +349,8 @@ function drawTimeline() {
         const b = document.createElement("button");
         b.className = "hazard-marker";
         b.dataset.seq = h.seq;
-        const here = l.hazard_marks.filter((x) => x.offset === h.offset).length;
-        b.title = (here > 1 ? `${here} hazards; first: ` : "") + `${l.policy}: ${h.kind} hazard at offset ${fmt(h.offset)}: stale ${(h.stale || h.other_vcpus_memtypes).join(", ")}`
-          + `, demanded ${h.demanded}, ${rangeText(gfn(h.start_gfn), gfn(h.end_gfn))}`;
+        b.title = (h.count > 1 ? `${h.count} hazards; first: ` : "") + `${l.policy}: ${h.kind} hazard at offset ${fmt(h.offset)}: stale ${(h.stale || h.other_vcpus_memtypes).join(", ")}`
+          + `, demanded ${h.demanded}, ${rangeText(h.start_gfn, h.end_gfn)}`;
         b.addEventListener("click", (e) => {
           e.stopPropagation();
           select({ kind: "hazard", policy: l.policy, offset: h.offset, seq: h.seq }, true);
@@ -618,10 +626,10 @@ async function select(sel, move) {
     if (seq !== state.seq.sel) return;
     const mine = audit.policies[sel.policy];
     if (sel.kind === "zap") {
-      sel.ranges = mine.zaps.map((z) => [gfn(z.start_gfn), gfn(z.end_gfn)]);
+      sel.ranges = mine.zaps.map((z) => [z.start_gfn, z.end_gfn]);
     } else {
       const h = mine.hazards[sel.seq] || mine.hazards[0];
-      sel.ranges = h ? [[gfn(h.start_gfn), gfn(h.end_gfn)]] : [];
+      sel.ranges = h ? [[h.start_gfn, h.end_gfn]] : [];
     }
     detail.dataset.selected = `${sel.kind}:${sel.policy}:${sel.offset}:${sel.seq}`;
     detail.classList.remove("muted");
@@ -650,7 +658,7 @@ function zapDetail(sel, audit, mine) {
   h.innerHTML = `<b class="pol"></b> zapped <span class="ranges"></span><br>triggered by <span class="trig"></span>
     at <span class="source"></span><br><span class="outcome muted"></span>`;
   h.querySelector(".pol").textContent = sel.policy;
-  h.querySelector(".ranges").textContent = mine.zaps.map((z) => rangeText(gfn(z.start_gfn), gfn(z.end_gfn))
+  h.querySelector(".ranges").textContent = mine.zaps.map((z) => rangeText(z.start_gfn, z.end_gfn)
     + (z.degenerate ? " (degenerate)" : "") + ` by rule ${z.rule}`).join("; ");
   h.querySelector(".trig").textContent = triggerText(audit);
   sourceAndOutcome(h, audit);
@@ -672,14 +680,14 @@ function hazardDetail(sel, audit, mine) {
     <span class="outcome muted"></span>`;
   h.querySelector(".pol").textContent = sel.policy;
   h.querySelector(".kind").textContent = x.kind;
-  h.querySelector(".ranges").textContent = rangeText(gfn(x.start_gfn), gfn(x.end_gfn));
+  h.querySelector(".ranges").textContent = rangeText(x.start_gfn, x.end_gfn);
   h.querySelector(".stale").textContent = (x.other_vcpus_memtypes ? "other vCPUs' MTRR types " : "") + stale.join(", ");
   h.querySelector(".demanded").textContent = x.demanded;
   h.querySelector(".trig").textContent = triggerText(audit);
   const miss = h.querySelector(".miss");
   if (x.missing_zap) {
     const m = x.missing_zap;
-    miss.textContent = `The zap that would have cleared it: ${rangeText(gfn(m.start_gfn), gfn(m.end_gfn))}, after offset `
+    miss.textContent = `The zap that would have cleared it: ${rangeText(m.start_gfn, m.end_gfn)}, after offset `
       + `${fmt(m.after_offset)} and before offset ${fmt(m.before_offset)}. `;
     const go = document.createElement("button");
     go.className = "goto-since";
@@ -812,6 +820,15 @@ async function loadVm(name, wanted) {
   status("");
 }
 
+/** The open VM got events: a window that reached its end keeps reaching it (the whole log stays whole). */
+function grow(last) {
+  const atEnd = state.to === state.last;
+  const whole = atEnd && state.from === state.first;
+  state.last = last;
+  if (whole) setWindow(state.first, last);
+  else if (atEnd) setWindow(state.from, last);
+}
+
 async function pollVms(initial) {
   const vms = await api("/api/vms");
   const sel = $("vm");
@@ -822,6 +839,7 @@ async function pollVms(initial) {
     const existing = [...sel.options].find((o) => o.value === v.vm);
     if (existing) {
       existing.textContent = label;
+      if (state.vm && v.vm === state.vm.vm && v.latest_offset > state.last) grow(v.latest_offset);
       continue;
     }
     sel.add(new Option(label, v.vm));

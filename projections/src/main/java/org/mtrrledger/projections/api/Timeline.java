@@ -24,7 +24,7 @@ import org.mtrrledger.projections.zap.ZapRecord;
 final class Timeline {
     static final int MAX_BUCKETS = 2000;
     static final int DEFAULT_BUCKETS = 400;
-    static final int MAX_MARKS = 300;
+    static final int MAX_MARKS = 150;
 
     private Timeline() {
     }
@@ -85,7 +85,6 @@ final class Timeline {
             }
             return true;
         });
-        String topic = q.topic();
         List<Object> lanes = new ArrayList<>();
         long hazardsInAll = 0;
         for (PolicyId id : PolicyId.values()) {
@@ -110,15 +109,7 @@ final class Timeline {
             lane.put("zap_marks", zaps.marks == null ? null : zapMarks(zaps.marks));
             lane.put("hazards", hazards.total);
             lane.put("hazard_density", hazards.density);
-            List<Object> hm = null;
-            if (hazards.marks != null) {
-                hm = new ArrayList<>();
-                for (Object o : hazards.marks) {
-                    Hazard h = (Hazard) o;
-                    hm.add(hazard(q, vm, topic, h));
-                }
-            }
-            lane.put("hazard_marks", hm);
+            lane.put("hazard_marks", hazards.marks == null ? null : hazardMarks(q, vm, hazards.marks));
             lanes.add(lane);
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -162,6 +153,35 @@ final class Timeline {
             last.put("degenerate", z.degenerate());
             last.put("start_gfn", Hex.of(z.range().start()));
             last.put("end_gfn", Hex.of(z.range().end()));
+            out.add(last);
+        }
+        return out;
+    }
+
+    /**
+     * One mark per check point offset, the first of its hazards with the count; the check point and the missing zap
+     * are in {@code /seek} and the audit of the offset, so a mark stays small.
+     */
+    private static List<Object> hazardMarks(LedgerQueries q, String vm, List<Object> records) {
+        List<Object> out = new ArrayList<>();
+        Map<String, Object> last = null;
+        for (Object o : records) {
+            Hazard h = (Hazard) o;
+            if (last != null && (long) last.get("offset") == h.offset()) {
+                last.put("count", (int) last.get("count") + 1);
+                continue;
+            }
+            Map<String, Object> full = JsonViews.hazard(vm, "", h, q.event(vm, h.offset()));
+            last = new LinkedHashMap<>();
+            last.put("offset", h.offset());
+            last.put("seq", h.seq());
+            last.put("vcpu", h.vcpu() < 0 ? null : h.vcpu());
+            last.put("count", 1);
+            for (String k : List.of("kind", "start_gfn", "end_gfn", "stale", "other_vcpus_memtypes", "demanded")) {
+                if (full.containsKey(k)) {
+                    last.put(k, full.get(k));
+                }
+            }
             out.add(last);
         }
         return out;
