@@ -313,7 +313,7 @@ function drawTimeline() {
   view.appendChild(axis.el);
 
   const ev = lane("events", "events" + (tl.vcpu !== null ? " (vCPU " + tl.vcpu + ")" : ""));
-  ev.track.appendChild(densityCanvas(tl.events, "#607d8b", 1));
+  ev.track.appendChild(densityCanvas(tl.events, "#607d8b", 0.35, true));
   view.appendChild(ev.el);
 
   for (const l of tl.lanes) {
@@ -425,8 +425,11 @@ function lane(cls, label) {
   return { el, name: el.querySelector(".name"), count: el.querySelector(".count"), track: el.querySelector(".track") };
 }
 
-/** One lane's per-bucket counts as shades of one colour (log scale, so a single zap still shows). */
-function densityCanvas(counts, colour, floor) {
+/**
+ * One lane's per-bucket counts as shades of one colour (log scale, so a single zap still shows), or as bars of
+ * linear height (the events lane: where the log is busy).
+ */
+function densityCanvas(counts, colour, floor, bars) {
   const c = document.createElement("canvas");
   const w = Math.max(1, $("timeline-view").clientWidth - 200);
   c.width = w;
@@ -437,10 +440,16 @@ function densityCanvas(counts, colour, floor) {
   g.fillStyle = colour;
   counts.forEach((v, i) => {
     if (!v) return;
-    g.globalAlpha = floor + (1 - floor) * Math.log1p(v) / Math.log1p(max);
     const x0 = Math.floor((i / counts.length) * w);
     const x1 = Math.max(x0 + 1, Math.floor(((i + 1) / counts.length) * w));
-    g.fillRect(x0, 0, x1 - x0, 12);
+    if (bars) {
+      const h = Math.max(1, Math.round((12 * v) / max));
+      g.globalAlpha = 1;
+      g.fillRect(x0, 12 - h, x1 - x0, h);
+    } else {
+      g.globalAlpha = floor + (1 - floor) * Math.log1p(v) / Math.log1p(max);
+      g.fillRect(x0, 0, x1 - x0, 12);
+    }
   });
   return c;
 }

@@ -300,8 +300,10 @@ class WebViewBrowserTest {
                 long line = ((FilePosition) log.get(Integer.parseInt(offset)).getSource()).getLine();
                 assertEquals(line, Long.parseLong(sm.group(1)));
                 assertEquals(8, driver.findElements(By.cssSelector("#policies tbody tr")).size());
+                page.choose("#compare", "per-vm");
                 page.click("#next-hazard");
-                page.until(d -> page.selected().startsWith("hazard:") && page.exists("#map .overlay.hazard"));
+                page.until(d -> page.selected().startsWith("hazard:") && page.exists("#map .overlay.hazard")
+                        && page.exists("#map2 .overlay.hazard"));
                 shoot(driver, "web-view.png");
             } finally {
                 driver.quit();
