@@ -213,7 +213,7 @@ async function refreshMaps() {
       b === "" ? null : api(vmPath() + "/memtype?" + base + "&vcpu=" + encodeURIComponent(b)),
       api(vmPath() + "/policies?at=" + at)]);
     if (seq !== state.seq.at) return;
-    $("map-title").textContent = `${state.vm.vm} at offset ${fmt(at)}`;
+    $("map-title").textContent = `${state.vm.vm} at offset ${fmt(at)} · x: GPA (piecewise scale)`;
     $("map-label").textContent = targetLabel(a);
     drawMap($("map"), snap, overlays());
     drawRanges(snap);
@@ -821,10 +821,10 @@ async function loadVm(name, wanted) {
   state.at = at !== null && /^\d+$/.test(at) ? Math.min(state.last, Math.max(state.first, Number(at))) : state.last;
   if (picked) {
     const [kind, m] = picked;
-    await moveTo(state.at, null, true);
+    await moveTo(state.at, "snap", true);
     await select({ kind, policy: m[1], offset: Number(m[2]), seq: Number(m[3]) }, false);
   } else {
-    await moveTo(state.at, at !== null ? null : "snap");
+    await moveTo(state.at, "snap");
   }
   status("");
 }

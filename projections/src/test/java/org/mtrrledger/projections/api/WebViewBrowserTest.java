@@ -172,7 +172,8 @@ class WebViewBrowserTest {
                 page.key(Keys.chord(Keys.SHIFT, "z"));
                 page.until(d -> page.selectedOffset() == nextZap);
                 page.click("#prev-zap");
-                page.until(d -> page.selectedOffset() < nextZap && page.selected().startsWith("zap:v6.7:"));
+                page.until(d -> page.selectedOffset() < nextZap && page.selected().startsWith("zap:v6.7:")
+                        && page.cursor() == page.selectedOffset());
 
                 // next hazard: a marker with the stale and demanded memtypes and the zap that would have cleared it
                 long beforeHazard = page.cursor();
@@ -184,7 +185,7 @@ class WebViewBrowserTest {
                 assertTrue(hz.contains("The zap that would have cleared it: GFN ["), hz);
                 long hazardAt = page.selectedOffset();
                 page.key("h");
-                page.until(d -> page.selectedOffset() >= hazardAt && !page.selected().equals(""));
+                page.until(d -> page.selectedOffset() > hazardAt && page.cursor() == page.selectedOffset());
                 page.key(Keys.chord(Keys.SHIFT, "h"));
                 page.until(d -> page.selected().startsWith("hazard:") && page.selectedOffset() <= hazardAt);
                 // zoomed in far enough, the hazards are markers too: click one
@@ -213,14 +214,15 @@ class WebViewBrowserTest {
                 // the selected-zap panel follows the cursor: the chosen policy's latest zap at or before it
                 page.choose("#filter", "");
                 page.choose("#policy", "v6.4");
-                page.key(Keys.ARROW_RIGHT);
-                page.key(Keys.ARROW_RIGHT);
-                page.until(d -> page.selected().startsWith("zap:v6.4:"));
+                for (int i = 0; i < 2; i++) {
+                    long c = page.cursor();
+                    page.key(Keys.ARROW_RIGHT);
+                    page.until(d -> page.cursor() > c);
+                }
+                page.until(d -> page.selected().startsWith("zap:v6.4:")
+                        && page.selectedOffset() == lastZapAtOrBefore(port, "v6.4", page.cursor()));
                 long cursor = page.cursor();
-                JsonNode zaps = ApiFixture.get(port, "/api/vms/" + BIG + "/zaps?policy=v6.4&limit=1000&to=" + cursor)
-                        .json().get("items");
-                long expected = zaps.get(zaps.size() - 1).get("trigger").get("offset").asLong();
-                page.until(d -> page.selectedOffset() == expected);
+                long expected = page.selectedOffset();
                 assertTrue(page.text("#detail-title").contains("latest at or before the cursor"));
 
                 // deep link: the URL holds VM, offset, vCPUs, filter, policy, selection and window; it restores them
@@ -286,6 +288,7 @@ class WebViewBrowserTest {
                 page.until(d -> Integer.toString(sampleFirst + 13).equals(page.attr("#map", "data-offset")));
                 assertTrue(page.text("#current-event").contains("@" + String.format(java.util.Locale.ROOT, "%,d", sampleFirst + 13)));
                 page.click("#zoom-reset");
+                page.until(d -> page.exists(".zap-marker[data-policy='per-vm-dirty']"));
                 List<WebElement> markers = driver.findElements(By.cssSelector(
                         ".zap-marker[data-policy='per-vm-dirty']"));
                 assertFalse(markers.isEmpty(), "per-vm-dirty zaps on the timeline");
@@ -309,6 +312,13 @@ class WebViewBrowserTest {
                 driver.quit();
             }
         }
+    }
+
+    /** The trigger offset of the policy's last zap at or before {@code at}, from the zap listing. */
+    static long lastZapAtOrBefore(int port, String policy, long at) {
+        JsonNode zaps = ApiFixture.get(port, "/api/vms/" + BIG + "/zaps?policy=" + policy + "&limit=1000&to=" + at)
+                .json().get("items");
+        return zaps.get(zaps.size() - 1).get("trigger").get("offset").asLong();
     }
 
     static void shoot(WebDriver driver, String name) throws java.io.IOException {
