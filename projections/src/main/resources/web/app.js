@@ -879,7 +879,8 @@ async function init() {
   } catch (e) {
     status(e.message, true);
   }
-  setInterval(() => pollVms(false).catch(() => {}), 3000);
+  // /api/vms decodes every VM's summary: poll gently, and not at all while the tab is hidden
+  setInterval(() => document.hidden || pollVms(false).catch(() => {}), 5000);
   $("vm").addEventListener("change", () => $("vm").value && loadVm($("vm").value).catch((e) => status(e.message, true)));
   for (const id of ["target", "compare", "resolver", "kernel"]) $(id).addEventListener("change", () => { writeUrl(); refreshMaps(); });
   $("filter").addEventListener("change", () => { writeUrl(); loadTimeline(); followSelection(); });

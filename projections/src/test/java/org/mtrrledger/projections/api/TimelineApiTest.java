@@ -36,6 +36,9 @@ class TimelineApiTest {
     static void fold() throws Exception {
         List<MtrrEvent> log = new ArrayList<>(WebViewBrowserTest.generated("big064-", 64));
         events = log.size();
+        for (MtrrEvent e : ApiFixture.sample()) {
+            log.add(MtrrEvent.newBuilder(e).setVm("no-ts").setTimestampNs(null).build());
+        }
         StoreFixture.fold(data.resolve("store"), log, 1000, 500);
         store = LedgerStore.open(data.resolve("store"), OpenMode.READ_ONLY);
         server = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(), Optional::empty);
@@ -100,6 +103,10 @@ class TimelineApiTest {
         assertFalse(marks.isNull());
         assertEquals(from, marks.get(0).get("offset").asLong());
         assertEquals(400, ApiFixture.get(server.port(), "/api/vms/" + VM + "/timeline?buckets=2001").status());
+        // a log without trace timestamps: the axis has none to label (the page labels offsets instead)
+        JsonNode noTs = ok("/api/vms/no-ts/timeline?buckets=50");
+        assertEquals(events, noTs.get("first_offset").asLong());
+        noTs.get("bucket_ts").forEach(t -> assertTrue(t.isNull(), noTs.get("bucket_ts").toString()));
         assertEquals(400, ApiFixture.get(server.port(), "/api/vms/" + VM + "/timeline?from=50&to=10").status());
     }
 
