@@ -42,7 +42,8 @@ final class ApiRoutes {
         this.queries = ThreadLocal.withInitial(queries);
     }
 
-    private static final Set<String> VM_SUBRESOURCES = Set.of("memtype", "zaps", "events", "diff", "policies");
+    private static final Set<String> VM_SUBRESOURCES = Set.of("memtype", "zaps", "events", "diff", "policies",
+            "timeline", "seek");
 
     /** The route template of a path, e.g. {@code /api/vms/{vm}/events/{offset}}; "unknown" if there is none. */
     static String template(List<String> s) {
@@ -118,6 +119,9 @@ final class ApiRoutes {
             }
             case "/api/vms/{vm}/diff" -> diff(q, vm, params(rawQuery, "from", "to", "vcpu", "resolver", "kernel"));
             case "/api/vms/{vm}/policies" -> policies(q, vm, params(rawQuery, "at"));
+            case "/api/vms/{vm}/timeline" -> Timeline.of(q, vm, params(rawQuery, "from", "to", "buckets", "vcpu"));
+            case "/api/vms/{vm}/seek" -> Timeline.seek(q, vm, params(rawQuery, "what", "from", "direction", "policy",
+                    "vcpu"));
             case "/api/divergence" -> divergence(q, params(rawQuery, "vm", "at"));
             case "/api/skipped" -> skipped(q, params(rawQuery, "partition", "limit", "cursor"));
             default -> throw ApiException.notFound("no such endpoint (see /api/openapi.json)");
