@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.mtrrledger.events.parse.TraceTimestamp;
 import org.mtrrledger.projections.hazard.Hazard;
-import org.mtrrledger.projections.query.Hex;
-import org.mtrrledger.projections.query.JsonViews;
+import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.projections.query.LedgerQueries;
+import org.mtrrledger.projections.render.PolicyJson;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
 
@@ -46,20 +46,21 @@ final class Timeline {
     }
 
     /** The VM's first and last offsets and the window [from, to] asked for (the whole log by default). */
-    record Window(long first, long last, long from, long to) {
+    record Window(long first, long last, long from, long to, ApiRoutes.Resolved resolved) {
     }
 
     private static Window window(LedgerQueries q, String vm, Params p) {
         long first = q.firstOffset(vm);
         long last = q.latest(vm).lastOffset();
-        Long from = ApiRoutes.resolve(q, vm, ApiRoutes.position(p, "from"));
-        Long to = ApiRoutes.resolve(q, vm, ApiRoutes.position(p, "to"));
+        ApiRoutes.Resolved resolved = new ApiRoutes.Resolved();
+        Long from = ApiRoutes.resolve(q, vm, ApiRoutes.position(p, "from"), resolved);
+        Long to = ApiRoutes.resolve(q, vm, ApiRoutes.position(p, "to"), resolved);
         long f = from == null ? first : from;
         long t = to == null ? last : to;
         if (t < f) {
             throw ApiException.badParameter("to", "to " + t + " is before from " + f);
         }
-        return new Window(first, last, f, t);
+        return new Window(first, last, f, t, resolved);
     }
 
     /** Keeps a record of vCPU {@code vcpu} (or -1 = VM-scoped) under the filter {@code only} (null: all). */
@@ -127,7 +128,7 @@ final class Timeline {
         m.put("hazards_in_window", hazardsInAll);
         m.put("bucket_ts", ts);
         m.put("lanes", lanes);
-        return m;
+        return w.resolved().onto(m);
     }
 
     private static int bucket(long from, double width, int n, long offset) {
@@ -171,7 +172,7 @@ final class Timeline {
                 last.put("count", (int) last.get("count") + 1);
                 continue;
             }
-            Map<String, Object> full = JsonViews.hazard(vm, "", h, q.event(vm, h.offset()));
+            Map<String, Object> full = PolicyJson.hazard(vm, "", h, q.event(vm, h.offset()));
             last = new LinkedHashMap<>();
             last.put("offset", h.offset());
             last.put("seq", h.seq());
@@ -188,7 +189,7 @@ final class Timeline {
     }
 
     private static Map<String, Object> hazard(LedgerQueries q, String vm, String topic, Hazard h) {
-        Map<String, Object> x = JsonViews.hazard(vm, topic, h, q.event(vm, h.offset()));
+        Map<String, Object> x = PolicyJson.hazard(vm, topic, h, q.event(vm, h.offset()));
         x.remove("vm");
         x.put("offset", h.offset());
         x.put("seq", h.seq());
