@@ -62,8 +62,8 @@ import org.rocksdb.WriteOptions;
  * All keys are ordered byte strings (fixed-width big-endian numbers, NUL-terminated VM ids; see
  * {@link Keys}) so every query is a point get, a floor or a bounded scan. This class owns the RocksDB
  * handle and what goes with it: open modes, options, durability, the lifecycle of native objects and
- * the store's format version; its byte-level reads and writes are for the tables (the raw scans stay
- * public for whole-store tools: digests and comparisons in tests, per-family sizes in the bench).
+ * the store's format version. Its byte-level reads and writes are package-private, for the tables; whole-store
+ * questions (content digests for comparing two folds, per-table sizes) are answered by {@link StoreDigest}.
  *
  * <h2>Consistency and durability</h2>
  * The engine commits consumer offsets in the same {@link Batch} as the state folded from the events
@@ -294,7 +294,7 @@ public final class LedgerStore implements AutoCloseable {
     }
 
     /** The value of {@code key} in column {@code c}, or {@code null} if absent. */
-    public byte[] get(Column c, byte[] key) {
+    byte[] get(Column c, byte[] key) {
         Objects.requireNonNull(key, "key");
         return guarded("get", c, () -> db.get(handle(c), readOptions, key));
     }
@@ -304,7 +304,7 @@ public final class LedgerStore implements AutoCloseable {
      *
      * @throws StoreException if the stored value is not 8 bytes (a corrupt or foreign value)
      */
-    public Optional<Long> getLong(Column c, byte[] key) {
+    Optional<Long> getLong(Column c, byte[] key) {
         byte[] v = get(c, key);
         if (v == null) {
             return Optional.empty();
@@ -324,7 +324,7 @@ public final class LedgerStore implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code key} does not start with {@code prefix}
      */
-    public Entry floor(Column c, byte[] prefix, byte[] key) {
+    Entry floor(Column c, byte[] prefix, byte[] key) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(key, "key");
         if (!Keys.startsWith(key, prefix)) {
@@ -353,7 +353,7 @@ public final class LedgerStore implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code fromInclusive > toExclusive}
      */
-    public CloseableIterator<Entry> scan(Column c, byte[] fromInclusive, byte[] toExclusive) {
+    CloseableIterator<Entry> scan(Column c, byte[] fromInclusive, byte[] toExclusive) {
         return iterate(c, fromInclusive, toExclusive, false);
     }
 
@@ -363,7 +363,7 @@ public final class LedgerStore implements AutoCloseable {
     }
 
     /** Entries whose key starts with {@code prefix}, ascending. See {@link #scan}. */
-    public CloseableIterator<Entry> scanPrefix(Column c, byte[] prefix) {
+    CloseableIterator<Entry> scanPrefix(Column c, byte[] prefix) {
         Objects.requireNonNull(prefix, "prefix");
         return iterate(c, prefix, Keys.prefixEnd(prefix), false);
     }
