@@ -13,13 +13,11 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.BlockBasedTableConfig;
@@ -570,6 +568,11 @@ public final class LedgerStore implements AutoCloseable {
         }
     }
 
+    /** Stops tracking a resource that released its native objects itself (an exhausted iterator). */
+    void untrack(AutoCloseable resource) {
+        openResources.remove(resource);
+    }
+
     /** Releases a tracked resource's native objects under the guard and stops tracking it. */
     void release(AutoCloseable resource, Runnable releaseNatives) {
         Lock shared = lifecycle.readLock();
@@ -608,7 +611,7 @@ public final class LedgerStore implements AutoCloseable {
         }
         return guarded(reverse ? "scanReverse" : "scan", c, () -> {
             if (cmp == 0) {
-                return new StoreIterator(c, reverse, null, null, null, null); // empty range, no native iterator
+                return new StoreIterator(this, c, reverse, null, null, null, null); // empty range, no native iterator
             }
             Slice lower = null;
             Slice upper = null;
@@ -630,7 +633,7 @@ public final class LedgerStore implements AutoCloseable {
                 } else {
                     it.seekToFirst();
                 }
-                StoreIterator result = new StoreIterator(c, reverse, lower, upper, options, it);
+                StoreIterator result = new StoreIterator(this, c, reverse, lower, upper, options, it);
                 openResources.add(result);
                 return result;
             } catch (RuntimeException | Error e) {
@@ -640,88 +643,6 @@ public final class LedgerStore implements AutoCloseable {
                 throw e;
             }
         });
-    }
-
-    /** Iterator over a bounded native iterator; see {@link CloseableIterator}. */
-    private final class StoreIterator implements CloseableIterator<Entry> {
-        private final Column column;
-        private final boolean reverse;
-        private final Slice lower;
-        private final Slice upper;
-        private final ReadOptions options;
-        private final RocksIterator it;
-        private final AtomicBoolean released = new AtomicBoolean();
-        private boolean exhausted;
-
-        /** All natives null means an empty range: nothing to release. */
-        StoreIterator(Column column, boolean reverse, Slice lower, Slice upper, ReadOptions options, RocksIterator it) {
-            this.column = column;
-            this.reverse = reverse;
-            this.lower = lower;
-            this.upper = upper;
-            this.options = options;
-            this.it = it;
-            this.exhausted = it == null;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (exhausted) {
-                return false;
-            }
-            return guarded("iterate", column, () -> {
-                requireLive();
-                if (it.isValid()) {
-                    return true;
-                }
-                it.status();
-                exhausted = true;
-                releaseNatives();
-                openResources.remove(this);
-                return false;
-            });
-        }
-
-        @Override
-        public Entry next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException("scan of " + column + " in " + path + " is exhausted");
-            }
-            return guarded("iterate", column, () -> {
-                requireLive();
-                Entry e = new Entry(it.key(), it.value());
-                if (reverse) {
-                    it.prev();
-                } else {
-                    it.next();
-                }
-                return e;
-            });
-        }
-
-        @Override
-        public void close() {
-            release(this, this::releaseNatives);
-        }
-
-        private void requireLive() {
-            if (released.get()) {
-                throw new StoreException(path, describe("iterate", column), "iterator is closed");
-            }
-        }
-
-        private void releaseNatives() {
-            if (it != null && released.compareAndSet(false, true)) {
-                it.close();
-                options.close();
-                if (upper != null) {
-                    upper.close();
-                }
-                if (lower != null) {
-                    lower.close();
-                }
-            }
-        }
     }
 
     private void requireWritable(String operation) {
