@@ -482,6 +482,11 @@ public final class LedgerStore implements AutoCloseable {
         return sst + wal;
     }
 
+    /** The version of the RocksDB native library this JVM loaded (whichever rocksdbjni is on the class path). */
+    public static String nativeVersion() {
+        return RocksDB.rocksdbVersion().toString(); // the class initializer has loaded the library
+    }
+
     /** The store directory (absolute). */
     public Path path() {
         return path;
