@@ -67,7 +67,6 @@ import org.mtrrledger.projections.query.MemtypeSnapshot;
 import org.mtrrledger.projections.query.SnapshotTarget;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
-import org.rocksdb.RocksDB;
 
 /**
  * The end-to-end harness behind {@code bench/run}: one sub-command per JVM. Each writes a JSON file (machine, raw
@@ -265,9 +264,7 @@ public final class Bench {
         String[] kinds = asked.stream().filter(k -> withStreams || !(k.equals("streams") || k.equals("processor")))
                 .toArray(String[]::new);
         // The RocksDB this JVM loaded: the engine's, or (bench/run's Streams JVM) the one kafka-streams declares.
-        // rocksdbVersion() is null until the native library is loaded.
-        RocksDB.loadLibrary();
-        out.extra.put("rocksdb_" + String.join("+", asked), RocksDB.rocksdbVersion().toString());
+        out.extra.put("rocksdb_" + String.join("+", asked), LedgerStore.nativeVersion());
         JsonNode engineRuns = a.has("engine-runs") ? Out.JSON.readTree(a.path("engine-runs").toFile()).path("runs")
                 : MissingNode.getInstance();
         for (int i = 0; i < runs && kinds.length > 0; i++) {

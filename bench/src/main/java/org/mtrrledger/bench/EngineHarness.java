@@ -8,36 +8,68 @@ import org.mtrrledger.engine.consume.LedgerEngine;
 import org.mtrrledger.engine.consume.PoisonPolicy;
 import org.mtrrledger.engine.consume.StopCondition;
 import org.mtrrledger.events.model.EventRef;
-import org.mtrrledger.engine.pipeline.ObservedProjection;
+import org.mtrrledger.engine.fold.FoldStep;
+import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.projections.ledger.PoliciesState;
+import org.mtrrledger.projections.ledger.PolicyMemo;
 import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * Runs the real {@link LedgerEngine} (Pipeline + PolicyProjection, checkpoints every 1000) in a thread and detects
  * "caught up" exactly: the stored next offset of every partition (written in the same RocksDB batch as the folded
  * state) has reached the offset after the topic's last record. This avoids the ~200 ms idle poll that
- * {@link StopCondition#UNTIL_IDLE} needs to notice the end. The projection is wrapped only to timestamp the first
- * event folded and count steps; it delegates everything.
+ * {@link StopCondition#UNTIL_IDLE} needs to notice the end. The projection ({@link Counting}) is PolicyProjection
+ * that also timestamps the first event folded and counts steps.
  */
 final class EngineHarness implements AutoCloseable {
     static final long CHECKPOINT_EVERY = EngineConfig.DEFAULT_CHECKPOINT_EVERY;
 
-    /** PolicyProjection plus a step counter and the wall-clock time of the first step. */
-    static final class Counting implements ObservedProjection.StepObserver {
+    /**
+     * {@link PolicyProjection} plus a step counter and the wall-clock time of the first step; everything else is the
+     * wrapped projection's. Counting adds nothing to what the fold or the projection owns.
+     */
+    static final class Counting implements Projection<PoliciesState, PolicyMemo> {
+        private final PolicyProjection delegate = new PolicyProjection();
         volatile long firstStepNanos = -1;
         volatile long firstStepEpochNanos = -1;
         volatile long steps;
 
         @Override
-        public void stepped(EventRef ref, List<ProjectionRecord> records) {
+        public Class<PoliciesState> stateType() {
+            return delegate.stateType();
+        }
+
+        @Override
+        public PoliciesState initial(String vm) {
+            return delegate.initial(vm);
+        }
+
+        @Override
+        public PoliciesState decode(byte[] bytes) {
+            return delegate.decode(bytes);
+        }
+
+        @Override
+        public PolicyMemo newMemo() {
+            return delegate.newMemo();
+        }
+
+        @Override
+        public List<ProjectionRecord> project(PoliciesState state, PolicyMemo memo, VmState vm, EventRef ref,
+                MtrrEvent event, FoldStep step) {
+            List<ProjectionRecord> out = delegate.project(state, memo, vm, ref, event, step);
             if (steps == 0) {
                 firstStepNanos = System.nanoTime();
                 java.time.Instant now = java.time.Instant.now();
                 firstStepEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
             }
             steps++;
+            return out;
         }
     }
 
@@ -56,7 +88,7 @@ final class EngineHarness implements AutoCloseable {
         this.store = store;
         this.topic = topic;
         this.engine = new LedgerEngine(bootstrap, new EngineConfig(topic, group, CHECKPOINT_EVERY, PoisonPolicy.FAIL),
-                store, new Pipeline(new ObservedProjection<>(new PolicyProjection(), projection)));
+                store, new Pipeline(projection));
         this.thread = new Thread(() -> {
             try {
                 summary = engine.run(StopCondition.FOLLOW, EngineProgress.NONE);

@@ -13,6 +13,7 @@ import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.store.Durability;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.engine.store.StoreDigest;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.parse.LogFormat;
@@ -73,18 +74,9 @@ final class OfflineFold {
                     store.compactRange();
                     System.out.printf("  on disk: flushed %.1f MiB, after full compaction %.1f MiB%n",
                             before / 1048576.0, store.approximateSizeOnDisk() / 1048576.0);
-                    for (org.mtrrledger.engine.store.Column c : org.mtrrledger.engine.store.Column.values()) {
-                        long n = 0, kb = 0, vb = 0;
-                        try (var it = store.scan(c, new byte[0], null)) {
-                            while (it.hasNext()) {
-                                var en = it.next();
-                                n++;
-                                kb += en.key().length;
-                                vb += en.value().length;
-                            }
-                        }
-                        System.out.printf("  %-12s %,10d keys  key %,12d B  value %,12d B%n", c, n, kb, vb);
-                    }
+                    StoreDigest.of(store).forEach((c, table) -> System.out.printf(
+                            "  %-12s %,10d keys  key %,12d B  value %,12d B%n", c, table.entries(),
+                            table.keyBytes(), table.valueBytes()));
                 }
             }
             if (args.length <= 4) {

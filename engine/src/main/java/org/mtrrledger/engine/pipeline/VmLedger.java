@@ -81,6 +81,14 @@ public final class VmLedger {
                 .put(f).put(p).array();
     }
 
+    /** The {@link #lastOffset()} of an encoded ledger, read from its header without decoding the states. */
+    public static long lastOffsetOf(byte[] bytes) {
+        if (bytes.length < 12) {
+            throw new CorruptValueException("VM ledger", new IllegalArgumentException(bytes.length + " bytes"));
+        }
+        return ByteBuffer.wrap(bytes).getLong(4);
+    }
+
     public static VmLedger decode(byte[] bytes, Projection<?, ?> projection) {
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);

@@ -56,7 +56,7 @@ public final class Batch implements AutoCloseable {
     }
 
     /** Adds a put of {@code value} under {@code key} in column {@code c}. */
-    public Batch put(Column c, byte[] key, byte[] value) {
+    Batch put(Column c, byte[] key, byte[] value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         record(c, "batch put", PUT, CF_PUT, key, value);
@@ -74,7 +74,7 @@ public final class Batch implements AutoCloseable {
      * Adds a put of the {@code valueLength} bytes {@code value} writes, serialized in place: for a value assembled
      * from parts (the engine's stored events) this saves building it as an array and copying it in.
      */
-    public Batch put(Column c, byte[] key, int valueLength, ValueWriter value) {
+    Batch put(Column c, byte[] key, int valueLength, ValueWriter value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         if (valueLength < 0) {
@@ -89,12 +89,12 @@ public final class Batch implements AutoCloseable {
     }
 
     /** Adds a put of {@code value} as 8 bytes big-endian ({@link Values#ofLong}). */
-    public Batch putLong(Column c, byte[] key, long value) {
+    Batch putLong(Column c, byte[] key, long value) {
         return put(c, key, Values.ofLong(value));
     }
 
     /** Adds a delete of {@code key} in column {@code c}. */
-    public Batch delete(Column c, byte[] key) {
+    Batch delete(Column c, byte[] key) {
         Objects.requireNonNull(key, "key");
         record(c, "batch delete", DELETE, CF_DELETE, key, null);
         return this;
@@ -106,7 +106,7 @@ public final class Batch implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code from > toExclusive}
      */
-    public Batch deleteRange(Column c, byte[] from, byte[] toExclusive) {
+    Batch deleteRange(Column c, byte[] from, byte[] toExclusive) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(toExclusive, "toExclusive");
         int cmp = Arrays.compareUnsigned(from, toExclusive);

@@ -7,7 +7,7 @@ import java.util.Iterator;
  * always use it in try-with-resources; it also releases itself once exhausted. Not thread-safe:
  * use one iterator from one thread.
  */
-public interface CloseableIterator<T> extends Iterator<T>, AutoCloseable {
+interface CloseableIterator<T> extends Iterator<T>, AutoCloseable {
 
     /** Releases the native iterator. Idempotent; never throws. */
     @Override

@@ -10,7 +10,7 @@ import java.util.Objects;
  * <p>{@code equals}, {@code hashCode} and {@code toString} compare and print the array contents
  * (a record over arrays would otherwise compare identities).
  */
-public record Entry(byte[] key, byte[] value) {
+record Entry(byte[] key, byte[] value) {
 
     public Entry {
         Objects.requireNonNull(key, "key");

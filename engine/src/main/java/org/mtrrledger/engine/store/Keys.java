@@ -21,7 +21,7 @@ import java.util.Objects;
  * Invalid components are rejected with {@link IllegalArgumentException} naming the bad value, never
  * silently encoded into a key that would sort wrongly.
  */
-public final class Keys {
+final class Keys {
 
     /** Separates the VM id from the rest of a VM-keyed key. */
     public static final byte SEPARATOR = 0x00;

@@ -13,13 +13,11 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.BlockBasedTableConfig;
@@ -62,8 +60,8 @@ import org.rocksdb.WriteOptions;
  * All keys are ordered byte strings (fixed-width big-endian numbers, NUL-terminated VM ids; see
  * {@link Keys}) so every query is a point get, a floor or a bounded scan. This class owns the RocksDB
  * handle and what goes with it: open modes, options, durability, the lifecycle of native objects and
- * the store's format version; its byte-level reads and writes are for the tables (the raw scans stay
- * public for whole-store tools: digests and comparisons in tests, per-family sizes in the bench).
+ * the store's format version. Its byte-level reads and writes are package-private, for the tables; whole-store
+ * questions (content digests for comparing two folds, per-table sizes) are answered by {@link StoreDigest}.
  *
  * <h2>Consistency and durability</h2>
  * The engine commits consumer offsets in the same {@link Batch} as the state folded from the events
@@ -294,7 +292,7 @@ public final class LedgerStore implements AutoCloseable {
     }
 
     /** The value of {@code key} in column {@code c}, or {@code null} if absent. */
-    public byte[] get(Column c, byte[] key) {
+    byte[] get(Column c, byte[] key) {
         Objects.requireNonNull(key, "key");
         return guarded("get", c, () -> db.get(handle(c), readOptions, key));
     }
@@ -304,7 +302,7 @@ public final class LedgerStore implements AutoCloseable {
      *
      * @throws StoreException if the stored value is not 8 bytes (a corrupt or foreign value)
      */
-    public Optional<Long> getLong(Column c, byte[] key) {
+    Optional<Long> getLong(Column c, byte[] key) {
         byte[] v = get(c, key);
         if (v == null) {
             return Optional.empty();
@@ -324,7 +322,7 @@ public final class LedgerStore implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code key} does not start with {@code prefix}
      */
-    public Entry floor(Column c, byte[] prefix, byte[] key) {
+    Entry floor(Column c, byte[] prefix, byte[] key) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(key, "key");
         if (!Keys.startsWith(key, prefix)) {
@@ -353,7 +351,7 @@ public final class LedgerStore implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code fromInclusive > toExclusive}
      */
-    public CloseableIterator<Entry> scan(Column c, byte[] fromInclusive, byte[] toExclusive) {
+    CloseableIterator<Entry> scan(Column c, byte[] fromInclusive, byte[] toExclusive) {
         return iterate(c, fromInclusive, toExclusive, false);
     }
 
@@ -363,7 +361,7 @@ public final class LedgerStore implements AutoCloseable {
     }
 
     /** Entries whose key starts with {@code prefix}, ascending. See {@link #scan}. */
-    public CloseableIterator<Entry> scanPrefix(Column c, byte[] prefix) {
+    CloseableIterator<Entry> scanPrefix(Column c, byte[] prefix) {
         Objects.requireNonNull(prefix, "prefix");
         return iterate(c, prefix, Keys.prefixEnd(prefix), false);
     }
@@ -484,6 +482,11 @@ public final class LedgerStore implements AutoCloseable {
         return sst + wal;
     }
 
+    /** The version of the RocksDB native library this JVM loaded (whichever rocksdbjni is on the class path). */
+    public static String nativeVersion() {
+        return RocksDB.rocksdbVersion().toString(); // the class initializer has loaded the library
+    }
+
     /** The store directory (absolute). */
     public Path path() {
         return path;
@@ -570,6 +573,11 @@ public final class LedgerStore implements AutoCloseable {
         }
     }
 
+    /** Stops tracking a resource that released its native objects itself (an exhausted iterator). */
+    void untrack(AutoCloseable resource) {
+        openResources.remove(resource);
+    }
+
     /** Releases a tracked resource's native objects under the guard and stops tracking it. */
     void release(AutoCloseable resource, Runnable releaseNatives) {
         Lock shared = lifecycle.readLock();
@@ -608,7 +616,7 @@ public final class LedgerStore implements AutoCloseable {
         }
         return guarded(reverse ? "scanReverse" : "scan", c, () -> {
             if (cmp == 0) {
-                return new StoreIterator(c, reverse, null, null, null, null); // empty range, no native iterator
+                return new StoreIterator(this, c, reverse, null, null, null, null); // empty range, no native iterator
             }
             Slice lower = null;
             Slice upper = null;
@@ -630,7 +638,7 @@ public final class LedgerStore implements AutoCloseable {
                 } else {
                     it.seekToFirst();
                 }
-                StoreIterator result = new StoreIterator(c, reverse, lower, upper, options, it);
+                StoreIterator result = new StoreIterator(this, c, reverse, lower, upper, options, it);
                 openResources.add(result);
                 return result;
             } catch (RuntimeException | Error e) {
@@ -640,88 +648,6 @@ public final class LedgerStore implements AutoCloseable {
                 throw e;
             }
         });
-    }
-
-    /** Iterator over a bounded native iterator; see {@link CloseableIterator}. */
-    private final class StoreIterator implements CloseableIterator<Entry> {
-        private final Column column;
-        private final boolean reverse;
-        private final Slice lower;
-        private final Slice upper;
-        private final ReadOptions options;
-        private final RocksIterator it;
-        private final AtomicBoolean released = new AtomicBoolean();
-        private boolean exhausted;
-
-        /** All natives null means an empty range: nothing to release. */
-        StoreIterator(Column column, boolean reverse, Slice lower, Slice upper, ReadOptions options, RocksIterator it) {
-            this.column = column;
-            this.reverse = reverse;
-            this.lower = lower;
-            this.upper = upper;
-            this.options = options;
-            this.it = it;
-            this.exhausted = it == null;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (exhausted) {
-                return false;
-            }
-            return guarded("iterate", column, () -> {
-                requireLive();
-                if (it.isValid()) {
-                    return true;
-                }
-                it.status();
-                exhausted = true;
-                releaseNatives();
-                openResources.remove(this);
-                return false;
-            });
-        }
-
-        @Override
-        public Entry next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException("scan of " + column + " in " + path + " is exhausted");
-            }
-            return guarded("iterate", column, () -> {
-                requireLive();
-                Entry e = new Entry(it.key(), it.value());
-                if (reverse) {
-                    it.prev();
-                } else {
-                    it.next();
-                }
-                return e;
-            });
-        }
-
-        @Override
-        public void close() {
-            release(this, this::releaseNatives);
-        }
-
-        private void requireLive() {
-            if (released.get()) {
-                throw new StoreException(path, describe("iterate", column), "iterator is closed");
-            }
-        }
-
-        private void releaseNatives() {
-            if (it != null && released.compareAndSet(false, true)) {
-                it.close();
-                options.close();
-                if (upper != null) {
-                    upper.close();
-                }
-                if (lower != null) {
-                    lower.close();
-                }
-            }
-        }
     }
 
     private void requireWritable(String operation) {

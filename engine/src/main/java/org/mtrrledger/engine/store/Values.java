@@ -6,7 +6,7 @@ import java.util.Objects;
  * The few value encodings the store itself defines (offsets and the format version in META).
  * Big-endian like the keys, so a value can be reused as a key component without conversion.
  */
-public final class Values {
+final class Values {
 
     private Values() {}
 

@@ -1,7 +1,9 @@
 package org.mtrrledger.engine.store;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The latest state of each VM ({@link Column#VM_STATE}). Key: the VM id in UTF-8, nothing after it. Value: the VM's
@@ -34,6 +36,18 @@ public final class VmStateTable<V> {
         try (CloseableIterator<Entry> it = store.scan(Column.VM_STATE, new byte[0], null)) {
             while (it.hasNext()) {
                 out.add(Keys.vmOfKey(it.next().key()));
+            }
+        }
+        return out;
+    }
+
+    /** Every VM's latest state, by VM id in id order (one scan). */
+    public Map<String, V> all() {
+        Map<String, V> out = new LinkedHashMap<>();
+        try (CloseableIterator<Entry> it = store.scan(Column.VM_STATE, new byte[0], null)) {
+            while (it.hasNext()) {
+                Entry e = it.next();
+                out.put(Keys.vmOfKey(e.key()), codec.decode(e.value()));
             }
         }
         return out;

@@ -23,8 +23,6 @@ import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
-import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.avro.MtrrEvent;
@@ -110,7 +108,7 @@ class LedgerEngineStopTest {
                 LedgerEngine.RunSummary s = run.get(60, TimeUnit.SECONDS);
                 assertTrue(s.folded() > 0, "the batch in progress is completed and committed: " + s);
                 for (Map.Entry<Integer, Long> e : s.nextOffsets().entrySet()) {
-                    assertEquals(e.getValue(), store.getLong(Column.META, Keys.metaOffsetKey(TOPIC, e.getKey()))
+                    assertEquals(e.getValue(), store.meta().nextOffset(TOPIC, e.getKey())
                             .orElseThrow());
                 }
             } finally {

@@ -33,12 +33,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.Projection;
-import org.mtrrledger.engine.store.CloseableIterator;
 import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Entry;
-import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.engine.store.SkippedTable;
+import org.mtrrledger.engine.store.StoreDigest;
 import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.LifecycleOp;
 import org.mtrrledger.events.avro.MtrrEvent;
@@ -195,22 +194,9 @@ class PoisonPropertiesTest {
         return placed;
     }
 
-    static Map<String, byte[]> column(LedgerStore store, Column c) {
-        Map<String, byte[]> m = new TreeMap<>();
-        try (CloseableIterator<Entry> it = store.scan(c, new byte[0], null)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                m.put(java.util.HexFormat.of().formatHex(e.key()), e.value());
-            }
-        }
-        return m;
-    }
-
     static void assertSameColumn(LedgerStore expected, LedgerStore actual, Column c) {
-        Map<String, byte[]> want = column(expected, c);
-        Map<String, byte[]> got = column(actual, c);
-        assertEquals(want.keySet(), got.keySet(), c + " keys");
-        want.forEach((k, v) -> assertArrayEquals(v, got.get(k), c + " " + k));
+        assertEquals(StoreDigest.of(expected, c), StoreDigest.of(actual, c),
+                () -> c + ": " + StoreDigest.firstDifference(expected, actual, c));
     }
 
     static LedgerEngine.RunSummary run(String topic, PoisonPolicy policy, LedgerStore store) {
@@ -253,12 +239,13 @@ class PoisonPropertiesTest {
             for (Column c : List.of(Column.VM_STATE, Column.EVENTS, Column.CHECKPOINTS)) {
                 assertSameColumn(reference, skipping, c);
             }
-            Map<String, byte[]> listed = column(skipping, Column.SKIPPED);
-            assertEquals(bad.size(), listed.size(), () -> "listed " + listed.size() + " of " + bad);
+            long listed = StoreDigest.of(skipping, Column.SKIPPED).entries();
+            assertEquals(bad.size(), listed, () -> "listed " + listed + " of " + bad);
+            SkippedTable<SkippedRecord> skipped = new SkippedTable<>(skipping, SkippedRecord.CODEC);
             for (Placed p : bad) {
-                byte[] v = listed.get(java.util.HexFormat.of().formatHex(Keys.partitionOffsetKey(p.raw().partition(), p.offset())));
+                SkippedRecord v = skipped.get(p.raw().partition(), p.offset());
                 assertTrue(v != null, () -> p + " is not listed");
-                assertArrayEquals(p.raw().value(), SkippedRecord.decode(v).value(), p.toString());
+                assertArrayEquals(p.raw().value(), v.value(), p.toString());
             }
         }
 
@@ -275,8 +262,7 @@ class PoisonPropertiesTest {
             assertTrue(firstBad.entrySet().stream().anyMatch(f -> named.equals(topic + "/" + f.getKey() + "@"
                     + f.getValue())), () -> e.getMessage() + " names the first invalid record of a partition "
                     + firstBad);
-            firstBad.forEach((partition, offset) -> failing.getLong(Column.META,
-                    Keys.metaOffsetKey(topic, partition)).ifPresent(next -> assertTrue(next <= offset,
+            firstBad.forEach((partition, offset) -> failing.meta().nextOffset(topic, partition).ifPresent(next -> assertTrue(next <= offset,
                     "partition " + partition + " folded past its first invalid record " + offset + ": " + next)));
         }
     }

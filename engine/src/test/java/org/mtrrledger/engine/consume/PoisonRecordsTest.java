@@ -25,12 +25,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.engine.store.CloseableIterator;
-import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Entry;
-import org.mtrrledger.engine.store.Keys;
+import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.engine.store.SkippedTable;
+import org.mtrrledger.engine.store.ValueCodec;
+import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
@@ -155,15 +155,17 @@ class PoisonRecordsTest {
         }
     }
 
-    static List<SkippedRecord> skipped(LedgerStore store, List<Keys.PartitionOffset> where) {
+    /** Where a record was skipped. */
+    record At(int partition, long offset) {
+    }
+
+    static List<SkippedRecord> skipped(LedgerStore store, List<At> where) {
         List<SkippedRecord> out = new ArrayList<>();
-        try (CloseableIterator<Entry> it = store.scan(Column.SKIPPED, new byte[0], null)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                where.add(Keys.decodePartitionOffsetKey(e.key()));
-                out.add(SkippedRecord.decode(e.value()));
-            }
-        }
+        new SkippedTable<>(store, SkippedRecord.CODEC).scan(null, 0, 0, (partition, offset, r) -> {
+            where.add(new At(partition, offset));
+            out.add(r);
+            return true;
+        });
         return out;
     }
 
@@ -179,13 +181,13 @@ class PoisonRecordsTest {
         try (LedgerStore store = LedgerStore.open(dir.resolve("skip-" + poison), OpenMode.PRIMARY)) {
             LedgerEngine.RunSummary s = fold(topic, PoisonPolicy.SKIP, store);
             assertEquals(3, s.folded(), s.toString());
-            VmLedger ok = VmLedger.decode(store.get(Column.VM_STATE, Keys.vmKey(OK_VM)), Projection.NONE);
+            VmLedger ok = VmLedger.decode(new VmStateTable<>(store, ValueCodec.BYTES).get(OK_VM), Projection.NONE);
             assertEquals(2, ok.vm().eventCount(), "both events of " + OK_VM + " around the poison are folded");
-            assertTrue(store.get(Column.VM_STATE, Keys.vmKey("other-vm")) != null);
-            List<Keys.PartitionOffset> where = new ArrayList<>();
+            assertTrue(new VmStateTable<>(store, ValueCodec.BYTES).get("other-vm") != null);
+            List<At> where = new ArrayList<>();
             List<SkippedRecord> listed = skipped(store, where);
             assertEquals(1, listed.size(), listed.toString());
-            assertEquals(new Keys.PartitionOffset(poison.record().partition(), poison.offset()), where.get(0));
+            assertEquals(new At(poison.record().partition(), poison.offset()), where.get(0));
             assertTrue(listed.get(0).reason().contains(poison.reason), listed.get(0).reason());
             assertEquals(poison.record().value().length, listed.get(0).value().length);
         }
@@ -202,11 +204,9 @@ class PoisonRecordsTest {
             assertTrue(e.getMessage().startsWith(where), e.getMessage());
             assertTrue(e.getMessage().contains(poison.reason), e.getMessage());
             assertTrue(e.getMessage().length() < 1000, "a VM id in the message is cut: " + e.getMessage().length());
-            try (CloseableIterator<Entry> it = store.scan(Column.SKIPPED, new byte[0], null)) {
-                assertTrue(!it.hasNext(), "nothing is skipped under FAIL");
-            }
+            assertTrue(skipped(store, new ArrayList<>()).isEmpty(), "nothing is skipped under FAIL");
             if (poison.record().partition() == home(OK_VM)) {
-                assertNull(store.get(Column.EVENTS, Keys.vmOffsetKey(OK_VM, 2)), "nothing after the poison is folded");
+                assertNull(new EventLog<>(store, b -> b).get(OK_VM, 2), "nothing after the poison is folded");
             }
         }
     }

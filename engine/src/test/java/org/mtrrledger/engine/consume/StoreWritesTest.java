@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.store.Batch;
-import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.engine.store.StoreException;
@@ -17,7 +15,19 @@ import org.mtrrledger.engine.store.StoreException;
 /** The write strategies: order, visibility after drain, and failures that surface instead of vanishing. */
 class StoreWritesTest {
     private static final int BATCHES = 200;
-    private static final byte[] OFFSET = Keys.metaOffsetKey("t", 0);
+
+    /** A batch that sets the next offset of partitions {@code partitions} of topic "t" to {@code next}. */
+    private static Batch offsets(LedgerStore store, long next, int... partitions) {
+        Batch b = store.newBatch();
+        for (int p : partitions) {
+            store.meta().putNextOffset(b, "t", p, next);
+        }
+        return b;
+    }
+
+    private static long offset(LedgerStore store, int partition) {
+        return store.meta().nextOffset("t", partition).orElseThrow();
+    }
 
     @TempDir
     Path dir;
@@ -28,12 +38,11 @@ class StoreWritesTest {
                 StoreWrites writes = StoreWrites.pipelined(store)) {
             for (int i = 1; i <= BATCHES; i++) {
                 // Each batch overwrites the same key: only in-order application leaves the last value.
-                writes.submit(store.newBatch().putLong(Column.META, OFFSET, i)
-                        .putLong(Column.META, Keys.metaOffsetKey("t", 1), i));
+                writes.submit(offsets(store, i, 0, 1));
             }
             writes.drain();
-            assertEquals(BATCHES, store.getLong(Column.META, OFFSET).orElseThrow());
-            assertEquals(BATCHES, store.getLong(Column.META, Keys.metaOffsetKey("t", 1)).orElseThrow());
+            assertEquals(BATCHES, offset(store, 0));
+            assertEquals(BATCHES, offset(store, 1));
         }
     }
 
@@ -41,8 +50,8 @@ class StoreWritesTest {
     void shouldWriteInlineBatchesBeforeSubmitReturns() {
         try (LedgerStore store = LedgerStore.open(dir.resolve("s"), OpenMode.PRIMARY);
                 StoreWrites writes = StoreWrites.inline(store)) {
-            writes.submit(store.newBatch().putLong(Column.META, OFFSET, 7));
-            assertEquals(7L, store.getLong(Column.META, OFFSET).orElseThrow());
+            writes.submit(offsets(store, 7, 0));
+            assertEquals(7L, offset(store, 0));
         }
     }
 
@@ -51,14 +60,14 @@ class StoreWritesTest {
         try (LedgerStore store = LedgerStore.open(dir.resolve("s"), OpenMode.PRIMARY);
                 LedgerStore other = LedgerStore.open(dir.resolve("other"), OpenMode.PRIMARY);
                 StoreWrites writes = StoreWrites.pipelined(store)) {
-            writes.submit(other.newBatch().putLong(Column.META, OFFSET, 1)); // wrong store: write() refuses it
+            writes.submit(offsets(other, 1, 0)); // wrong store: write() refuses it
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, writes::drain);
             assertTrue(e.getMessage().contains("another store"), e.getMessage());
-            writes.submit(store.newBatch().putLong(Column.META, OFFSET, 2));
-            writes.submit(other.newBatch().putLong(Column.META, OFFSET, 3));
-            Batch fourth = store.newBatch().putLong(Column.META, OFFSET, 4);
+            writes.submit(offsets(store, 2, 0));
+            writes.submit(offsets(other, 3, 0));
+            Batch fourth = offsets(store, 4, 0);
             assertThrows(IllegalArgumentException.class, () -> writes.submit(fourth), "the failure is not lost");
-            assertEquals(2L, store.getLong(Column.META, OFFSET).orElseThrow(), "nothing after the failure");
+            assertEquals(2L, offset(store, 0), "nothing after the failure");
             assertThrows(StoreException.class, () -> store.write(fourth), "a refused batch is closed, not leaked");
         }
     }
@@ -68,11 +77,11 @@ class StoreWritesTest {
         Batch last;
         try (LedgerStore store = LedgerStore.open(dir.resolve("s"), OpenMode.PRIMARY)) {
             StoreWrites writes = StoreWrites.pipelined(store);
-            last = store.newBatch().putLong(Column.META, OFFSET, 9);
+            last = offsets(store, 9, 0);
             writes.submit(last);
             writes.close();
             writes.close();
-            assertEquals(9L, store.getLong(Column.META, OFFSET).orElseThrow());
+            assertEquals(9L, offset(store, 0));
             StoreException closed = assertThrows(StoreException.class, () -> store.write(last));
             assertTrue(closed.getMessage().contains("batch is closed"), closed.getMessage());
         }

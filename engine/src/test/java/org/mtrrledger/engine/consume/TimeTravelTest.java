@@ -20,9 +20,11 @@ import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.Durability;
-import org.mtrrledger.engine.store.Keys;
+import org.mtrrledger.engine.store.EventLog;
+import org.mtrrledger.engine.store.SkippedTable;
+import org.mtrrledger.engine.store.ValueCodec;
+import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.avro.MtrrEvent;
@@ -119,8 +121,8 @@ class TimeTravelTest {
         List<MtrrEvent> log = mixedLog(1, 50);
         try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC)) {
             writeAll(store, new Pipeline(Projection.NONE), log, 1000, 50);
-            assertEquals(50L, store.getLong(Column.META, Keys.metaOffsetKey(TOPIC, 0)).orElseThrow());
-            assertEquals(foldFromZero(log, "vm-a", 49), VmLedger.decode(store.get(Column.VM_STATE, Keys.vmKey("vm-a")),
+            assertEquals(50L, store.meta().nextOffset(TOPIC, 0).orElseThrow());
+            assertEquals(foldFromZero(log, "vm-a", 49), VmLedger.decode(new VmStateTable<>(store, ValueCodec.BYTES).get("vm-a"),
                     Projection.NONE).vm());
         }
     }
@@ -134,7 +136,7 @@ class TimeTravelTest {
                     new LogRecord(TOPIC, 2, 11, "vm-a", new byte[] {1, 2, 3}));
             PoisonRecordException e = assertThrows(PoisonRecordException.class, () -> w.apply(poll));
             assertEquals(true, e.getMessage().startsWith(TOPIC + "/2@11: "), e.getMessage());
-            assertNull(store.get(Column.VM_STATE, Keys.vmKey("vm-a")));
+            assertNull(new VmStateTable<>(store, ValueCodec.BYTES).get("vm-a"));
         }
     }
 
@@ -145,14 +147,14 @@ class TimeTravelTest {
             LedgerWriter w = new LedgerWriter(store, new Pipeline(Projection.NONE), 1000, PoisonPolicy.SKIP);
             w.apply(List.of(new LogRecord(TOPIC, 0, 0, "vm-a", new byte[] {9}),
                     new LogRecord(TOPIC, 0, 1, "vm-a", codec.encode(Ev.create("vm-a", 0)))));
-            assertEquals(2L, store.getLong(Column.META, Keys.metaOffsetKey(TOPIC, 0)).orElseThrow());
+            assertEquals(2L, store.meta().nextOffset(TOPIC, 0).orElseThrow());
             assertEquals(1, w.folded());
-            SkippedRecord skipped = SkippedRecord.decode(store.get(Column.SKIPPED, Keys.partitionOffsetKey(0, 0)));
+            SkippedRecord skipped = new SkippedTable<>(store, SkippedRecord.CODEC).get(0, 0);
             assertEquals("vm-a", skipped.key());
             org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {9}, skipped.value());
             assertTrue(skipped.reason().startsWith("undecodable record: "), skipped.reason());
-            assertNull(store.get(Column.EVENTS, Keys.vmOffsetKey("vm-a", 0)), "a skipped record is not an event");
-            FoldedEvent folded = FoldedEvent.decode(store.get(Column.EVENTS, Keys.vmOffsetKey("vm-a", 1)));
+            assertNull(new EventLog<>(store, b -> b).get("vm-a", 0), "a skipped record is not an event");
+            FoldedEvent folded = new EventLog<>(store, FoldedEvent::decode).get("vm-a", 1);
             assertEquals(0, folded.partition());
             org.junit.jupiter.api.Assertions.assertArrayEquals(codec.encode(Ev.create("vm-a", 0)), folded.payload());
         }

@@ -24,7 +24,8 @@ import org.mtrrledger.projections.query.LedgerQueries;
 /**
  * The HTTP API and the web view over one {@link LedgerStore}, on a {@link BoundedHttpServer}. GET (and HEAD) only;
  * URIs over {@link #MAX_URI} characters get 414, bodies over {@link #MAX_BODY} bytes 413. Every error is JSON:
- * {@code {"error": "...", "parameter": "..."}}. {@code /healthz}, {@code /readyz} and {@code /metrics} are answered
+ * {@code {"error": "...", "parameter": "..."}}; a 500 says only that the server failed ({@link #INTERNAL_ERROR}) and
+ * logs the cause. {@code /healthz}, {@code /readyz} and {@code /metrics} are answered
  * on the connection's own thread; queries wait for one of {@link #QUERY_THREADS} threads, so that however busy the
  * queries are, the health checks answer at once.
  */
@@ -33,6 +34,12 @@ public final class ApiServer implements AutoCloseable {
     public static final int MAX_BODY = 4096;
     static final int QUERY_THREADS = 8;
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The body of every 500: a client learns that the server failed, not how; the exception and its stack go to the
+     * server log (the CLI's and the API's messages name no Java classes).
+     */
+    static final String INTERNAL_ERROR = "internal error while answering this request; the server log has the details";
+    private static final System.Logger LOG = System.getLogger(ApiServer.class.getName());
 
     private final BoundedHttpServer server;
     private final ExecutorService queries;
@@ -150,7 +157,8 @@ public final class ApiServer implements AutoCloseable {
         if (e instanceof LedgerQueries.UnknownVmException) {
             return error(404, e.getMessage(), null);
         }
-        return error(500, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+        LOG.log(System.Logger.Level.ERROR, "request failed: " + e, e);
+        return error(500, INTERNAL_ERROR, null);
     }
 
     private Response dispatch(String route, List<String> segments, String rawQuery) {

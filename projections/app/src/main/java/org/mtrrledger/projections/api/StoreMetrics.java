@@ -1,7 +1,5 @@
 package org.mtrrledger.projections.api;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,14 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.engine.store.CloseableIterator;
-import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Entry;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.projections.hazard.HazardKind;
 import org.mtrrledger.projections.ledger.PoliciesState;
 import org.mtrrledger.projections.ledger.PolicyCounters;
-import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.zap.PolicyId;
@@ -33,8 +27,9 @@ import org.mtrrledger.projections.zap.PolicyId;
  *
  * <p><b>Cost.</b> Nothing is persisted for metrics. A scrape first reads the committed offsets (a short META scan);
  * when they equal the last scrape's, the store has not changed (the engine commits offsets in the same atomic batch
- * as the state) and the rendered text is reused. Otherwise it reads each VM's latest ledger, decodes only the VMs
- * whose last offset moved and counts only their stored events since the last scrape, so a scrape costs what was
+ * as the state) and the rendered text is reused. Otherwise it reads each VM's last offset
+ * ({@link LedgerQueries#lastOffsets()}, one scan reading only the ledgers' headers), decodes only the VMs whose last
+ * offset moved and counts only their stored events since the last scrape, so a scrape costs what was
  * folded since the previous one (the first scrape of a process reads every stored event once). The cache lives in
  * this object only.
  */
@@ -44,7 +39,6 @@ final class StoreMetrics {
 
     private final LedgerStore store;
     private final int vmCap;
-    private final PolicyProjection projection = new PolicyProjection();
     private final Map<String, VmTotals> vms = new HashMap<>();
     private Map<Integer, Long> cachedOffsets;
     private String cachedText;
@@ -85,20 +79,14 @@ final class StoreMetrics {
     }
 
     private void refresh(LedgerQueries q) {
-        Map<String, VmTotals> seen = new HashMap<>();
-        try (CloseableIterator<Entry> it = store.scan(Column.VM_STATE, new byte[0], null)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                String vm = new String(e.key(), StandardCharsets.UTF_8);
-                VmTotals v = vms.computeIfAbsent(vm, VmTotals::new);
-                long last = ByteBuffer.wrap(e.value()).getLong(4); // VmLedger layout: partition (4) | lastOffset (8)
-                if (last != v.lastOffset) {
-                    update(q, v, VmLedger.decode(e.value(), projection));
-                }
-                seen.put(vm, v);
+        Map<String, Long> last = q.lastOffsets();
+        last.forEach((vm, offset) -> {
+            VmTotals v = vms.computeIfAbsent(vm, VmTotals::new);
+            if (offset != v.lastOffset) {
+                update(q, v, q.latest(vm));
             }
-        }
-        vms.keySet().retainAll(seen.keySet());
+        });
+        vms.keySet().retainAll(last.keySet());
     }
 
     private static void update(LedgerQueries q, VmTotals v, VmLedger l) {

@@ -18,6 +18,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mtrrledger.engine.store.Column;
+import org.mtrrledger.engine.store.StoreDigest;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 
@@ -115,7 +116,7 @@ class EngineCrashRecoveryTest extends WithEmbeddedBroker {
             assertEquals(records, ItSupport.eventKeys(killed),
                     "EVENTS must hold exactly one outcome per record offset of the topic");
             assertEquals(records, ItSupport.eventKeys(ref), "reference EVENTS keys");
-            Map<Column, ItSupport.ColumnDigest> d = ItSupport.digest(ref);
+            Map<Column, StoreDigest.Table> d = ItSupport.digest(ref);
             log("reference store: %s", d);
             assertTrue(d.get(Column.ZAPS).entries() > 0, "the log should produce zaps: " + d);
             assertTrue(d.get(Column.HAZARDS).entries() > 0, "the log should produce hazards: " + d);

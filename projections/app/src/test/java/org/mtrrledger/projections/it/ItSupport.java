@@ -9,17 +9,12 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +35,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.mtrrledger.engine.consume.FoldedEvent;
-import org.mtrrledger.engine.store.CloseableIterator;
 import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Entry;
-import org.mtrrledger.engine.store.Keys;
+import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.engine.store.SkippedTable;
+import org.mtrrledger.engine.store.StoreDigest;
+import org.mtrrledger.engine.store.ValueCodec;
+import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.gen.BootLogGenerator;
@@ -175,7 +172,7 @@ final class ItSupport {
     static Map<Integer, Long> storedOffsets(LedgerStore store, String topic, int partitions) {
         Map<Integer, Long> out = new TreeMap<>();
         for (int p = 0; p < partitions; p++) {
-            Optional<Long> o = store.getLong(Column.META, Keys.metaOffsetKey(topic, p));
+            Optional<Long> o = store.meta().nextOffset(topic, p);
             if (o.isPresent()) {
                 out.put(p, o.get());
             }
@@ -279,115 +276,51 @@ final class ItSupport {
     /** Offsets of the folded events (EVENTS column) and skipped records (SKIPPED), per partition. */
     static Map<Integer, TreeSet<Long>> eventKeys(LedgerStore store) {
         Map<Integer, TreeSet<Long>> out = new TreeMap<>();
-        try (CloseableIterator<Entry> it = store.scan(Column.EVENTS, new byte[0], null)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                out.computeIfAbsent(FoldedEvent.partitionOf(e.value()), x -> new TreeSet<>())
-                        .add(Keys.decodeVmOffsetKey(e.key()).offset());
-            }
+        EventLog<Integer> events = new EventLog<>(store, FoldedEvent::partitionOf);
+        for (String vm : new VmStateTable<>(store, ValueCodec.BYTES).vms()) {
+            events.scan(vm, 0, Long.MAX_VALUE, (offset, partition) -> {
+                out.computeIfAbsent(partition, x -> new TreeSet<>()).add(offset);
+                return true;
+            });
         }
-        try (CloseableIterator<Entry> it = store.scan(Column.SKIPPED, new byte[0], null)) {
-            while (it.hasNext()) {
-                Keys.PartitionOffset k = Keys.decodePartitionOffsetKey(it.next().key());
-                out.computeIfAbsent(k.partition(), x -> new TreeSet<>()).add(k.offset());
-            }
-        }
+        new SkippedTable<>(store, ValueCodec.BYTES).scan(null, 0, 0, (partition, offset, r) -> {
+            out.computeIfAbsent(partition, x -> new TreeSet<>()).add(offset);
+            return true;
+        });
         return out;
     }
 
-    /** Count and SHA-256 of one column's entries in key order (each key and value length-prefixed). */
-    record ColumnDigest(long entries, String sha256) {
-        @Override
-        public String toString() {
-            return entries + " entries, sha256 " + sha256.substring(0, 16);
-        }
-    }
-
-    static Map<Column, ColumnDigest> digest(LedgerStore store) {
-        Map<Column, ColumnDigest> out = new EnumMap<>(Column.class);
+    /** {@link StoreDigest} of the tables a fold writes (META's offsets are compared separately). */
+    static Map<Column, StoreDigest.Table> digest(LedgerStore store) {
+        Map<Column, StoreDigest.Table> out = new EnumMap<>(Column.class);
         for (Column c : FOLDED) {
-            out.put(c, digest(store, c, new byte[0], null));
+            out.put(c, StoreDigest.of(store, c));
         }
         return out;
     }
 
-    static Map<Column, ColumnDigest> digest(Path storeDir) {
+    static Map<Column, StoreDigest.Table> digest(Path storeDir) {
         try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.READ_ONLY)) {
             return digest(store);
-        }
-    }
-
-    static ColumnDigest digest(LedgerStore store, Column c, byte[] from, byte[] to) {
-        MessageDigest md = sha256();
-        long n = 0;
-        ByteBuffer len = ByteBuffer.allocate(8);
-        try (CloseableIterator<Entry> it = store.scan(c, from, to)) {
-            while (it.hasNext()) {
-                Entry e = it.next();
-                md.update(len.clear().putInt(e.key().length).putInt(e.value().length).array());
-                md.update(e.key());
-                md.update(e.value());
-                n++;
-            }
-        }
-        return new ColumnDigest(n, HexFormat.of().formatHex(md.digest()));
-    }
-
-    /** The first entry where two stores' columns differ, for failure messages; null if they are equal. */
-    static String firstDifference(LedgerStore a, LedgerStore b, Column c, byte[] from, byte[] to) {
-        try (CloseableIterator<Entry> x = a.scan(c, from, to); CloseableIterator<Entry> y = b.scan(c, from, to)) {
-            long i = 0;
-            while (x.hasNext() || y.hasNext()) {
-                Entry ex = x.hasNext() ? x.next() : null;
-                Entry ey = y.hasNext() ? y.next() : null;
-                if (ex == null || ey == null || !Arrays.equals(ex.key(), ey.key())
-                        || !Arrays.equals(ex.value(), ey.value())) {
-                    return c + " entry #" + i + ": " + describe(c, ex) + " vs " + describe(c, ey);
-                }
-                i++;
-            }
-            return null;
         }
     }
 
     static void assertSameFold(Path expectedStore, Path actualStore, String what) {
         try (LedgerStore exp = LedgerStore.open(expectedStore, OpenMode.READ_ONLY);
                 LedgerStore act = LedgerStore.open(actualStore, OpenMode.READ_ONLY)) {
-            Map<Column, ColumnDigest> de = digest(exp);
-            Map<Column, ColumnDigest> da = digest(act);
+            Map<Column, StoreDigest.Table> de = digest(exp);
+            Map<Column, StoreDigest.Table> da = digest(act);
             StringBuilder diffs = new StringBuilder();
             for (Column c : FOLDED) {
                 if (!de.get(c).equals(da.get(c))) {
                     diffs.append("\n  ").append(c).append(": expected ").append(de.get(c)).append(", actual ")
                             .append(da.get(c)).append("; first difference: ")
-                            .append(firstDifference(exp, act, c, new byte[0], null));
+                            .append(StoreDigest.firstDifference(exp, act, c));
                 }
             }
             if (diffs.length() > 0) {
                 fail(what + ": stores differ" + diffs);
             }
-        }
-    }
-
-    private static String describe(Column c, Entry e) {
-        if (e == null) {
-            return "<none>";
-        }
-        String key = switch (c) {
-            case SKIPPED -> Keys.decodePartitionOffsetKey(e.key()).toString();
-            case VM_STATE -> Keys.vmOfKey(e.key());
-            case CHECKPOINTS, EVENTS -> Keys.decodeVmOffsetKey(e.key()).toString();
-            case ZAPS, HAZARDS -> Keys.decodeVmPolicyOffsetKey(e.key()).toString();
-            default -> HexFormat.of().formatHex(e.key());
-        };
-        return key + " (" + e.value().length + " value bytes)";
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mtrrledger.engine.store.Column;
+import org.mtrrledger.engine.store.StoreDigest;
 
 /**
  * A live fold (a child engine following the topic while three fleets are published into it, one after another,
@@ -58,7 +59,7 @@ class RebuildTest extends WithEmbeddedBroker {
         assertTrue(live.stdoutText().contains(folded),
                 "SIGTERM: the run loop returns and prints its summary\n" + live.output());
 
-        Map<Column, ItSupport.ColumnDigest> before = ItSupport.digest(store);
+        Map<Column, StoreDigest.Table> before = ItSupport.digest(store);
         log("live fold: %s", before);
         assertTrue(before.get(Column.ZAPS).entries() > 0 && before.get(Column.HAZARDS).entries() > 0,
                 "the log should produce zaps and hazards: " + before);

@@ -33,12 +33,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.engine.store.CloseableIterator;
 import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Entry;
-import org.mtrrledger.engine.store.Keys;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.engine.store.StoreDigest;
+import org.mtrrledger.engine.store.ValueCodec;
+import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.gen.BootLogGenerator;
 
@@ -161,48 +161,42 @@ class ScaleOutTest extends WithEmbeddedBroker {
             int vms = 0;
             int inBoth = 0;
             int stale = 0;
-            try (CloseableIterator<Entry> it = ref.scan(Column.VM_STATE, new byte[0], null)) {
-                while (it.hasNext()) {
-                    Entry e = it.next();
-                    String vm = Keys.vmOfKey(e.key());
-                    int partition = VmLedger.decode(e.value(), Projection.NONE).partition();
-                    if (a.get(Column.VM_STATE, e.key()) != null && b.get(Column.VM_STATE, e.key()) != null) {
-                        inBoth++;
-                        if (owners.get(partition).size() == 1) {
-                            stale++; // the other store folded part of this VM before the partition moved
-                        }
+            VmStateTable<byte[]> refStates = new VmStateTable<>(ref, ValueCodec.BYTES);
+            List<VmStateTable<byte[]>> states = engineStores.stream()
+                    .map(s -> new VmStateTable<>(s, ValueCodec.BYTES)).toList();
+            for (Map.Entry<String, byte[]> e : refStates.all().entrySet()) {
+                String vm = e.getKey();
+                int partition = VmLedger.decode(e.getValue(), Projection.NONE).partition();
+                if (states.get(0).contains(vm) && states.get(1).contains(vm)) {
+                    inBoth++;
+                    if (owners.get(partition).size() == 1) {
+                        stale++; // the other store folded part of this VM before the partition moved
                     }
-                    for (int o : owners.get(partition)) {
-                        LedgerStore own = engineStores.get(o);
-                        String who = vm + " (partition " + partition + ", engine " + "AB".charAt(o) + ")";
-                        byte[] state = own.get(Column.VM_STATE, e.key());
-                        assertNotNull(state, who + " is missing from its owner");
-                        assertArrayEquals(e.value(), state, who + ": state differs from the single-process run");
-                        byte[] prefix = Keys.vmPrefix(vm);
-                        for (Column c : List.of(Column.ZAPS, Column.HAZARDS, Column.CHECKPOINTS, Column.EVENTS)) {
-                            assertNull(ItSupport.firstDifference(ref, own, c, prefix, Keys.prefixEnd(prefix)),
-                                    who + ": " + c + " differs from the single-process run");
-                        }
-                    }
-                    vms++;
                 }
+                for (int o : owners.get(partition)) {
+                    LedgerStore own = engineStores.get(o);
+                    String who = vm + " (partition " + partition + ", engine " + "AB".charAt(o) + ")";
+                    byte[] state = states.get(o).get(vm);
+                    assertNotNull(state, who + " is missing from its owner");
+                    assertArrayEquals(e.getValue(), state, who + ": state differs from the single-process run");
+                    for (Column c : List.of(Column.ZAPS, Column.HAZARDS, Column.CHECKPOINTS, Column.EVENTS)) {
+                        assertNull(StoreDigest.firstDifference(ref, own, c, vm),
+                                who + ": " + c + " differs from the single-process run");
+                    }
+                }
+                vms++;
             }
             assertEquals(VMS, vms, "VMs in the single-process run");
             for (int p = 0; p < PARTITIONS; p++) {
-                byte[] prefix = Keys.partitionPrefix(p);
                 for (int o : owners.get(p)) {
-                    assertNull(ItSupport.firstDifference(ref, engineStores.get(o), Column.SKIPPED, prefix,
-                            Keys.prefixEnd(prefix)), "partition " + p + ", engine " + "AB".charAt(o)
-                            + ": SKIPPED differ from the single-process run");
+                    assertNull(StoreDigest.firstSkippedDifference(ref, engineStores.get(o), p), "partition " + p
+                            + ", engine " + "AB".charAt(o) + ": SKIPPED differ from the single-process run");
                 }
             }
             // No VM the reference does not know.
-            for (LedgerStore s : engineStores) {
-                try (CloseableIterator<Entry> it = s.scan(Column.VM_STATE, new byte[0], null)) {
-                    while (it.hasNext()) {
-                        byte[] k = it.next().key();
-                        assertNotNull(ref.get(Column.VM_STATE, k), "unknown VM " + Keys.vmOfKey(k));
-                    }
+            for (VmStateTable<byte[]> s : states) {
+                for (String vm : s.vms()) {
+                    assertTrue(refStates.contains(vm), "unknown VM " + vm);
                 }
             }
             log("%d VMs compared; %d of them are in both stores, %d of those with a stale state in the non-owner",

@@ -13,10 +13,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.store.Batch;
-import org.mtrrledger.engine.store.Column;
-import org.mtrrledger.engine.store.Keys;
+import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.engine.store.ValueCodec;
+import org.mtrrledger.engine.store.VmKeys;
+import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.testing.Ev;
 import org.mtrrledger.projections.StoreFixture;
@@ -40,8 +42,12 @@ class StoreCorruptionTest {
         Path store = data.resolve("store");
         StoreFixture.fold(store, LOG, 1000, 10);
         try (LedgerStore s = LedgerStore.open(store, OpenMode.PRIMARY); Batch b = s.newBatch()) {
-            b.put(Column.VM_STATE, Keys.vmKey("vm-1"), new byte[] {0, 0, 0, 1, 2});
-            b.put(Column.EVENTS, Keys.vmOffsetKey("vm-1", 1), new byte[] {0, 0, 0, 0, 0x7f, 0, 0, 0});
+            // The tables with the identity codec write these bytes as they are: values no ledger or event decodes from.
+            VmKeys vm = VmKeys.of("vm-1");
+            new VmStateTable<>(s, ValueCodec.BYTES).put(b, vm, new byte[] {0, 0, 0, 1, 2});
+            byte[] event = {0, 0, 0, 0, 0x7f, 0, 0, 0};
+            new EventLog<>(s, x -> x).put(b, vm, 1, event.length,
+                    (out, at) -> System.arraycopy(event, 0, out, at, event.length));
             s.write(b);
         }
         assertSuggestsRebuild(ItSupport.cli("state", "--vm", "vm-1", "--data", data.toString()));

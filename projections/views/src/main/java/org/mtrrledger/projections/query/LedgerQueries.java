@@ -35,6 +35,8 @@ public final class LedgerQueries {
     private final TimeTravel foldOnly;
     private final EventCodec codec = new EventCodec();
     private final VmStateTable<VmLedger> states;
+    /** The same table read for the ledgers' last offsets only (their headers). */
+    private final VmStateTable<Long> lastOffsets;
     private final EventLog<FoldedEvent> events;
     private final OutputTable<ZapRecord> zaps;
     private final OutputTable<Hazard> hazards;
@@ -45,6 +47,9 @@ public final class LedgerQueries {
         this.timeTravel = new TimeTravel(store, pipeline);
         this.foldOnly = new TimeTravel(store, new Pipeline(org.mtrrledger.engine.pipeline.Projection.NONE));
         this.states = new VmStateTable<>(store, TimeTravel.ledgerCodec(pipeline));
+        this.lastOffsets = new VmStateTable<>(store, ValueCodec.of(o -> {
+            throw new UnsupportedOperationException("queries do not write");
+        }, VmLedger::lastOffsetOf));
         this.events = new EventLog<>(store, FoldedEvent::decode);
         this.zaps = OutputTable.zaps(store, ValueCodec.of(ZapRecord::encode, ZapRecord::decode));
         this.hazards = OutputTable.hazards(store, ValueCodec.of(Hazard::encode, Hazard::decode));
@@ -67,6 +72,14 @@ public final class LedgerQueries {
     /** Every VM the store has folded, sorted. */
     public List<String> vms() {
         return states.vms();
+    }
+
+    /**
+     * Every VM's last folded offset, in VM id order: one scan that decodes only each ledger's header, so a caller can
+     * find the VMs that changed before decoding any state.
+     */
+    public Map<String, Long> lastOffsets() {
+        return lastOffsets.all();
     }
 
     /** Throws {@link UnknownVmException} unless the store has folded an event of {@code vm} (one key lookup). */
