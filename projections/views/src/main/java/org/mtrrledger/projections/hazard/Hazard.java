@@ -3,7 +3,7 @@ package org.mtrrledger.projections.hazard;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import org.mtrrledger.events.codec.BigEndian;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.projections.zap.PolicyId;
 
@@ -25,30 +25,22 @@ import org.mtrrledger.projections.zap.PolicyId;
 public record Hazard(PolicyId policy, HazardKind kind, long offset, int seq, int vcpu, GfnRange range,
         int staleMask, int demanded, long sinceOffset) {
 
-    private static final java.lang.invoke.VarHandle LONG_BE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
-    private static final java.lang.invoke.VarHandle INT_BE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
-    private static final java.lang.invoke.VarHandle SHORT_BE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.BIG_ENDIAN);
-
     /** Bytes of {@link #encode()}: policy, kind, offset, seq, vcpu, range, stale mask, demanded, since. */
     static final int ENCODED_SIZE = 1 + 1 + 8 + 2 + 4 + 8 + 8 + 2 + 1 + 8;
 
     /** Big-endian fields in the order of the components (the layout {@code DataOutputStream} wrote first). */
     public byte[] encode() {
-        // VarHandles, not ByteBuffer.wrap: the buffer object escaped and was allocated for every hazard.
         byte[] b = new byte[ENCODED_SIZE];
         b[0] = (byte) policy.code;
         b[1] = (byte) kind.ordinal();
-        LONG_BE.set(b, 2, offset);
-        SHORT_BE.set(b, 10, (short) seq);
-        INT_BE.set(b, 12, vcpu);
-        LONG_BE.set(b, 16, range.start());
-        LONG_BE.set(b, 24, range.end());
-        SHORT_BE.set(b, 32, (short) staleMask);
+        BigEndian.putLong(b, 2, offset);
+        BigEndian.putShort(b, 10, (short) seq);
+        BigEndian.putInt(b, 12, vcpu);
+        BigEndian.putLong(b, 16, range.start());
+        BigEndian.putLong(b, 24, range.end());
+        BigEndian.putShort(b, 32, (short) staleMask);
         b[34] = (byte) demanded;
-        LONG_BE.set(b, 35, sinceOffset);
+        BigEndian.putLong(b, 35, sinceOffset);
         return b;
     }
 

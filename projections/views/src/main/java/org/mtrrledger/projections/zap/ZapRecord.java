@@ -6,7 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import org.mtrrledger.events.codec.BigEndian;
 import org.mtrrledger.events.model.GfnRange;
 
 /**
@@ -36,23 +36,16 @@ public record ZapRecord(PolicyId policy, long offset, int seq, int vcpu, GfnRang
             }
             b[FIXED_SIZE + 2 + i] = (byte) c;
         }
-        // VarHandles, not ByteBuffer.wrap: the buffer object escaped and was allocated for every zap.
         b[0] = (byte) policy.code;
-        LONG_BE.set(b, 1, offset);
-        SHORT_BE.set(b, 9, (short) seq);
-        INT_BE.set(b, 11, vcpu);
-        LONG_BE.set(b, 15, range.start());
-        LONG_BE.set(b, 23, range.end());
-        SHORT_BE.set(b, 31, (short) n);
+        BigEndian.putLong(b, 1, offset);
+        BigEndian.putShort(b, 9, (short) seq);
+        BigEndian.putInt(b, 11, vcpu);
+        BigEndian.putLong(b, 15, range.start());
+        BigEndian.putLong(b, 23, range.end());
+        BigEndian.putShort(b, 31, (short) n);
         return b;
     }
 
-    private static final java.lang.invoke.VarHandle LONG_BE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
-    private static final java.lang.invoke.VarHandle INT_BE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
-    private static final java.lang.invoke.VarHandle SHORT_BE =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
     /** Bytes before the rule: policy, offset, seq, vcpu, range. */
     private static final int FIXED_SIZE = 1 + 8 + 2 + 4 + 8 + 8;
