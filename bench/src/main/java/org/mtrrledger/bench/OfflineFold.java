@@ -28,10 +28,40 @@ import org.mtrrledger.projections.ledger.PolicyProjection;
  * org.mtrrledger.bench.OfflineFold <fleet.jsonl> none|full <Durability> <rounds> [store dir to keep]}.
  * Records are encoded and partitioned (murmur2 of the VM id, 4 partitions) as the producer would, then applied in
  * polls of 10,000. Prints wall, engine-thread CPU time and process CPU time (fold, writer and RocksDB's background
- * threads together: what two shared cores pay per event) per round (CPU time is the stabler number on a shared
- * machine) and, after the last round, the store's size before and after a full compaction and its keys per column.
+ * threads together: what two shared cores pay per event), the store writer thread's, and the bytes the fold and
+ * writer threads allocated per event, per round (CPU time and allocation are the stabler numbers on a shared machine) and, after the last round, the store's size before and after a full compaction and its keys per column.
  */
 final class OfflineFold {
+    /** CPU time of each live store writer thread (a round's writer thread may end after its round). */
+    private static java.util.Map<Long, Long> writerCpu(java.lang.management.ThreadMXBean mx) {
+        java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("mtrr-store-writer")) {
+                cpu.put(t.getThreadId(), Math.max(0, mx.getThreadCpuTime(t.getThreadId())));
+            }
+        }
+        return cpu;
+    }
+
+    private static long writerCpuSince(java.lang.management.ThreadMXBean mx, java.util.Map<Long, Long> before) {
+        long sum = 0;
+        for (java.util.Map.Entry<Long, Long> e : writerCpu(mx).entrySet()) {
+            sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+        }
+        return sum;
+    }
+
+    /** Bytes allocated so far by the live store writer threads (each round's batches are written on one). */
+    private static long writerAllocated(com.sun.management.ThreadMXBean mx) {
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("mtrr-store-writer")) {
+                sum += Math.max(0, mx.getThreadAllocatedBytes(t.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
         String projection = args[1];
@@ -57,6 +87,10 @@ final class OfflineFold {
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
                 long p0 = os.getProcessCpuTime();
                 long c0 = mx.getCurrentThreadCpuTime();
+                var wr0 = writerCpu(mx);
+                var amx = (com.sun.management.ThreadMXBean) mx;
+                long a0 = amx.getCurrentThreadAllocatedBytes();
+                long wa0 = writerAllocated(amx);
                 long t0 = System.nanoTime();
                 for (int i = 0; i < all.size(); i += 10_000) {
                     w.apply(all.subList(i, Math.min(all.size(), i + 10_000)));
@@ -65,9 +99,14 @@ final class OfflineFold {
                 long t = System.nanoTime() - t0;
                 long cpu = mx.getCurrentThreadCpuTime() - c0;
                 long pcpu = os.getProcessCpuTime() - p0;
+                long wcpu = writerCpuSince(mx, wr0);
+                long alloc = amx.getCurrentThreadAllocatedBytes() - a0;
+                long walloc = writerAllocated(amx) - wa0;
                 System.out.printf("%s %s round %d: %d events %.2f s = %.0f ev/s; thread cpu %.2f s = %.2f us/ev;"
-                        + " process cpu %.2f us/ev%n", projection, durability, r, all.size(), t / 1e9,
-                        all.size() / (t / 1e9), cpu / 1e9, cpu / 1e3 / all.size(), pcpu / 1e3 / all.size());
+                        + " process cpu %.2f us/ev; writer thread %.2f us/ev; allocated %d B/ev (writer %d)%n",
+                        projection, durability, r, all.size(), t / 1e9, all.size() / (t / 1e9), cpu / 1e9,
+                        cpu / 1e3 / all.size(), pcpu / 1e3 / all.size(), wcpu / 1e3 / all.size(),
+                        alloc / all.size(), walloc / all.size());
                 if (r == rounds - 1) {
                     store.flush();
                     long before = store.approximateSizeOnDisk();

@@ -16,33 +16,42 @@ import org.mtrrledger.events.model.GfnRange;
 public final class DirtyRangeTracker {
     private final List<GfnRange> ranges = new ArrayList<>();
 
+    /**
+     * Merges {@code r} in place. The list is sorted with gaps ({@code x.end < y.start} for neighbours), so the
+     * ranges {@code r} leaves alone are a prefix (ending before it) and a suffix (starting after the merged span),
+     * and the ones between merge into one; re-marking a span already dirty, the common case, allocates nothing.
+     */
     void mark(GfnRange r) {
         if (r.degenerate()) {
             return;
         }
         long s = r.start();
         long e = r.end();
-        List<GfnRange> out = new ArrayList<>(ranges.size() + 1);
-        boolean placed = false;
-        for (GfnRange x : ranges) {
-            if (Long.compareUnsigned(x.end(), s) < 0) {
-                out.add(x);
-            } else if (Long.compareUnsigned(x.start(), e) > 0) {
-                if (!placed) {
-                    out.add(new GfnRange(s, e));
-                    placed = true;
-                }
-                out.add(x);
-            } else {
-                s = Long.compareUnsigned(x.start(), s) < 0 ? x.start() : s;
-                e = Long.compareUnsigned(x.end(), e) > 0 ? x.end() : e;
+        int n = ranges.size();
+        int i = 0;
+        while (i < n && Long.compareUnsigned(ranges.get(i).end(), s) < 0) {
+            i++;
+        }
+        int j = i;
+        for (; j < n; j++) {
+            GfnRange x = ranges.get(j);
+            if (Long.compareUnsigned(x.start(), e) > 0) {
+                break;
             }
+            s = Long.compareUnsigned(x.start(), s) < 0 ? x.start() : s;
+            e = Long.compareUnsigned(x.end(), e) > 0 ? x.end() : e;
         }
-        if (!placed) {
-            out.add(new GfnRange(s, e));
+        if (j == i) {
+            ranges.add(i, new GfnRange(s, e));
+            return;
         }
-        ranges.clear();
-        ranges.addAll(out);
+        GfnRange first = ranges.get(i);
+        if (first.start() != s || first.end() != e) {
+            ranges.set(i, new GfnRange(s, e));
+        }
+        if (j > i + 1) {
+            ranges.subList(i + 1, j).clear();
+        }
     }
 
     /** The dirty ranges, merged and sorted ascending; the tracker is empty afterwards. */

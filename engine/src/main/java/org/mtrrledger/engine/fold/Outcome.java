@@ -53,11 +53,12 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
         if (reason != null) {
             n += OutcomeLabels.textSize(reason);
         }
-        for (Change c : changes) {
-            n += OutcomeLabels.fieldSize(c.field());
+        // Indexed loops: the engine sizes and writes every event's outcome, and list iterators were allocated.
+        for (int i = 0; i < changes.size(); i++) {
+            n += OutcomeLabels.fieldSize(changes.get(i).field());
         }
-        for (String note : notes) {
-            n += OutcomeLabels.textSize(note);
+        for (int i = 0; i < notes.size(); i++) {
+            n += OutcomeLabels.textSize(notes.get(i));
         }
         return n;
     }
@@ -72,7 +73,8 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
         }
         SHORT_BE.set(out, p, (short) changes.size());
         p += 2;
-        for (Change c : changes) {
+        for (int i = 0; i < changes.size(); i++) {
+            Change c = changes.get(i);
             p = OutcomeLabels.writeField(c.field(), out, p);
             LONG_BE.set(out, p, c.oldValue());
             LONG_BE.set(out, p + 8, c.newValue());
@@ -80,8 +82,8 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
         }
         SHORT_BE.set(out, p, (short) notes.size());
         p += 2;
-        for (String note : notes) {
-            p = OutcomeLabels.writeText(note, out, p);
+        for (int i = 0; i < notes.size(); i++) {
+            p = OutcomeLabels.writeText(notes.get(i), out, p);
         }
     }
 

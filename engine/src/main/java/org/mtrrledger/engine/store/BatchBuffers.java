@@ -16,16 +16,35 @@ final class BatchBuffers {
 
     private final ArrayDeque<byte[]> free = new ArrayDeque<>(KEPT);
 
-    /** A buffer of at least {@code bytes}; contents undefined. */
+    /**
+     * A buffer of at least {@code bytes}; contents undefined. Any kept buffer that fits is taken; a new one gets a
+     * quarter of headroom, since successive polls ask for slightly different sizes and a buffer that fits only the
+     * one poll is garbage (a humongous G1 allocation) by the next.
+     */
     synchronized byte[] take(int bytes) {
-        byte[] b = free.pollFirst();
-        return b != null && b.length >= bytes ? b : new byte[bytes];
+        for (java.util.Iterator<byte[]> it = free.iterator(); it.hasNext();) {
+            byte[] b = it.next();
+            if (b.length >= bytes) {
+                it.remove();
+                return b;
+            }
+        }
+        return new byte[(int) Math.min(Integer.MAX_VALUE - 16, bytes + (long) bytes / 4)];
     }
 
     /** Returns a buffer nobody uses any more. */
     synchronized void give(byte[] b) {
-        if (b.length <= LARGEST_KEPT && free.size() < KEPT) {
-            free.addFirst(b);
+        if (b.length > LARGEST_KEPT) {
+            return;
         }
+        if (free.size() == KEPT) {
+            // Keep the larger buffers: a small one fits fewer polls.
+            byte[] smallest = free.stream().min(java.util.Comparator.comparingInt(x -> x.length)).orElseThrow();
+            if (smallest.length >= b.length) {
+                return;
+            }
+            free.remove(smallest);
+        }
+        free.addFirst(b);
     }
 }

@@ -3,7 +3,7 @@ package org.mtrrledger.projections.hazard;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import org.mtrrledger.events.codec.BigEndian;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.projections.zap.PolicyId;
 
@@ -31,9 +31,16 @@ public record Hazard(PolicyId policy, HazardKind kind, long offset, int seq, int
     /** Big-endian fields in the order of the components (the layout {@code DataOutputStream} wrote first). */
     public byte[] encode() {
         byte[] b = new byte[ENCODED_SIZE];
-        ByteBuffer.wrap(b).put((byte) policy.code).put((byte) kind.ordinal()).putLong(offset).putShort((short) seq)
-                .putInt(vcpu).putLong(range.start()).putLong(range.end()).putShort((short) staleMask)
-                .put((byte) demanded).putLong(sinceOffset);
+        b[0] = (byte) policy.code;
+        b[1] = (byte) kind.ordinal();
+        BigEndian.putLong(b, 2, offset);
+        BigEndian.putShort(b, 10, (short) seq);
+        BigEndian.putInt(b, 12, vcpu);
+        BigEndian.putLong(b, 16, range.start());
+        BigEndian.putLong(b, 24, range.end());
+        BigEndian.putShort(b, 32, (short) staleMask);
+        b[34] = (byte) demanded;
+        BigEndian.putLong(b, 35, sinceOffset);
         return b;
     }
 

@@ -6,7 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import org.mtrrledger.events.codec.BigEndian;
 import org.mtrrledger.events.model.GfnRange;
 
 /**
@@ -36,10 +36,16 @@ public record ZapRecord(PolicyId policy, long offset, int seq, int vcpu, GfnRang
             }
             b[FIXED_SIZE + 2 + i] = (byte) c;
         }
-        ByteBuffer.wrap(b).put((byte) policy.code).putLong(offset).putShort((short) seq).putInt(vcpu)
-                .putLong(range.start()).putLong(range.end()).putShort((short) n);
+        b[0] = (byte) policy.code;
+        BigEndian.putLong(b, 1, offset);
+        BigEndian.putShort(b, 9, (short) seq);
+        BigEndian.putInt(b, 11, vcpu);
+        BigEndian.putLong(b, 15, range.start());
+        BigEndian.putLong(b, 23, range.end());
+        BigEndian.putShort(b, 31, (short) n);
         return b;
     }
+
 
     /** Bytes before the rule: policy, offset, seq, vcpu, range. */
     private static final int FIXED_SIZE = 1 + 8 + 2 + 4 + 8 + 8;
