@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.mtrrledger.engine.consume.LedgerEngine;
 
 /** Small Kafka helpers for the harness (not part of what is measured unless said so). */
 final class KafkaBits {
@@ -24,17 +25,10 @@ final class KafkaBits {
 
     /** The engine's consumer settings ({@code LedgerEngine}), so the consume-only bound reads the same way. */
     static Properties engineLikeConsumer(String bootstrap, String group) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = LedgerEngine.readSettings(bootstrap);
         if (group != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         }
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
         return p;
     }
 
