@@ -162,8 +162,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             int[] recorded = readPorts(portsFile);
             RuntimeException last = null;
             for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                int brokerPort = recorded != null ? recorded[0] : freePort();
-                int controllerPort = recorded != null ? recorded[1] : freePort();
+                int[] ports = recorded != null ? recorded : freePorts();
+                int brokerPort = ports[0];
+                int controllerPort = ports[1];
                 Properties props = brokerProperties(logDir, brokerPort, controllerPort);
                 KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
                 try {
@@ -341,8 +342,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try {
             config = Files.createTempFile(dataDir, "format-", ".properties");
+            int[] formatPorts = freePorts();
             try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-                brokerProperties(logDir, freePort(), freePort()).store(w, "used once to format " + logDir);
+                brokerProperties(logDir, formatPorts[0], formatPorts[1]).store(w, "used once to format " + logDir);
             }
             int code;
             try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
@@ -438,12 +440,16 @@ public final class EmbeddedBroker implements AutoCloseable {
                 + READY_TIMEOUT.toSeconds() + " s" + (last == null ? "" : ": " + last), last);
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+    /**
+     * Two distinct free ports for the broker and controller listeners: both sockets are held open while the second is
+     * picked, because two ports asked for one after the other can be the same one.
+     */
+    private static int[] freePorts() {
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                ServerSocket b = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return new int[] {a.getLocalPort(), b.getLocalPort()};
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+            throw new UncheckedIOException("cannot find two free ports on 127.0.0.1", e);
         }
     }
 
