@@ -32,9 +32,6 @@ public final class ApiFixture {
     /** The sample's events, with sources {@code ovmf-linux-4vcpu-dma.jsonl:LINE}. */
     public static List<MtrrEvent> sample() {
         Path p = RepoRoot.resolve("samples", SAMPLE);
-        if (!Files.exists(p)) {
-            p = Path.of("samples", SAMPLE);
-        }
         try (ParsedLog log = new JsonLinesParser().open(SAMPLE, Files.newBufferedReader(p), ParseOptions.DEFAULTS)) {
             return new ArrayList<>(log.readAll());
         } catch (IOException e) {

@@ -12,10 +12,9 @@ import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.GeneratorPosition;
 import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.avro.MtrrEvent;
-import org.mtrrledger.events.avro.VcpuLifecycle;
-import org.mtrrledger.events.avro.VmConfig;
 import org.mtrrledger.events.model.Cr0;
 import org.mtrrledger.events.model.EventKind;
+import org.mtrrledger.events.parse.JsonLinesWriter;
 import org.mtrrledger.events.parse.TraceTimestamp;
 import org.mtrrledger.projections.query.Audit;
 import org.mtrrledger.events.model.Hex;
@@ -51,44 +50,8 @@ public final class EventJson {
 
     /** The event's own fields in the JSON Lines input format. */
     public static void fields(MtrrEvent e, Map<String, Object> m) {
-        Object p = e.getPayload();
         m.put("type", EventKind.typeOf(e));
-        if (p instanceof MsrWrite w) {
-            m.put("msr", Hex.of(w.getMsr()));
-            m.put("value", Hex.of(w.getValue()));
-            if (w.getHostInitiated()) {
-                m.put("host_initiated", true);
-            }
-            if (w.getFaulted()) {
-                m.put("gp", true);
-            }
-        } else if (p instanceof Cr0Write c) {
-            m.put("value", Hex.of(c.getValue()));
-        } else if (p instanceof DmaOp d) {
-            m.put("op", lower(d.getOp()));
-            if (d.getGpa() != null) {
-                m.put("gpa", Hex.of(d.getGpa()));
-            }
-            if (d.getLength() != null) {
-                m.put("len", Hex.of(d.getLength()));
-            }
-            if (d.getDevice() != null) {
-                m.put("device", d.getDevice());
-            }
-            if (d.getDirection() != null) {
-                m.put("direction", lower(d.getDirection()));
-            }
-        } else if (p instanceof VcpuLifecycle l) {
-            m.put("op", lower(l.getOp()));
-            if (l.getInitialCr0() != null) {
-                m.put("cr0", Hex.of(l.getInitialCr0()));
-            }
-        } else if (p instanceof VmConfig c) {
-            m.put("maxphyaddr", c.getMaxPhysAddr());
-            m.put("guest_has_mtrr", c.getGuestHasMtrr());
-            m.put("tdp_enabled", c.getTdpEnabled());
-            m.put("quirk_cd_nw_cleared", c.getQuirkCdNwCleared());
-        }
+        JsonLinesWriter.payloadFields(e, m::put);
     }
 
     /** A folded event: where it is, its fields, and its outcome (status, reason, changes, notes). */
