@@ -95,11 +95,13 @@ import org.rocksdb.WriteOptions;
  *       flush/compaction threads, not the engine's;
  *   <li>10-bit bloom filters only on families read by exact key (META, VM_STATE);
  *       prefix-scanned families would not use them;
- *   <li>WAL capped at {@value #MAX_WAL_BYTES} bytes: beyond it RocksDB flushes the memtables (all families,
- *       atomic flush), so the WAL stays a small multiple of that however large the memtables may grow, a restart
- *       after a kill replays little, and a rarely written family (META is tiny) cannot keep old WAL files alive.
- *       Replaying the 220k-event sample fleet: at most 24 MiB of WAL with the cap, 65.5 MiB before it with 256 MiB
- *       (the store is 7 MiB after the final flush); info LOG capped at 5 files of 16 MiB.
+ *   <li>WAL capped at {@value #MAX_WAL_BYTES} bytes, half the memtable budget: beyond it RocksDB flushes the
+ *       memtables (all families, atomic flush), so a restart after a kill replays at most that, and a rarely
+ *       written family (META is tiny) cannot keep old WAL files alive. Without a cap RocksDB allows four times the
+ *       write buffers (the WAL reached 65 MiB on a 7 MiB store). A smaller cap costs CPU: every flush it forces
+ *       writes seven small L0 files that compaction then rewrites; on the first 3.3M events of the 10M bench fleet
+ *       a 16 MiB cap spent 7.8-9.7 s in RocksDB's flush and compaction threads, this one 3.9 s
+ *       ({@code OfflineFold}, per-thread CPU from /proc); info LOG capped at 5 files of 16 MiB.
  * </ul>
  *
  * <h2>Resources</h2>
@@ -135,7 +137,7 @@ public final class LedgerStore implements AutoCloseable {
     /** Cap on all memtables together (charged to the cache); reaching it triggers a flush. */
     static final long MEMTABLE_BYTES = 128L << 20;
     /** Total WAL size beyond which the memtables are flushed (see the class comment). */
-    static final long MAX_WAL_BYTES = 16L << 20;
+    static final long MAX_WAL_BYTES = 64L << 20;
     private static final long WRITE_BUFFER_BYTES = 64L << 20;
     private static final long META_WRITE_BUFFER_BYTES = 4L << 20;
     private static final int MAX_WRITE_BUFFERS = 3;

@@ -38,17 +38,21 @@ class WalBoundTest {
     void shouldKeepTheWalNearItsCapWhileWriting() throws Exception {
         byte[] value = new byte[4096];
         int perBatch = 256;
-        // Twice the 16 MiB cap, as flushes run in the background behind the writes, plus one batch: RocksDB weighs
-        // max_total_wal_size only when a write switches to a new WAL, so the total may pass it by what came since.
-        // Without the cap (256 MiB) the WAL holds all 48 MiB written.
-        long bound = (32L << 20) + (long) perBatch * value.length;
+        long batchBytes = (long) perBatch * value.length;
+        // Once the writes stop and the flush the cap forced has finished, the WAL holds what came after the last
+        // switch: at most the cap plus the batch that crossed it (and one more in flight). Without the cap nothing
+        // would be flushed and the WAL would hold all 96 MiB: that stays below the 112 MiB at which the 128 MiB
+        // memtable budget flushes (7/8 of it), and spread over four families none fills its 64 MiB write buffer.
+        Column[] families = {Column.EVENTS, Column.ZAPS, Column.HAZARDS, Column.CHECKPOINTS};
+        long bound = LedgerStore.MAX_WAL_BYTES + 2 * batchBytes;
+        int batches = (int) ((96L << 20) / batchBytes);
         new SplittableRandom(1).nextBytes(value);
         try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY)) {
             long offset = 0;
-            for (int batch = 0; batch < 48; batch++) {
+            for (int batch = 0; batch < batches; batch++) {
                 try (Batch b = store.newBatch()) {
                     for (int i = 0; i < perBatch; i++) {
-                        b.put(Column.EVENTS, Keys.vmOffsetKey("vm-" + (i % 7), offset++), value);
+                        b.put(families[batch % families.length], Keys.vmOffsetKey("vm-" + (i % 7), offset++), value);
                     }
                     store.write(b);
                 }
