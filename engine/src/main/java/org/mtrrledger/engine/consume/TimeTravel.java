@@ -79,7 +79,7 @@ public final class TimeTravel {
     }
 
     /**
-     * Folds {@code vm}'s stored events in [from, to] into {@code ledger} in one scan, handing each step to
+     * Folds {@code vm}'s stored events in [from, to] into {@code ledger} in one scan, handing each event to
      * {@code visitor} (if not null) while it returns true.
      */
     public void replay(VmLedger ledger, String vm, long from, long to, ReplayVisitor visitor) {
