@@ -30,6 +30,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.events.model.EventRef;
 
 /**
  * The consumer loop. Positions live in the store, written in the same batch as the state ({@link LedgerWriter}):
@@ -209,7 +210,7 @@ public final class LedgerEngine implements AutoCloseable {
             for (TopicPartition tp : polled.partitions()) {
                 List<ConsumerRecord<byte[], byte[]>> records = polled.records(tp);
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    batch.add(new LogRecord(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+                    batch.add(new LogRecord(new EventRef(r.topic(), r.partition(), r.offset()), r.key(), r.value()));
                 }
                 commit.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
             }

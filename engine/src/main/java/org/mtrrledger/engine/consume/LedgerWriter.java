@@ -144,14 +144,15 @@ public final class LedgerWriter {
         Batch batch = store.newBatch(expectedBatchBytes(records));
         try {
             if (!topicRecorded) {
-                meta.putTopic(batch, records.get(0).topic());
+                meta.putTopic(batch, records.get(0).ref().topic());
                 topicRecorded = true;
             }
             LogRecord previous = null;
             for (LogRecord r : records) {
                 foldOne(r, batch, touched);
                 // Polls come grouped by partition: note the next offset once per run of one partition's records.
-                if (previous != null && (r.partition() != previous.partition() || !r.topic().equals(previous.topic()))) {
+                if (previous != null && (r.ref().partition() != previous.ref().partition()
+                        || !r.ref().topic().equals(previous.ref().topic()))) {
                     noteNext(nextOffsets, previous);
                 }
                 previous = r;
@@ -176,9 +177,10 @@ public final class LedgerWriter {
     }
 
     private static void noteNext(Map<String, long[]> nextOffsets, LogRecord r) {
-        long[] next = nextOffsets.computeIfAbsent(r.topic() + "\u0000" + r.partition(),
-                k -> new long[] {r.partition(), 0});
-        next[1] = Math.max(next[1], r.offset() + 1);
+        EventRef ref = r.ref();
+        long[] next = nextOffsets.computeIfAbsent(ref.topic() + "\u0000" + ref.partition(),
+                k -> new long[] {ref.partition(), 0});
+        next[1] = Math.max(next[1], ref.offset() + 1);
     }
 
     /**
@@ -194,6 +196,7 @@ public final class LedgerWriter {
     }
 
     private void foldOne(LogRecord r, Batch batch, Set<Slot> touched) {
+        EventRef ref = r.ref();
         MtrrEvent e;
         Slot slot;
         try {
@@ -203,25 +206,26 @@ public final class LedgerWriter {
             if (poison == PoisonPolicy.FAIL) {
                 throw new PoisonRecordException(r, u.getMessage());
             }
-            skipped.put(batch, r.partition(), r.offset(), new SkippedRecord(r.key(), r.value(), u.getMessage()));
+            skipped.put(batch, ref.partition(), ref.offset(), new SkippedRecord(r.key(), r.value(), u.getMessage()));
             rejectedWork++;
             return;
         }
         VmLedger ledger = slot.ledger();
-        if (ledger.lastOffset() >= r.offset()) {
+        if (ledger.lastOffset() >= ref.offset()) {
             return;
         }
-        Pipeline.Step step = pipeline.step(ledger, new EventRef(r.topic(), r.partition(), r.offset()), e);
+        Pipeline.Step step = pipeline.step(ledger, ref, e);
         touched.add(slot);
         foldedWork++;
         // An ignored write (an MSR outside KVM's MTRR code) is part of the log, not a rejection.
         if (step.fold().outcome().status() == Outcome.Status.REJECTED) {
             rejectedWork++;
         }
-        FoldedEvent.put(events, batch, slot.keys(), r.offset(), r.partition(), r.value(), step.fold().outcome());
-        putOutputs(batch, slot.keys(), r.offset(), step.records());
+        FoldedEvent.put(events, batch, slot.keys(), ref.offset(), ref.partition(), r.value(),
+                step.fold().outcome());
+        putOutputs(batch, slot.keys(), ref.offset(), step.records());
         if (ledger.vm().eventCount() % checkpointEvery == 0) {
-            checkpoints.put(batch, slot.keys(), r.offset(), ledger);
+            checkpoints.put(batch, slot.keys(), ref.offset(), ledger);
         }
     }
 
@@ -290,19 +294,19 @@ public final class LedgerWriter {
             checkHome(vm, l.home(), r);
         }
         int partition = l.ledger().partition();
-        if (partition >= 0 && partition != r.partition()) {
+        if (partition >= 0 && partition != r.ref().partition()) {
             throw new Unfoldable("VM '" + Printable.escape(vm, 64) + "' was on partition " + partition
-                    + " and now appears on partition " + r.partition()
+                    + " and now appears on partition " + r.ref().partition()
                     + ": a VM's events must stay in one partition (was the partition count changed?)");
         }
         return l;
     }
 
     private void checkHome(String vm, int home, LogRecord r) throws Unfoldable {
-        if (home >= 0 && home != r.partition()) {
+        if (home >= 0 && home != r.ref().partition()) {
             throw new Unfoldable("VM '" + Printable.escape(vm, 64) + "' belongs on partition " + home
                     + " (its id hashed over " + partitionCount + " partitions, where the publisher puts it), not "
-                    + r.partition() + ": written by another producer, or the partition count changed");
+                    + r.ref().partition() + ": written by another producer, or the partition count changed");
         }
     }
 

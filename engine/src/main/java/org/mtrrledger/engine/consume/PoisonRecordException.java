@@ -3,6 +3,6 @@ package org.mtrrledger.engine.consume;
 /** A record the engine cannot fold, with where it sits in the log. */
 public final class PoisonRecordException extends RuntimeException {
     public PoisonRecordException(LogRecord r, String why) {
-        super(r.where() + ": " + why);
+        super(r.ref() + ": " + why);
     }
 }

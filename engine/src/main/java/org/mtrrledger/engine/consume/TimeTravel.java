@@ -44,17 +44,13 @@ public final class TimeTravel {
     private record Replayable(int partition, byte[] payload) {
     }
 
-    /** One replayed event. */
-    public record Replayed(EventRef ref, MtrrEvent event, Pipeline.Step step) {
-    }
-
     /** The ledger after the last event of {@code vm} at or before {@code offset}; null if the store has no such VM. */
     public VmLedger at(String vm, long offset) {
         return at(vm, offset, null);
     }
 
-    /** As {@link #at(String, long)}, collecting every replayed step into {@code replayed} if not null. */
-    public VmLedger at(String vm, long offset, List<Replayed> replayed) {
+    /** As {@link #at(String, long)}, collecting every replayed event into {@code replayed} if not null. */
+    public VmLedger at(String vm, long offset, List<StoredEvent> replayed) {
         VmLedger head = states.get(vm);
         if (head == null) {
             return null;
@@ -69,21 +65,21 @@ public final class TimeTravel {
     }
 
     /** Folds {@code vm}'s stored events in [from, to] into {@code ledger}: one scan. */
-    public void replay(VmLedger ledger, String vm, long from, long to, List<Replayed> replayed) {
+    public void replay(VmLedger ledger, String vm, long from, long to, List<StoredEvent> replayed) {
         replay(ledger, vm, from, to, replayed == null ? null : r -> {
             replayed.add(r);
             return true;
         });
     }
 
-    /** Receives each replayed event in offset order; returning false stops the replay after it. */
+    /** Receives each replayed event with its refolded outcome, in offset order; returning false stops the replay. */
     @FunctionalInterface
     public interface ReplayVisitor {
-        boolean replayed(Replayed r);
+        boolean replayed(StoredEvent e);
     }
 
     /**
-     * Folds {@code vm}'s stored events in [from, to] into {@code ledger} in one scan, handing each step to
+     * Folds {@code vm}'s stored events in [from, to] into {@code ledger} in one scan, handing each event to
      * {@code visitor} (if not null) while it returns true.
      */
     public void replay(VmLedger ledger, String vm, long from, long to, ReplayVisitor visitor) {
@@ -92,7 +88,7 @@ public final class TimeTravel {
             MtrrEvent ev = codec.decode(e.payload());
             EventRef ref = new EventRef(topic, e.partition(), off);
             Pipeline.Step step = pipeline.step(ledger, ref, ev);
-            return visitor == null || visitor.replayed(new Replayed(ref, ev, step));
+            return visitor == null || visitor.replayed(new StoredEvent(vm, ref, ev, step.fold().outcome()));
         });
     }
 

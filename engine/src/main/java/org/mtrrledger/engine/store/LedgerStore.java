@@ -1,47 +1,29 @@
 package org.mtrrledger.engine.store;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompressionType;
-import org.rocksdb.DBOptions;
-import org.rocksdb.FlushOptions;
-import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
-import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteBufferManager;
-import org.rocksdb.WriteOptions;
 
 /**
- * The engine's RocksDB store: the owner of the database handle and every native object, under the typed tables.
+ * The engine's RocksDB store under the typed tables: their byte-level reads, the write path, and the guard around
+ * the database that {@link RocksHandle} opens and owns.
  *
  * <h2>What is stored</h2>
  * The engine folds the per-VM event log (Kafka, keyed by VM id) into state. Kafka stays the source
@@ -58,10 +40,12 @@ import org.rocksdb.WriteOptions;
  *   <li>{@link OutputTable}: one per projection output (zaps, hazards), one value per (VM, policy, event).
  * </ul>
  * All keys are ordered byte strings (fixed-width big-endian numbers, NUL-terminated VM ids; see
- * {@link Keys}) so every query is a point get, a floor or a bounded scan. This class owns the RocksDB
- * handle and what goes with it: open modes, options, durability, the lifecycle of native objects and
- * the store's format version. Its byte-level reads and writes are package-private, for the tables; whole-store
- * questions (content digests for comparing two folds, per-table sizes) are answered by {@link StoreDigest}.
+ * {@link Keys}) so every query is a point get, a floor or a bounded scan. This class is the tables' way to the
+ * database: byte-level reads (point get, floor, bounded scans) and the write path (a {@link Batch} applied in one
+ * native call), all package-private for the tables, plus the guard that keeps every call off freed native memory.
+ * Opening the database (modes, options, memory budget, the format check) and owning its native objects is
+ * {@link RocksHandle}'s; whole-store questions (content digests for comparing two folds, per-table sizes) are
+ * answered by {@link StoreDigest}.
  *
  * <h2>Consistency and durability</h2>
  * The engine commits consumer offsets in the same {@link Batch} as the state folded from the events
@@ -71,48 +55,17 @@ import org.rocksdb.WriteOptions;
  * family is flushed with <em>atomic flush</em>, so even without a WAL the families never disagree
  * about how far the fold got. A store records its layout version under META {@code format-version}
  * ({@link #FORMAT_VERSION}) and refuses to open a different one: the answer is a rebuild.
- *
- * <h2>Open modes</h2>
- * One process opens the store {@link OpenMode#PRIMARY} (RocksDB's file lock enforces that). Query
- * commands running beside it open an {@link OpenMode#secondary(Path) secondary}, which follows the
- * primary's WAL and files on {@link #catchUp()}; {@link OpenMode#READ_ONLY} is a frozen view for
- * tools run while no engine is writing.
- *
- * <h2>Memory and tuning</h2>
- * Tuned for a write-heavy fold on a small machine (the engine heap target is 512 MiB; RocksDB's
- * memory is off-heap and must be bounded separately):
- * <ul>
- *   <li>one LRU cache of {@value #CACHE_BYTES} bytes shared by all families holds data blocks,
- *       index and filter blocks (charged to the cache, L0 ones pinned) <em>and</em> memtables
- *       (charged through a write buffer manager capped at {@value #MEMTABLE_BYTES} bytes), so the
- *       store's memory stays near that one number however many SST files exist; at least 64 MiB
- *       remain for blocks when memtables are full;
- *   <li>64 MiB write buffers (4 MiB for META), up to 3 per family: VM_STATE is overwritten every
- *       batch and a large memtable absorbs those overwrites before they reach disk;
- *   <li>ZSTD on every level: the folded log repeats itself (the same MSRs, VM ids and outcomes), and on a
- *       1.1M-event fleet ZSTD kept the store at 30 MiB after flush against LZ4's 56 MiB (the topic itself
- *       is 23 MiB, LZ4-batched by Kafka), for about one second of background CPU; compression runs on the
- *       flush/compaction threads, not the engine's;
- *   <li>10-bit bloom filters only on families read by exact key (META, VM_STATE);
- *       prefix-scanned families would not use them;
- *   <li>WAL capped at {@value #MAX_WAL_BYTES} bytes, half the memtable budget: beyond it RocksDB flushes the
- *       memtables (all families, atomic flush), so a restart after a kill replays at most that, and a rarely
- *       written family (META is tiny) cannot keep old WAL files alive. Without a cap RocksDB allows four times the
- *       write buffers (the WAL reached 65 MiB on a 7 MiB store). A smaller cap costs CPU: every flush it forces
- *       writes seven small L0 files that compaction then rewrites; on the first 3.3M events of the 10M bench fleet
- *       a 16 MiB cap spent 7.8-9.7 s in RocksDB's flush and compaction threads, this one 3.9 s
- *       ({@code OfflineFold}, per-thread CPU from /proc); info LOG capped at 5 files of 16 MiB.
- * </ul>
+ * {@link OpenMode#PRIMARY} is the one writer; {@link OpenMode#secondary(Path) secondaries} follow it on
+ * {@link #catchUp()}, {@link OpenMode#READ_ONLY} is a frozen view (see {@link RocksHandle}).
  *
  * <h2>Resources</h2>
- * This class owns every native object it creates (cache, filter, options, column family handles,
- * the database) and releases them in reverse order of creation on {@link #close()}, which is
+ * The database's native objects are {@link RocksHandle}'s, released on {@link #close()}, which is
  * idempotent. Iterators from {@link #scan} and friends own native objects too: close them
  * (try-with-resources). As a safety net the store tracks the ones still open and closes them before
  * closing itself, so nothing leaks and nothing is used after free; using one afterwards throws
  * {@link StoreException}. {@link Batch}es are plain heap buffers (serialized in RocksDB's batch format,
- * handed over in one native call on {@link #write}); using one after the store closed fails the same way. Every RocksDB failure surfaces as an unchecked
- * {@link StoreException} naming the store directory and the operation.
+ * handed over in one native call on {@link #write}); using one after the store closed fails the same way. Every
+ * RocksDB failure surfaces as an unchecked {@link StoreException} naming the store directory and the operation.
  *
  * <h2>Thread-safety</h2>
  * All methods of the store may be called concurrently (RocksDB itself is thread-safe for reads and
@@ -126,47 +79,15 @@ public final class LedgerStore implements AutoCloseable {
     /** Version of the key layouts documented on {@link Column}; bump on any incompatible change. */
     public static final long FORMAT_VERSION = 3;
 
-    /**
-     * Column families of older formats, by name, with the format version that last had them: a store holding one is
-     * an old store (and gets a "rebuild" message), not a newer one.
-     */
-    private static final Map<String, Long> RETIRED_FAMILIES = Map.of("events", 1L, "vm-events", 1L, "projections", 2L);
-
-    /** Shared LRU cache: blocks plus memtables (charged). */
-    static final long CACHE_BYTES = 192L << 20;
-    /** Cap on all memtables together (charged to the cache); reaching it triggers a flush. */
-    static final long MEMTABLE_BYTES = 128L << 20;
-    /** Total WAL size beyond which the memtables are flushed (see the class comment). */
-    static final long MAX_WAL_BYTES = 64L << 20;
-    private static final long WRITE_BUFFER_BYTES = 64L << 20;
-    private static final long META_WRITE_BUFFER_BYTES = 4L << 20;
-    private static final int MAX_WRITE_BUFFERS = 3;
-    private static final long BLOCK_BYTES = 16L << 10;
-    private static final double BLOOM_BITS_PER_KEY = 10;
-    private static final double HIGH_PRIORITY_POOL_RATIO = 0.1;
-    private static final String DEFAULT_FAMILY = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
-
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private final Path path;
     private final OpenMode mode;
     private final Durability durability;
-    /** Native objects in creation order; closed in reverse. */
-    private final Deque<AutoCloseable> natives = new ArrayDeque<>();
     /** Iterators and batches handed out and not yet closed. */
     private final Set<AutoCloseable> openResources = ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    private final RocksDB db;
-    private final Map<Column, ColumnFamilyHandle> handles = new EnumMap<>(Column.class);
-    private final List<ColumnFamilyHandle> familyHandles;
-    private final int[] familyIds;
-    private final WriteOptions writeOptions;
-    private final ReadOptions readOptions;
-    private final FlushOptions flushOptions;
+    private final RocksHandle rocks;
     private final BatchBuffers batchBuffers = new BatchBuffers();
     private final MetaTable meta = new MetaTable(this);
 
@@ -174,63 +95,7 @@ public final class LedgerStore implements AutoCloseable {
         this.path = path;
         this.mode = mode;
         this.durability = durability;
-        String op = "open " + mode;
-        try {
-            prepareDirectories(op);
-            LRUCache cache = own(new LRUCache(CACHE_BYTES, -1, false, HIGH_PRIORITY_POOL_RATIO));
-            WriteBufferManager writeBuffers = own(new WriteBufferManager(MEMTABLE_BYTES, cache));
-            BloomFilter bloom = own(new BloomFilter(BLOOM_BITS_PER_KEY));
-            ColumnFamilyOptions pointFamilies = own(familyOptions(cache, bloom, WRITE_BUFFER_BYTES));
-            ColumnFamilyOptions scanFamilies = own(familyOptions(cache, null, WRITE_BUFFER_BYTES));
-            ColumnFamilyOptions smallFamilies = own(familyOptions(cache, bloom, META_WRITE_BUFFER_BYTES));
-            DBOptions dbOptions = own(dbOptions(writeBuffers));
-
-            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, smallFamilies));
-            for (Column c : Column.values()) {
-                ColumnFamilyOptions o = c == Column.META ? smallFamilies : c.pointReads() ? pointFamilies : scanFamilies;
-                descriptors.add(new ColumnFamilyDescriptor(c.familyNameBytes(), o));
-            }
-            checkFamilies(op);
-
-            List<ColumnFamilyHandle> opened = new ArrayList<>();
-            String dir = path.toString();
-            RocksDB database;
-            if (mode instanceof OpenMode.Primary) {
-                database = RocksDB.open(dbOptions, dir, descriptors, opened);
-            } else if (mode instanceof OpenMode.Secondary s) {
-                database = RocksDB.openAsSecondary(dbOptions, dir, s.secondaryDir().toString(), descriptors, opened);
-            } else {
-                database = RocksDB.openReadOnly(dbOptions, dir, descriptors, opened, false);
-            }
-            this.db = database;
-            natives.push(database::closeE);
-            // Handles must be closed before the database: pushed after it, so popped before it.
-            for (ColumnFamilyHandle h : opened) {
-                natives.push(h);
-            }
-            for (int i = 0; i < Column.values().length; i++) {
-                handles.put(Column.values()[i], opened.get(i + 1));
-            }
-            this.familyHandles = List.copyOf(handles.values());
-            this.familyIds = new int[Column.values().length];
-            for (Column c : Column.values()) {
-                familyIds[c.ordinal()] = handles.get(c).getID();
-            }
-            this.writeOptions = own(new WriteOptions()
-                    .setSync(durability == Durability.SYNC)
-                    .setDisableWAL(durability == Durability.NO_WAL));
-            this.readOptions = own(new ReadOptions());
-            this.flushOptions = own(new FlushOptions().setWaitForFlush(true));
-            checkFormatVersion(op);
-        } catch (RocksDBException e) {
-            StoreException failure = failure(op, null, e);
-            releaseNatives(failure);
-            throw failure;
-        } catch (RuntimeException | Error e) {
-            releaseNatives(e);
-            throw e;
-        }
+        this.rocks = new RocksHandle(path, mode, durability);
     }
 
     /**
@@ -261,29 +126,7 @@ public final class LedgerStore implements AutoCloseable {
      *     directory), or if the store is open in a process (its lock is held)
      */
     public static void destroy(Path dir) {
-        Path p = dir.toAbsolutePath().normalize();
-        if (!Files.exists(p)) {
-            return;
-        }
-        try {
-            boolean empty;
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
-                empty = !entries.iterator().hasNext();
-            }
-            if (!empty && !Files.exists(p.resolve("CURRENT"))) {
-                throw new StoreException(p, "destroy", "not a RocksDB store (no CURRENT file); refusing to delete it");
-            }
-            try (Options options = new Options()) {
-                RocksDB.destroyDB(p.toString(), options);
-            }
-            Files.deleteIfExists(p);
-        } catch (RocksDBException e) {
-            throw new StoreException(p, "destroy", reason(e), e);
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
-            // Foreign files remain (e.g. a secondary's directory placed inside); the store itself is gone.
-        } catch (IOException e) {
-            throw new StoreException(p, "destroy", e.toString(), e);
-        }
+        RocksHandle.destroy(dir.toAbsolutePath().normalize());
     }
 
     // ------------------------------------------------------------------------------------ reads
@@ -296,7 +139,7 @@ public final class LedgerStore implements AutoCloseable {
     /** The value of {@code key} in column {@code c}, or {@code null} if absent. */
     byte[] get(Column c, byte[] key) {
         Objects.requireNonNull(key, "key");
-        return guarded("get", c, () -> db.get(handle(c), readOptions, key));
+        return guarded("get", c, () -> rocks.db().get(handle(c), rocks.readOptions(), key));
     }
 
     /**
@@ -334,7 +177,8 @@ public final class LedgerStore implements AutoCloseable {
         return guarded("floor", c, () -> {
             try (Slice lower = prefix.length == 0 ? null : new Slice(prefix);
                     ReadOptions options = new ReadOptions();
-                    RocksIterator it = db.newIterator(handle(c), lower == null ? options : options.setIterateLowerBound(lower))) {
+                    RocksIterator it = rocks.db().newIterator(handle(c),
+                            lower == null ? options : options.setIterateLowerBound(lower))) {
                 it.seekForPrev(key);
                 if (it.isValid()) {
                     byte[] found = it.key();
@@ -409,7 +253,7 @@ public final class LedgerStore implements AutoCloseable {
         byte[] serialized = batch.serialized("write");
         guarded("write", null, () -> {
             try (WriteBatch native_ = new WriteBatch(serialized)) {
-                db.write(writeOptions, native_);
+                rocks.db().write(rocks.writeOptions(), native_);
             }
             return null;
         });
@@ -422,7 +266,7 @@ public final class LedgerStore implements AutoCloseable {
     public void flush() {
         requireWritable("flush");
         guarded("flush", null, () -> {
-            db.flush(flushOptions, familyHandles);
+            rocks.flush();
             return null;
         });
     }
@@ -432,7 +276,7 @@ public final class LedgerStore implements AutoCloseable {
         requireWritable("compactRange");
         for (Column c : Column.values()) {
             guarded("compactRange", c, () -> {
-                db.compactRange(handle(c));
+                rocks.db().compactRange(handle(c));
                 return null;
             });
         }
@@ -448,11 +292,8 @@ public final class LedgerStore implements AutoCloseable {
      * @throws StoreException if this store is not a secondary
      */
     public void catchUp() {
-        if (!(mode instanceof OpenMode.Secondary)) {
-            throw new StoreException(path, "catchUp", "only a SECONDARY store follows a primary; this one is " + mode);
-        }
         guarded("catchUp", null, () -> {
-            db.tryCatchUpWithPrimary();
+            rocks.catchUp();
             return null;
         });
     }
@@ -462,13 +303,7 @@ public final class LedgerStore implements AutoCloseable {
      * info LOG and MANIFEST (small, bounded).
      */
     public long approximateSizeOnDisk() {
-        long sst = guarded("approximateSizeOnDisk", null, () -> {
-            long sum = 0;
-            for (ColumnFamilyHandle h : familyHandles) {
-                sum += db.getLongProperty(h, "rocksdb.live-sst-files-size");
-            }
-            return sum;
-        });
+        long sst = guarded("approximateSizeOnDisk", null, rocks::liveSstBytes);
         long wal = 0;
         try (DirectoryStream<Path> logs = Files.newDirectoryStream(path, "*.log")) {
             for (Path log : logs) {
@@ -486,7 +321,7 @@ public final class LedgerStore implements AutoCloseable {
 
     /** The version of the RocksDB native library this JVM loaded (whichever rocksdbjni is on the class path). */
     public static String nativeVersion() {
-        return RocksDB.rocksdbVersion().toString(); // the class initializer has loaded the library
+        return RocksHandle.nativeVersion();
     }
 
     /** The store directory (absolute). */
@@ -523,18 +358,18 @@ public final class LedgerStore implements AutoCloseable {
                 return;
             }
             for (AutoCloseable r : List.copyOf(openResources)) {
-                failure = closeQuietly(r, failure);
+                failure = RocksHandle.closeQuietly(r, failure);
             }
             openResources.clear();
             if (mode.writable()) {
                 try {
-                    db.flush(flushOptions, familyHandles);
+                    rocks.flush();
                 } catch (RocksDBException e) {
-                    failure = chain(failure, e);
+                    failure = RocksHandle.chain(failure, e);
                 }
             }
             closed = true;
-            failure = releaseNatives(failure);
+            failure = rocks.release(failure);
         } finally {
             exclusive.unlock();
         }
@@ -593,12 +428,12 @@ public final class LedgerStore implements AutoCloseable {
     }
 
     ColumnFamilyHandle handle(Column c) {
-        return handles.get(Objects.requireNonNull(c, "column"));
+        return rocks.handle(c);
     }
 
     /** RocksDB's id of the column's family, as a {@link Batch} record names it. */
     int familyId(Column c) {
-        return familyIds[Objects.requireNonNull(c, "column").ordinal()];
+        return rocks.familyId(c);
     }
 
     /** Throws the "store is closed" failure {@link #guarded} would, without taking the lock. */
@@ -634,7 +469,7 @@ public final class LedgerStore implements AutoCloseable {
                     upper = new Slice(toExclusive);
                     options.setIterateUpperBound(upper);
                 }
-                it = db.newIterator(handle(c), options);
+                it = rocks.db().newIterator(handle(c), options);
                 if (reverse) {
                     it.seekToLast();
                 } else {
@@ -645,7 +480,7 @@ public final class LedgerStore implements AutoCloseable {
                 return result;
             } catch (RuntimeException | Error e) {
                 for (AutoCloseable n : new AutoCloseable[] {it, options, upper, lower}) {
-                    closeQuietly(n, e);
+                    RocksHandle.closeQuietly(n, e);
                 }
                 throw e;
             }
@@ -658,172 +493,11 @@ public final class LedgerStore implements AutoCloseable {
         }
     }
 
-    private void prepareDirectories(String op) {
-        try {
-            if (mode instanceof OpenMode.Primary) {
-                Files.createDirectories(path);
-                return;
-            }
-            if (!Files.isRegularFile(path.resolve("CURRENT"))) {
-                throw new StoreException(path, op, "no RocksDB store here (no CURRENT file)");
-            }
-            if (mode instanceof OpenMode.Secondary s) {
-                Path secondary = s.secondaryDir().toAbsolutePath().normalize();
-                if (secondary.equals(path)) {
-                    throw new StoreException(path, op, "the secondary directory must differ from the store directory");
-                }
-                Files.createDirectories(secondary);
-            }
-        } catch (IOException e) {
-            throw new StoreException(path, op, e.toString(), e);
-        }
-    }
-
-    /**
-     * Refuses stores with column families this build does not know (a newer layout; RocksDB would
-     * fail with a terse message) and, in the read-only modes, stores lacking some of ours.
-     */
-    private void checkFamilies(String op) throws RocksDBException {
-        if (!Files.exists(path.resolve("CURRENT"))) {
-            return; // new store, families get created
-        }
-        Set<String> onDisk = new TreeSet<>();
-        try (Options options = new Options()) {
-            for (byte[] name : RocksDB.listColumnFamilies(options, path.toString())) {
-                onDisk.add(new String(name, StandardCharsets.UTF_8));
-            }
-        }
-        Set<String> known = new TreeSet<>();
-        known.add(DEFAULT_FAMILY);
-        for (Column c : Column.values()) {
-            known.add(c.familyName());
-        }
-        Set<String> unknown = new TreeSet<>(onDisk);
-        unknown.removeAll(known);
-        Set<String> retired = new TreeSet<>(unknown);
-        retired.retainAll(RETIRED_FAMILIES.keySet());
-        if (!retired.isEmpty()) {
-            throw new StoreException(path, op, "store has format version "
-                    + RETIRED_FAMILIES.get(retired.iterator().next()) + " (column families " + retired
-                    + ") but this build reads version " + FORMAT_VERSION + "; rebuild it (mtrr rebuild)");
-        }
-        if (!unknown.isEmpty()) {
-            throw new StoreException(path, op, "store has column families " + unknown
-                    + " unknown to this build (written by a newer version?); rebuild it or upgrade");
-        }
-        Set<String> missing = new TreeSet<>(known);
-        missing.removeAll(onDisk);
-        if (!missing.isEmpty() && !mode.writable()) {
-            throw new StoreException(path, op, "store lacks column families " + missing
-                    + " and cannot create them when opened " + mode);
-        }
-    }
-
-    private void checkFormatVersion(String op) throws RocksDBException {
-        ColumnFamilyHandle meta = handle(Column.META);
-        byte[] key = Keys.metaFormatVersionKey();
-        byte[] stored = db.get(meta, readOptions, key);
-        if (stored == null) {
-            if (mode.writable()) {
-                db.put(meta, writeOptions, key, Values.ofLong(FORMAT_VERSION));
-            }
-            return;
-        }
-        long version = stored.length == Long.BYTES ? Values.asLong(stored) : -1;
-        if (version != FORMAT_VERSION) {
-            throw new StoreException(path, op, "store has format version "
-                    + (version == -1 ? "<unreadable " + Keys.hex(stored) + ">" : version)
-                    + " but this build reads version " + FORMAT_VERSION + "; rebuild it (mtrr rebuild)");
-        }
-    }
-
-    private DBOptions dbOptions(WriteBufferManager writeBuffers) {
-        boolean primary = mode instanceof OpenMode.Primary;
-        return new DBOptions()
-                .setCreateIfMissing(primary)
-                .setCreateMissingColumnFamilies(primary)
-                .setAtomicFlush(true)
-                .setWriteBufferManager(writeBuffers)
-                .setMaxTotalWalSize(MAX_WAL_BYTES)
-                .setMaxBackgroundJobs(2)
-                .setBytesPerSync(1L << 20)
-                .setMaxOpenFiles(-1) // required by secondaries; index/filter memory is in the cache anyway
-                .setKeepLogFileNum(5)
-                .setMaxLogFileSize(16L << 20);
-    }
-
-    private static ColumnFamilyOptions familyOptions(LRUCache cache, BloomFilter bloom, long writeBufferBytes) {
-        BlockBasedTableConfig table = new BlockBasedTableConfig()
-                .setBlockCache(cache)
-                .setBlockSize(BLOCK_BYTES)
-                .setCacheIndexAndFilterBlocks(true)
-                .setCacheIndexAndFilterBlocksWithHighPriority(true)
-                .setPinL0FilterAndIndexBlocksInCache(true);
-        if (bloom != null) {
-            table.setFilterPolicy(bloom);
-        }
-        return new ColumnFamilyOptions()
-                .setCompressionType(CompressionType.ZSTD_COMPRESSION)
-                .setWriteBufferSize(writeBufferBytes)
-                .setMaxWriteBufferNumber(MAX_WRITE_BUFFERS)
-                .setLevelCompactionDynamicLevelBytes(true)
-                .setTableFormatConfig(table);
-    }
-
-    private <T extends AutoCloseable> T own(T nativeObject) {
-        natives.push(nativeObject);
-        return nativeObject;
-    }
-
-    /** Closes every owned native object, newest first; returns the accumulated failure. */
-    private Throwable releaseNatives(Throwable failure) {
-        while (!natives.isEmpty()) {
-            failure = closeQuietly(natives.pop(), failure);
-        }
-        return failure;
-    }
-
-    private static Throwable closeQuietly(AutoCloseable c, Throwable failure) {
-        if (c == null) {
-            return failure;
-        }
-        try {
-            c.close();
-        } catch (Exception e) {
-            return chain(failure, e);
-        }
-        return failure;
-    }
-
-    private static Throwable chain(Throwable first, Throwable next) {
-        if (first == null) {
-            return next;
-        }
-        if (first != next) {
-            first.addSuppressed(next);
-        }
-        return first;
-    }
-
     private StoreException failure(String operation, Column c, RocksDBException e) {
-        return new StoreException(path, describe(operation, c), reason(e), e);
+        return new StoreException(path, describe(operation, c), RocksHandle.reason(e), e);
     }
 
     private static String describe(String operation, Column c) {
         return c == null ? operation : operation + " " + c;
-    }
-
-    /** Shown instead of RocksDB's "lock file ... Resource temporarily unavailable" when the primary is taken. */
-    static final String LOCKED = "another process has this store open for writing (an mtrr run, serve, replay or "
-            + "rebuild holds its LOCK file): stop that process first, or use another --data directory; the query "
-            + "commands can read it meanwhile";
-
-    private static String reason(RocksDBException e) {
-        String reason = e.getMessage() != null ? e.getMessage() : String.valueOf(e.getStatus());
-        if (reason.contains("/LOCK:") || reason.contains("lock hold by current process")) {
-            return LOCKED;
-        }
-        boolean corrupt = e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption;
-        return corrupt ? reason + "; " + CorruptValueException.REBUILD : reason;
     }
 }

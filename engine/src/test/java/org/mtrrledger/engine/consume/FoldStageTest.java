@@ -20,6 +20,7 @@ import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.engine.store.StoreDigest;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.model.EventRef;
 
 /**
  * The fold strategies on a real RocksDB: a pipelined fold leaves exactly the store an inline fold leaves, drain
@@ -82,7 +83,7 @@ class FoldStageTest {
                 for (List<LogRecord> poll : polls) {
                     stage.submit(poll);
                     stage.drain();
-                    long next = poll.get(poll.size() - 1).offset() + 1;
+                    long next = poll.get(poll.size() - 1).ref().offset() + 1;
                     assertEquals(next, store.meta().nextOffset(TOPIC, 0).orElseThrow());
                     assertEquals(next, w.folded());
                 }
@@ -95,17 +96,17 @@ class FoldStageTest {
         List<List<LogRecord>> polls = polls(TimeTravelTest.mixedLog(3, 3 * POLL));
         List<LogRecord> poisoned = new ArrayList<>(polls.get(2));
         LogRecord bad = poisoned.get(5);
-        poisoned.set(5, new LogRecord(TOPIC, 0, bad.offset(), bad.keyBytes(), new byte[] {1, 2, 3}));
+        poisoned.set(5, new LogRecord(bad.ref(), bad.keyBytes(), new byte[] {1, 2, 3}));
         try (LedgerStore store = LedgerStore.open(dir.resolve("s"), OpenMode.PRIMARY, Durability.WAL_NO_SYNC)) {
             FoldStage stage = FoldStage.pipelined(writer(store));
             stage.submit(polls.get(0));
             stage.submit(polls.get(1));
             stage.submit(poisoned);
             PoisonRecordException e = assertThrows(PoisonRecordException.class, stage::drain);
-            assertTrue(e.getMessage().startsWith(TOPIC + "/0@" + bad.offset() + ": "), e.getMessage());
+            assertTrue(e.getMessage().startsWith(TOPIC + "/0@" + bad.ref().offset() + ": "), e.getMessage());
             assertEquals(2L * POLL, store.meta().nextOffset(TOPIC, 0).orElseThrow(),
                     "the two polls before the poison are stored, nothing of its own poll");
-            assertNull(new EventLog<>(store, b -> b).get(poisoned.get(0).key(), poisoned.get(0).offset()));
+            assertNull(new EventLog<>(store, b -> b).get(poisoned.get(0).key(), poisoned.get(0).ref().offset()));
             stage.drain(); // reported once
             stage.close();
             stage.close();
@@ -116,7 +117,7 @@ class FoldStageTest {
     void shouldRethrowAFailedFoldOnTheNextSubmit() {
         List<List<LogRecord>> polls = polls(TimeTravelTest.mixedLog(5, 2 * POLL));
         List<LogRecord> poisoned = new ArrayList<>(polls.get(0));
-        poisoned.set(0, new LogRecord(TOPIC, 0, 0, (byte[]) null, new byte[0]));
+        poisoned.set(0, new LogRecord(new EventRef(TOPIC, 0, 0), null, new byte[0]));
         try (LedgerStore store = LedgerStore.open(dir.resolve("s"), OpenMode.PRIMARY, Durability.WAL_NO_SYNC);
                 FoldStage stage = FoldStage.pipelined(writer(store))) {
             stage.submit(poisoned);

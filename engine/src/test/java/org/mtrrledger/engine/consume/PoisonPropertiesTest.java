@@ -45,6 +45,7 @@ import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.codec.UnknownSchemaException;
 import org.mtrrledger.broker.EmbeddedBroker;
 import org.mtrrledger.events.kafka.TopicAdmin;
+import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.events.parse.EventRules;
 import org.mtrrledger.events.testing.Ev;
 import org.quicktheories.core.Gen;
@@ -230,8 +231,8 @@ class PoisonPropertiesTest {
             w.partitions(PARTITIONS);
             List<LogRecord> records = new ArrayList<>();
             good.stream().sorted(java.util.Comparator.comparingInt((Placed p) -> p.raw().partition())
-                    .thenComparingLong(Placed::offset)).forEach(p -> records.add(new LogRecord(topic,
-                    p.raw().partition(), p.offset(), (byte[]) null, p.raw().value())));
+                    .thenComparingLong(Placed::offset)).forEach(p -> records.add(new LogRecord(
+                    new EventRef(topic, p.raw().partition(), p.offset()), null, p.raw().value())));
             w.apply(records);
 
             LedgerEngine.RunSummary s = run(topic, PoisonPolicy.SKIP, skipping);

@@ -266,7 +266,7 @@ class LedgerStoreTest {
             StoreException e = assertThrows(StoreException.class, () -> LedgerStore.open(dir(), OpenMode.PRIMARY));
             assertTrue(e.getMessage().contains(dir().toString()), e.getMessage());
             assertTrue(e.getMessage().contains("open PRIMARY"), e.getMessage());
-            assertTrue(e.getMessage().endsWith(LedgerStore.LOCKED), "the held lock explained in words: " + e.getMessage());
+            assertTrue(e.getMessage().endsWith(RocksHandle.LOCKED), "the held lock explained in words: " + e.getMessage());
             assertDoesNotThrow(() -> write(first, Column.META, Keys.metaTopicKey(), bytes("t")), "the first one is unaffected");
         }
     }

@@ -44,7 +44,7 @@ class WalBoundTest {
         // would be flushed and the WAL would hold all 96 MiB: that stays below the 112 MiB at which the 128 MiB
         // memtable budget flushes (7/8 of it), and spread over four families none fills its 64 MiB write buffer.
         Column[] families = {Column.EVENTS, Column.ZAPS, Column.HAZARDS, Column.CHECKPOINTS};
-        long bound = LedgerStore.MAX_WAL_BYTES + 2 * batchBytes;
+        long bound = RocksHandle.MAX_WAL_BYTES + 2 * batchBytes;
         int batches = (int) ((96L << 20) / batchBytes);
         new SplittableRandom(1).nextBytes(value);
         try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY)) {

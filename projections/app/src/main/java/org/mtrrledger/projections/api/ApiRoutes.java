@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.projections.ledger.PoliciesState;
@@ -274,7 +275,7 @@ final class ApiRoutes {
             next = Cursor.zaps(z.policy().code, z.offset(), z.seq());
         }
         List<Map<String, Object>> items = new ArrayList<>();
-        Map<Long, LedgerQueries.StoredEvent> triggers = new java.util.HashMap<>();
+        Map<Long, StoredEvent> triggers = new java.util.HashMap<>();
         for (ZapRecord z : found) {
             items.add(PolicyJson.zap(vm, topic, z, triggers.computeIfAbsent(z.offset(), o -> q.event(vm, o))));
         }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.events.parse.TraceTimestamp;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.events.model.Hex;
@@ -279,7 +280,7 @@ final class Timeline {
             m.put("offset", z.offset());
             m.put("policy", z.policy().label);
             m.put("seq", z.seq());
-        } else if (best instanceof LedgerQueries.StoredEvent e) {
+        } else if (best instanceof StoredEvent e) {
             m.put("offset", e.offset());
         } else if (best instanceof Hazard h) {
             m.put("offset", h.offset());
@@ -292,7 +293,7 @@ final class Timeline {
 
     private static long offsetOf(Object o) {
         return o instanceof ZapRecord z ? z.offset() : o instanceof Hazard h ? h.offset()
-                : ((LedgerQueries.StoredEvent) o).offset();
+                : ((StoredEvent) o).offset();
     }
 
     /** The first (or last) event, or zap or hazard of a policy, with offset in [lo, hi] that the vCPU filter keeps. */

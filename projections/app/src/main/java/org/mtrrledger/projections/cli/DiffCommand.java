@@ -2,7 +2,7 @@ package org.mtrrledger.projections.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.mtrrledger.engine.consume.TimeTravel;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.projections.memtype.GuestMtrrResolver;
 import org.mtrrledger.projections.memtype.KernelEra;
@@ -62,7 +62,7 @@ final class DiffCommand extends QueryCommand {
             } else {
                 String label = row.target() instanceof SnapshotTarget.Vcpu v ? "vCPU " + v.index() : "per-VM copy";
                 StringBuilder b = new StringBuilder();
-                for (TimeTravel.Replayed e : row.why()) {
+                for (StoredEvent e : row.why()) {
                     b.append(b.length() == 0 ? "" : ", ").append(e.ref().offset()).append(' ')
                             .append(EventKind.typeOf(e.event()));
                 }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.render.EventJson;
@@ -56,7 +57,7 @@ final class EventsCommand extends QueryCommand {
         TextTable t = new TextTable("vm", "vcpu", "offset", "ts", "type", "detail", "status", "source", "changes");
         for (String vm : vms.resolve(q, false)) {
             long[] r = range.resolve(q, vm, output.json);
-            for (LedgerQueries.StoredEvent e : q.events(vm, r[0], r[1])) {
+            for (StoredEvent e : q.events(vm, r[0], r[1])) {
                 Integer vcpu = e.event().getVcpu();
                 if (vcpus != null && (vcpu == null || !vcpus.contains(vcpu))
                         || types != null && !types.contains(EventKind.typeOf(e.event()))) {

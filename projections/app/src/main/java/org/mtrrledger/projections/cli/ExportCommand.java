@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.events.avro.MsrWrite;
@@ -89,7 +90,7 @@ final class ExportCommand implements Callable<Integer> {
         Map<Long, Double> tsOf = new HashMap<>();
         TreeSet<Integer> vcpus = new TreeSet<>();
         Double last = null;
-        for (LedgerQueries.StoredEvent e : q.events(vm, from, to)) {
+        for (StoredEvent e : q.events(vm, from, to)) {
             Long ns = e.event().getTimestampNs();
             if (ns != null) {
                 last = ns / 1000.0;
@@ -101,7 +102,7 @@ final class ExportCommand implements Callable<Integer> {
             if (vcpu != null) {
                 vcpus.add(vcpu);
             }
-            for (Outcome.Change c : e.folded().outcome().changes()) {
+            for (Outcome.Change c : e.outcome().changes()) {
                 if (c.what().equals("cr0") && vcpu != null) {
                     counter(g, "CR0.CD vCPU " + vcpu, pid, ts, "cd", (c.newValue() & Cr0.CD) != 0 ? 1 : 0);
                     counts[2]++;

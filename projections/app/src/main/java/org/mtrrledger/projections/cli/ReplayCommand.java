@@ -52,7 +52,7 @@ final class ReplayCommand implements Callable<Integer> {
             for (String vm : t.byVm.isEmpty() ? q.vms() : t.byVm.keySet()) {
                 VmLedger l = q.latest(vm);
                 long rejected = q.events(vm, 0, Long.MAX_VALUE).stream()
-                        .filter(e -> e.folded().outcome().status() == Outcome.Status.REJECTED).count();
+                        .filter(e -> e.outcome().status() == Outcome.Status.REJECTED).count();
                 if (vms++ < 20) {
                     table.row(vm, l.partition(), l.lastOffset(), l.vm().vcpus().size(), l.vm().eventCount(), rejected);
                 }

@@ -167,7 +167,7 @@ class StoreMetricsTest {
             assertEquals(2, q.storedOffsets().size());
             for (int p = 0; p < 2; p++) {
                 int part = p;
-                long last = log.stream().filter(r -> r.partition() == part).mapToLong(LogRecord::offset).max()
+                long last = log.stream().filter(r -> r.ref().partition() == part).mapToLong(r -> r.ref().offset()).max()
                         .orElseThrow();
                 assertEquals(last, m.get("mtrr_store_last_folded_offset{partition=\"" + p + "\"}"), 0.0);
             }

@@ -2,6 +2,7 @@ package org.mtrrledger.projections.query;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
@@ -15,7 +16,7 @@ public final class Audit {
     }
 
     /** The stored event and, for every policy in {@link PolicyId} order, its part. */
-    public record Result(LedgerQueries.StoredEvent event, List<PolicyPart> policies) {
+    public record Result(StoredEvent event, List<PolicyPart> policies) {
     }
 
     /** The zaps one policy issued and the hazards it left at the event. */
@@ -23,7 +24,7 @@ public final class Audit {
     }
 
     public static Result of(LedgerQueries q, String vm, long offset) {
-        LedgerQueries.StoredEvent e = q.event(vm, offset);
+        StoredEvent e = q.event(vm, offset);
         List<PolicyPart> parts = new ArrayList<>();
         for (PolicyId p : PolicyId.values()) {
             parts.add(new PolicyPart(p, q.zaps(vm, p, offset, offset), q.hazards(vm, p, offset, offset)));

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.FoldedEvent;
 import org.mtrrledger.engine.consume.SkippedRecord;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.engine.consume.TimeTravel;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.VmLedger;
@@ -15,8 +16,8 @@ import org.mtrrledger.engine.store.OutputTable;
 import org.mtrrledger.engine.store.SkippedTable;
 import org.mtrrledger.engine.store.ValueCodec;
 import org.mtrrledger.engine.store.VmStateTable;
-import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.projections.zap.PolicyId;
@@ -129,17 +130,14 @@ public final class LedgerQueries {
         return store.meta().topic().orElse(EngineConfig.DEFAULT_TOPIC);
     }
 
-    /** One stored event with its outcome. */
-    public record StoredEvent(String vm, int partition, long offset, MtrrEvent event, FoldedEvent folded) {
-    }
-
+    /** The VM's event at {@code offset} with its stored outcome, or an error naming the VM or the offset. */
     public StoredEvent event(String vm, long offset) {
         FoldedEvent fe = events.get(vm, offset);
         if (fe == null) {
             requireVm(vm);
             throw new IllegalArgumentException("VM '" + vm + "' has no event at offset " + offset);
         }
-        return new StoredEvent(vm, fe.partition(), offset, codec.decode(fe.payload()), fe);
+        return stored(vm, topic(), offset, fe);
     }
 
     /** The VM's events with offsets in [from, to]. */
@@ -152,8 +150,13 @@ public final class LedgerQueries {
     /** Visits the VM's events with offsets in [from, to] in log order while {@code visitor} returns true. */
     public void events(String vm, long from, long to, java.util.function.Predicate<StoredEvent> visitor) {
         requireVm(vm);
-        events.scan(vm, from, to, (offset, fe) ->
-                visitor.test(new StoredEvent(vm, fe.partition(), offset, codec.decode(fe.payload()), fe)));
+        String topic = topic();
+        events.scan(vm, from, to, (offset, fe) -> visitor.test(stored(vm, topic, offset, fe)));
+    }
+
+    private StoredEvent stored(String vm, String topic, long offset, FoldedEvent fe) {
+        return new StoredEvent(vm, new EventRef(topic, fe.partition(), offset), codec.decode(fe.payload()),
+                fe.outcome());
     }
 
     /** Offset of the VM's first stored event (its last one is {@link #latest}'s). */

@@ -2,6 +2,7 @@ package org.mtrrledger.projections.query;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.engine.consume.TimeTravel;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.pipeline.VmLedger;
@@ -18,10 +19,10 @@ public final class MemtypeDiff {
 
     /** One changed range of one target, and the events whose step changed an overlapping range. */
     public record Row(String vm, SnapshotTarget target, long from, long to, SnapshotDiff.Changed changed,
-            List<TimeTravel.Replayed> why) {
+            List<StoredEvent> why) {
     }
 
-    private record Step(long offset, TimeTravel.Replayed event, List<MemtypeSnapshot> after) {
+    private record Step(long offset, StoredEvent event, List<MemtypeSnapshot> after) {
     }
 
     /**
@@ -55,7 +56,7 @@ public final class MemtypeDiff {
                 continue;
             }
             for (SnapshotDiff.Changed c : SnapshotDiff.between(before.get(i), after.get(i))) {
-                List<TimeTravel.Replayed> why = new ArrayList<>();
+                List<StoredEvent> why = new ArrayList<>();
                 MemtypeSnapshot prev = before.get(i);
                 for (Step s : steps) {
                     MemtypeSnapshot cur = s.after().get(i);

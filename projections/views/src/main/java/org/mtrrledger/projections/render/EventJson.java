@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.events.avro.Cr0Write;
 import org.mtrrledger.events.avro.DmaOp;
@@ -18,7 +19,6 @@ import org.mtrrledger.events.parse.JsonLinesWriter;
 import org.mtrrledger.events.parse.TraceTimestamp;
 import org.mtrrledger.projections.query.Audit;
 import org.mtrrledger.events.model.Hex;
-import org.mtrrledger.projections.query.LedgerQueries;
 
 /**
  * Events: a folded event with its outcome ({@code events}), the short form naming the event that triggered a zap or
@@ -55,7 +55,7 @@ public final class EventJson {
     }
 
     /** A folded event: where it is, its fields, and its outcome (status, reason, changes, notes). */
-    public static Map<String, Object> event(String topic, LedgerQueries.StoredEvent se) {
+    public static Map<String, Object> event(String topic, StoredEvent se) {
         Map<String, Object> m = new LinkedHashMap<>();
         MtrrEvent e = se.event();
         m.put("vm", se.vm());
@@ -65,7 +65,7 @@ public final class EventJson {
         m.put("offset", se.offset());
         m.put("ts", ts(e));
         fields(e, m);
-        Outcome o = se.folded().outcome();
+        Outcome o = se.outcome();
         m.put("accepted", o.status() != Outcome.Status.REJECTED);
         m.put("status", lower(o.status()));
         m.put("reason", o.reason());
@@ -85,20 +85,18 @@ public final class EventJson {
         return m;
     }
 
-    public static Map<String, Object> trigger(String topic, LedgerQueries.StoredEvent se) {
-        return trigger(topic, se.partition(), se.offset(), se.event(), se.folded().outcome());
-    }
-
     /**
      * The event that caused something (a zap's trigger, a hazard's check point, a memtype change): where it is, and
      * what it wrote: for an MSR or CR0 write the value before and after (the last change's, else the written value),
      * for CR0 also CD and the toggled bits, for DMA the operation.
      */
-    public static Map<String, Object> trigger(String topic, int partition, long offset, MtrrEvent e, Outcome o) {
+    public static Map<String, Object> trigger(String topic, StoredEvent se) {
+        MtrrEvent e = se.event();
+        Outcome o = se.outcome();
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("topic", topic);
-        t.put("partition", partition);
-        t.put("offset", offset);
+        t.put("partition", se.partition());
+        t.put("offset", se.offset());
         t.put("ts", ts(e));
         t.put("vcpu", e.getVcpu());
         t.put("type", EventKind.typeOf(e));

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.mtrrledger.engine.consume.TimeTravel;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.projections.query.Divergence;
 import org.mtrrledger.events.model.Hex;
 import org.mtrrledger.projections.query.MemtypeDiff;
@@ -63,9 +63,8 @@ public final class MemtypeJson {
         m.put("before", entry(row.changed().before(), new LinkedHashMap<>()));
         m.put("after", entry(row.changed().after(), new LinkedHashMap<>()));
         List<Map<String, Object>> evs = new ArrayList<>();
-        for (TimeTravel.Replayed e : row.why()) {
-            evs.add(EventJson.trigger(topic, e.ref().partition(), e.ref().offset(), e.event(),
-                    e.step().fold().outcome()));
+        for (StoredEvent e : row.why()) {
+            evs.add(EventJson.trigger(topic, e));
         }
         m.put("events", evs);
         return m;

@@ -2,12 +2,12 @@ package org.mtrrledger.projections.render;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.events.model.MemType;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.hazard.HazardKind;
 import org.mtrrledger.projections.ledger.PolicyCounters;
 import org.mtrrledger.events.model.Hex;
-import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
 
@@ -17,7 +17,7 @@ public final class PolicyJson {
     }
 
     /** A zap with its trigger: the event, and for an MSR write its old and new value. */
-    public static Map<String, Object> zap(String vm, String topic, ZapRecord z, LedgerQueries.StoredEvent trigger) {
+    public static Map<String, Object> zap(String vm, String topic, ZapRecord z, StoredEvent trigger) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("vm", vm);
         m.put("policy", z.policy().label);
@@ -35,7 +35,7 @@ public final class PolicyJson {
         return m;
     }
 
-    public static Map<String, Object> hazard(String vm, String topic, Hazard h, LedgerQueries.StoredEvent checkPoint) {
+    public static Map<String, Object> hazard(String vm, String topic, Hazard h, StoredEvent checkPoint) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("vm", vm);
         m.put("policy", h.policy().label);
