@@ -45,10 +45,19 @@ final class JsonFields {
 
         private static final Name[] ALL = values();
         private static final Map<String, Name> BY_JSON = new HashMap<>();
+        private static final int MAX_LENGTH = 32;
+        /** By length and first character: no two names of the grammar share both. */
+        private static final Name[] BY_LENGTH_AND_FIRST = new Name[(MAX_LENGTH + 1) * 128];
 
         static {
             for (Name n : ALL) {
                 BY_JSON.put(n.json, n);
+                int slot = Math.min(n.json.length(), MAX_LENGTH + 1) * 128 + n.json.charAt(0);
+                if (slot >= BY_LENGTH_AND_FIRST.length || BY_LENGTH_AND_FIRST[slot] != null) {
+                    throw new ExceptionInInitializerError("JSON Lines field name " + n.json + " is longer than "
+                            + MAX_LENGTH + " or shares length and first character with another");
+                }
+                BY_LENGTH_AND_FIRST[slot] = n;
             }
         }
 
@@ -70,12 +79,11 @@ final class JsonFields {
         /** The name spelled by {@code c[from..to)}, or null; without making a String. */
         static Name of(char[] c, int from, int to) {
             int length = to - from;
-            for (Name n : ALL) {
-                if (n.json.length() == length && spells(n.json, c, from)) {
-                    return n;
-                }
+            if (length == 0 || length > MAX_LENGTH || c[from] >= 128) {
+                return null;
             }
-            return null;
+            Name n = BY_LENGTH_AND_FIRST[length * 128 + c[from]];
+            return n != null && spells(n.json, c, from) ? n : null;
         }
 
         private static boolean spells(String json, char[] c, int from) {
