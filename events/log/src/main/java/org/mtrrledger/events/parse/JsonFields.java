@@ -364,10 +364,38 @@ final class JsonFields {
     /** A string {@link #scan} read: the same value as {@link #string(JsonParser, Name, Value)} makes of it. */
     private void string(char[] c, int from, int length, Name field, Value v) {
         v.kind = Kind.STRING;
+        if (field.bits > 0 && plainHex(c, from, length, field.bits, v)) {
+            return;
+        }
         if (length > SHORT || !shortString(c, from, length, field, v)) {
             v.text = new String(c, from, length);
             v.last = v.text;
         }
+    }
+
+    /**
+     * The common case of a number field's {@code "0x…"} text, parsed without {@link Hex#parsePrefixed}'s checks and
+     * messages: 1 to 16 hex digits whose value fits in {@code bits}. False for anything else, which
+     * {@link #shortString} then judges.
+     */
+    private static boolean plainHex(char[] c, int from, int length, int bits, Value v) {
+        if (length < 3 || length > 18 || c[from] != '0' || (c[from + 1] != 'x' && c[from + 1] != 'X')) {
+            return false;
+        }
+        long value = 0;
+        for (int i = from + 2; i < from + length; i++) {
+            int digit = Character.digit(c[i], 16);
+            if (digit < 0 || c[i] >= 128) {
+                return false;
+            }
+            value = value << 4 | digit;
+        }
+        if (bits < 64 && value >>> bits != 0) {
+            return false;
+        }
+        v.number = value;
+        v.hex = true;
+        return true;
     }
 
     /**

@@ -27,14 +27,15 @@ import org.mtrrledger.events.parse.JsonFields.Name;
 class JsonFieldsScanPropertiesTest {
     private static final String[] SPACES = {"", "", " ", "\t", "  ", "\r", "\n", "\f", "\u000b", "\u00a0", "\u2028"};
     private static final String[] VALUES = {"0", "7", "10", "-0", "-1", "00", "01", "123456789012345678",
-        "999999999999999999", "1234567890123456789", "9223372036854775807", "9223372036854775808", "18446744073709551615",
-        "99999999999999999999", "1.0", "1e3", "2E-1", "true", "false", "null", "truex", "nul", "True", "NaN",
-        "\"\"", "\"0x0\"", "\"0X1f\"", "\"0xffffffffffffffff\"", "\"0x1ffffffffffffffff\"", "\"0x\"", "\"12\"",
-        "\"create\"", "\"vm_config\"", "\"msr_write\"", "\"cr0_write\"", "\"dma\"", "\"transfer\"", "\"é中\"",
-        "\"a\\u0062\"", "\"\\\"\"", "\"a\\\\\"", "\"tab\there\"", "\"nul\u0000\"", "\"del\u007f\"", "\"\ud800\"",
-        "\"" + "x".repeat(64) + "\"", "\"" + "x".repeat(65) + "\"", "\"0x" + "0".repeat(62) + "1\"",
-        "\"" + "v".repeat(1024) + "\"", "\"" + "v".repeat(1025) + "\"", "{}", "[]", "[1]", "{\"a\":1}", "'s'", "",
-        "\"open"};
+        "999999999999999999", "1234567890123456789", "9223372036854775807", "9223372036854775808",
+        "18446744073709551615", "99999999999999999999", "1.0", "1e3", "2E-1", "true", "false", "null", "truex", "nul",
+        "True", "NaN", "\"\"", "\"0x0\"", "\"0X1f\"", "\"0xffffffffffffffff\"", "\"0x1ffffffffffffffff\"", "\"0x\"",
+        "\"12\"", "\"0xffffffff\"", "\"0x100000000\"", "\"0x7fffffffffffffff\"", "\"0x8000000000000000\"",
+        "\"0x1g\"", "\"0x\uff11\"", "\"create\"", "\"vm_config\"", "\"msr_write\"", "\"cr0_write\"", "\"dma\"",
+        "\"transfer\"", "\"é中\"", "\"a\\u0062\"", "\"\\\"\"", "\"a\\\\\"", "\"tab\there\"", "\"nul\u0000\"",
+        "\"del\u007f\"", "\"\ud800\"", "\"" + "x".repeat(64) + "\"", "\"" + "x".repeat(65) + "\"",
+        "\"0x" + "0".repeat(62) + "1\"", "\"" + "v".repeat(1024) + "\"", "\"" + "v".repeat(1025) + "\"", "{}", "[]",
+        "[1]", "{\"a\":1}", "'s'", "", "\"open"};
 
     private static String pick(String[] from, Random rnd) {
         return from[rnd.nextInt(from.length)];
