@@ -24,12 +24,12 @@ import org.mtrrledger.events.model.Hex;
  * instance per decoder, refilled line after line, so a good line allocates no map and no nodes.
  *
  * <p>Filled in one of three ways, each taking over the lines the one before gives up on: {@link #scan} reads the
- * line's characters itself, accepting only the plain shape writers emit (known names once each, unescaped short
- * strings, small non-negative integers, {@code true}/{@code false}/{@code null}, spaces and tabs); {@link #stream}
- * reads Jackson's tokens, taking anything a good line can hold; {@link #copy} takes the Jackson tree of a line the
- * streaming pass gives up on, so bad JSON is reported in Jackson's words. All three hold the same values: a value
- * is what the tree's node for it says. The scan exists because Jackson's per-line parser set-up and symbol lookup
- * cost about as much as everything else in a line's decoding.
+ * line's characters itself, accepting only the plain shape writers emit (known names once each, unescaped strings
+ * of up to 1,024 characters, non-negative integers within a long, {@code true}/{@code false}/{@code null}, spaces and
+ * tabs); {@link #stream} reads Jackson's tokens, taking anything a good line can hold; {@link #copy} takes the
+ * Jackson tree of a line the streaming pass gives up on, so bad JSON is reported in Jackson's words. All three hold
+ * the same values: a value is what the tree's node for it says. The scan exists because Jackson's per-line parser
+ * set-up and symbol lookup cost about as much as everything else in a line's decoding.
  */
 final class JsonFields {
     /**
