@@ -137,6 +137,9 @@ public final class Bench {
      * encoded beforehand. Alternating order; each run publishes into fresh topics; run 0's real-path topic is the
      * canonical topic the other measurements read.
      */
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     static void ingest(Args a) throws IOException {
         Out out = new Out("ingest", a);
         String bootstrap = bootstrap(a);
@@ -163,8 +166,11 @@ public final class Bench {
                 ensureTopics(bootstrap, topic);
                 long t0;
                 long t1;
+                long cpu0;
+                long cpu1;
                 PublishOutcome outcome;
                 try (EventPublisher pub = new EventPublisher(bootstrap, topic, EventPublisher.transactionalIdFor(topic))) {
+                    cpu0 = PROCESS.getProcessCpuTime();
                     t0 = System.nanoTime();
                     if (mode.equals("parse")) {
                         IngestDigest d = IngestDigest.sha256(file);
@@ -179,6 +185,7 @@ public final class Bench {
                         outcome = pub.publishFile(digest, file.toString(), pre.iterator(), s -> { });
                     }
                     t1 = System.nanoTime();
+                    cpu1 = PROCESS.getProcessCpuTime();
                 }
                 long n = outcome.summary().eventCount();
                 if (n != pre.size()) {
@@ -186,11 +193,13 @@ public final class Bench {
                 }
                 run.put(mode + "_events_per_s", Out.rate(n, t1 - t0));
                 run.put(mode + "_s", Stats.round((t1 - t0) / 1e9));
+                // This JVM's CPU (all its threads) per event: steadier than wall time on a shared machine.
+                run.put(mode + "_cpu_ns_per_event", Stats.round((double) (cpu1 - cpu0) / n));
                 if (!topic.equals(TOPIC)) {
                     KafkaBits.deleteTopics(bootstrap, List.of(topic, TopicAdmin.ledgerTopicOf(topic)));
                 }
-                System.err.printf("bench: ingest run %d %-5s %,d events in %.2f s = %,.0f ev/s%n", i, mode, n,
-                        (t1 - t0) / 1e9, n * 1e9 / (t1 - t0));
+                System.err.printf("bench: ingest run %d %-5s %,d events in %.2f s = %,.0f ev/s, %.0f ns CPU/event%n",
+                        i, mode, n, (t1 - t0) / 1e9, n * 1e9 / (t1 - t0), (double) (cpu1 - cpu0) / n);
             }
             run.put("ingest_over_producer", Stats.round((double) run.get("parse_events_per_s")
                     / (double) run.get("raw_events_per_s")));

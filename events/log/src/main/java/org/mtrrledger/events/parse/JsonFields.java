@@ -23,9 +23,13 @@ import org.mtrrledger.events.model.Hex;
  * grammar instead of a tree, plus the order the names came in (the first unknown field is the one reported). One
  * instance per decoder, refilled line after line, so a good line allocates no map and no nodes.
  *
- * <p>Filled either by {@link #stream} straight from the tokens, which takes only what a good line can hold, or, for a
- * line it gives up on, by {@link #copy} from the Jackson tree of that line. Both hold the same values: a value is
- * what the tree's node for it says.
+ * <p>Filled in one of three ways, each taking over the lines the one before gives up on: {@link #scan} reads the
+ * line's characters itself, accepting only the plain shape writers emit (known names once each, unescaped strings
+ * of up to 1,024 characters, non-negative integers within a long, {@code true}/{@code false}/{@code null}, spaces and
+ * tabs); {@link #stream} reads Jackson's tokens, taking anything a good line can hold; {@link #copy} takes the
+ * Jackson tree of a line the streaming pass gives up on, so bad JSON is reported in Jackson's words. All three hold
+ * the same values: a value is what the tree's node for it says. The scan exists because Jackson's per-line parser
+ * set-up and symbol lookup cost about as much as everything else in a line's decoding.
  */
 final class JsonFields {
     /**
@@ -41,10 +45,19 @@ final class JsonFields {
 
         private static final Name[] ALL = values();
         private static final Map<String, Name> BY_JSON = new HashMap<>();
+        private static final int MAX_LENGTH = 32;
+        /** By length and first character: no two names of the grammar share both. */
+        private static final Name[] BY_LENGTH_AND_FIRST = new Name[(MAX_LENGTH + 1) * 128];
 
         static {
             for (Name n : ALL) {
                 BY_JSON.put(n.json, n);
+                int slot = Math.min(n.json.length(), MAX_LENGTH + 1) * 128 + n.json.charAt(0);
+                if (slot >= BY_LENGTH_AND_FIRST.length || BY_LENGTH_AND_FIRST[slot] != null) {
+                    throw new ExceptionInInitializerError("JSON Lines field name " + n.json + " is longer than "
+                            + MAX_LENGTH + " or shares length and first character with another");
+                }
+                BY_LENGTH_AND_FIRST[slot] = n;
             }
         }
 
@@ -61,6 +74,25 @@ final class JsonFields {
         /** The name spelled {@code json}, or null for a name the grammar does not know. */
         static Name of(String json) {
             return BY_JSON.get(json);
+        }
+
+        /** The name spelled by {@code c[from..to)}, or null; without making a String. */
+        static Name of(char[] c, int from, int to) {
+            int length = to - from;
+            if (length == 0 || length > MAX_LENGTH || c[from] >= 128) {
+                return null;
+            }
+            Name n = BY_LENGTH_AND_FIRST[length * 128 + c[from]];
+            return n != null && spells(n.json, c, from) ? n : null;
+        }
+
+        private static boolean spells(String json, char[] c, int from) {
+            for (int k = 0; k < json.length(); k++) {
+                if (c[from + k] != json.charAt(k)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -118,7 +150,15 @@ final class JsonFields {
      */
     private static final int SHORT = 64;
 
+    /**
+     * Longest string {@link #scan} takes (longer ones go to Jackson): far below Jackson's string length limit, so a
+     * string Jackson would refuse for its length never passes the scan.
+     */
+    private static final int SCAN_MAX_STRING = 1024;
+
     private final Value[] values = new Value[Name.ALL.length];
+    /** {@link #scan}'s copy of the line. */
+    private char[] chars = new char[256];
     private final CharsView view = new CharsView();
     /** Field names not in {@link Name}, in order (a tree's only: the streaming pass gives up on them). */
     private final List<String> unknown = new ArrayList<>();
@@ -176,26 +216,209 @@ final class JsonFields {
         return p.nextToken() == null;
     }
 
+    /**
+     * Reads a line in the plain shape writers emit, straight from its characters: an object of known names, each
+     * once, whose values are strings of at most {@value #SCAN_MAX_STRING} characters without escapes or control
+     * characters, integers up to {@link Long#MAX_VALUE} without sign or leading zero, {@code true},
+     * {@code false} or {@code null}, with spaces and tabs around tokens and nothing after the object. Gives up
+     * (false) on anything else, leaving the line to {@link #stream}; what it takes, it holds exactly as
+     * {@link #stream} would.
+     */
+    boolean scan(String line) {
+        clear();
+        int n = line.length();
+        if (chars.length < n) {
+            chars = new char[Math.max(n, chars.length * 2)];
+        }
+        char[] c = chars;
+        line.getChars(0, n, c, 0);
+        int i = space(c, 0, n);
+        if (i == n || c[i] != '{') {
+            return false;
+        }
+        i = space(c, i + 1, n);
+        if (i < n && c[i] == '}') {
+            return space(c, i + 1, n) == n;
+        }
+        while (true) {
+            if (i == n || c[i] != '"') {
+                return false;
+            }
+            int nameEnd = stringEnd(c, i + 1, n);
+            if (nameEnd < 0) {
+                return false;
+            }
+            Name field = Name.of(c, i + 1, nameEnd);
+            if (field == null || has(field)) {
+                return false;
+            }
+            i = space(c, nameEnd + 1, n);
+            if (i == n || c[i] != ':') {
+                return false;
+            }
+            i = space(c, i + 1, n);
+            if (i == n) {
+                return false;
+            }
+            Value v = values[field.ordinal()];
+            char first = c[i];
+            if (first == '"') {
+                int end = stringEnd(c, i + 1, n);
+                if (end < 0) {
+                    return false;
+                }
+                string(c, i + 1, end - i - 1, field, v);
+                i = end + 1;
+            } else if (first >= '0' && first <= '9') {
+                int end = i;
+                long value = 0;
+                while (end < n && c[end] >= '0' && c[end] <= '9') {
+                    int digit = c[end++] - '0';
+                    if (value > (Long.MAX_VALUE - digit) / 10) {
+                        return false; // beyond a long: Jackson's BigInteger
+                    }
+                    value = value * 10 + digit;
+                }
+                if (first == '0' && end - i > 1) {
+                    return false;
+                }
+                v.kind = Kind.INT;
+                v.number = value;
+                i = end;
+            } else if (literal(c, i, n, "true")) {
+                v.kind = Kind.TRUE;
+                i += 4;
+            } else if (literal(c, i, n, "false")) {
+                v.kind = Kind.FALSE;
+                i += 5;
+            } else if (literal(c, i, n, "null")) {
+                v.kind = Kind.NULL;
+                i += 4;
+            } else {
+                return false;
+            }
+            add(field.ordinal());
+            i = space(c, i, n);
+            if (i == n) {
+                return false;
+            }
+            if (c[i] == '}') {
+                return space(c, i + 1, n) == n;
+            }
+            if (c[i] != ',') {
+                return false;
+            }
+            i = space(c, i + 1, n);
+        }
+    }
+
+    /** The first index from {@code i} that is not a space or tab. */
+    private static int space(char[] c, int i, int n) {
+        while (i < n && (c[i] == ' ' || c[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The index of the quote closing a string whose text starts at {@code from}, or -1 if the string has an escape
+     * or a control character, is longer than {@value #SCAN_MAX_STRING} characters or is not closed.
+     */
+    private static int stringEnd(char[] c, int from, int n) {
+        int limit = Math.min(n, from + SCAN_MAX_STRING + 1);
+        for (int i = from; i < limit; i++) {
+            char ch = c[i];
+            if (ch == '"') {
+                return i;
+            }
+            if (ch == '\\' || ch < 0x20) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether {@code word} is at {@code i}, followed by a character that may end a value. */
+    private static boolean literal(char[] c, int i, int n, String word) {
+        int end = i + word.length();
+        if (end > n) {
+            return false;
+        }
+        for (int k = 0; k < word.length(); k++) {
+            if (c[i + k] != word.charAt(k)) {
+                return false;
+            }
+        }
+        return end == n || c[end] == ',' || c[end] == '}' || c[end] == ' ' || c[end] == '\t';
+    }
+
     private void string(JsonParser p, Name field, Value v) throws IOException {
         v.kind = Kind.STRING;
         int length = p.getTextLength();
-        if (length <= SHORT) {
-            view.set(p.getTextCharacters(), p.getTextOffset(), length);
-            if (field.bits > 0) {
-                try {
-                    v.number = Hex.parsePrefixed(view, field.bits);
-                    v.hex = true;
-                    return;
-                } catch (NumberFormatException e) {
-                    // Not hex of that width: keep the text; the decoder's check says what is wrong with it.
-                }
-            } else if (v.last != null && v.last.contentEquals(view)) {
-                v.text = v.last;
-                return;
+        if (length > SHORT || !shortString(p.getTextCharacters(), p.getTextOffset(), length, field, v)) {
+            v.text = p.getText();
+            v.last = v.text;
+        }
+    }
+
+    /** A string {@link #scan} read: the same value as {@link #string(JsonParser, Name, Value)} makes of it. */
+    private void string(char[] c, int from, int length, Name field, Value v) {
+        v.kind = Kind.STRING;
+        if (field.bits > 0 && plainHex(c, from, length, field.bits, v)) {
+            return;
+        }
+        if (length > SHORT || !shortString(c, from, length, field, v)) {
+            v.text = new String(c, from, length);
+            v.last = v.text;
+        }
+    }
+
+    /**
+     * The common case of a number field's {@code "0x…"} text, parsed without {@link Hex#parsePrefixed}'s checks and
+     * messages: 1 to 16 hex digits whose value fits in {@code bits}. False for anything else, which
+     * {@link #shortString} then judges.
+     */
+    private static boolean plainHex(char[] c, int from, int length, int bits, Value v) {
+        if (length < 3 || length > 18 || c[from] != '0' || (c[from + 1] != 'x' && c[from + 1] != 'X')) {
+            return false;
+        }
+        long value = 0;
+        for (int i = from + 2; i < from + length; i++) {
+            int digit = Character.digit(c[i], 16);
+            if (digit < 0 || c[i] >= 128) {
+                return false;
+            }
+            value = value << 4 | digit;
+        }
+        if (bits < 64 && value >>> bits != 0) {
+            return false;
+        }
+        v.number = value;
+        v.hex = true;
+        return true;
+    }
+
+    /**
+     * A short string read in place: a number field's hex parsed, or a repeated text reused. False if neither, and
+     * the caller makes the text.
+     */
+    private boolean shortString(char[] c, int from, int length, Name field, Value v) {
+        view.set(c, from, length);
+        if (field.bits > 0) {
+            try {
+                v.number = Hex.parsePrefixed(view, field.bits);
+                v.hex = true;
+                return true;
+            } catch (NumberFormatException e) {
+                // Not hex of that width: keep the text; the decoder's check says what is wrong with it.
+                return false;
             }
         }
-        v.text = p.getText();
-        v.last = v.text;
+        if (v.last != null && v.last.contentEquals(view)) {
+            v.text = v.last;
+            return true;
+        }
+        return false;
     }
 
     /** Takes the fields of a line's tree, in its order. */

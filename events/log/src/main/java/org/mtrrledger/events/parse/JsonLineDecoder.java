@@ -28,10 +28,11 @@ import org.mtrrledger.events.parse.JsonFields.Name;
 import org.mtrrledger.events.parse.JsonFields.Value;
 
 /**
- * Line-level decoding for {@link JsonLinesParser}: the line's tokens go straight into {@link JsonFields} (no tree),
- * then strict field-by-field checks. A line the streaming pass gives up on (see {@link JsonFields#stream}) is read
- * again as a Jackson tree with duplicate detection and trailing-token checks, so that bad JSON is reported in
- * Jackson's own words; the checks are the same for both.
+ * Line-level decoding for {@link JsonLinesParser}: the line goes straight into {@link JsonFields} (no tree), scanned
+ * by hand when it has the plain shape writers emit, else token by token, then strict field-by-field checks. A line
+ * the streaming pass gives up on (see {@link JsonFields#stream}) is read again as a Jackson tree with duplicate
+ * detection and trailing-token checks, so that bad JSON is reported in Jackson's own words; the checks are the same
+ * for all three.
  */
 final class JsonLineDecoder implements LineDecoder {
     static {
@@ -106,8 +107,13 @@ final class JsonLineDecoder implements LineDecoder {
         }
     }
 
-    /** Fills {@link #fields} from the line, streaming, or from its tree if the streaming pass gives up. */
+    /**
+     * Fills {@link #fields} from the line: scanned, or else streamed, or else from its tree (see {@link JsonFields}).
+     */
     private void read(String line) throws BadLine {
+        if (fields.scan(line)) {
+            return;
+        }
         try (JsonParser p = STREAMING.createParser(line)) {
             if (fields.stream(p)) {
                 return;

@@ -1,11 +1,7 @@
 package org.mtrrledger.events.parse;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,10 +21,8 @@ public final class JsonLinesParser implements LogParser {
 
     @Override
     public ParsedLog open(Path file, ParseOptions options) throws IOException {
-        var utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith(String.valueOf(MALFORMED));
-        return open(file.toString(), new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8),
-                1 << 16), options);
+        return new ParsedLog(file.toString(), new Utf8Lines(Files.newInputStream(file), String.valueOf(MALFORMED)),
+                JsonLinesParser::decoder, options);
     }
 
     /** Index of the first malformed sequence in a line read by {@link #open(Path, ParseOptions)}, or -1. */
@@ -47,16 +41,18 @@ public final class JsonLinesParser implements LogParser {
 
     @Override
     public ParsedLog open(String fileName, Reader reader, ParseOptions options) {
-        return new ParsedLog(fileName, LogParser.buffered(reader), (name, opts, stats) -> {
-            JsonLineDecoder json = new JsonLineDecoder(opts);
-            return line -> {
-                int malformed = malformedAt(line);
-                if (malformed < 0 || line.stripLeading().startsWith("#")) {
-                    return json.decode(line);
-                }
-                return new LineResult.Reject("invalid UTF-8 at character " + (malformed + 1)
-                        + " (shown as \\udfff), expected UTF-8 text");
-            };
-        }, options);
+        return new ParsedLog(fileName, LogParser.buffered(reader), JsonLinesParser::decoder, options);
+    }
+
+    private static LineDecoder decoder(String fileName, ParseOptions options, ParseStats stats) {
+        JsonLineDecoder json = new JsonLineDecoder(options);
+        return line -> {
+            int malformed = malformedAt(line);
+            if (malformed < 0 || line.stripLeading().startsWith("#")) {
+                return json.decode(line);
+            }
+            return new LineResult.Reject("invalid UTF-8 at character " + (malformed + 1)
+                    + " (shown as \\udfff), expected UTF-8 text");
+        };
     }
 }

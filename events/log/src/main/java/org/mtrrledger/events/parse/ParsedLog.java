@@ -23,7 +23,7 @@ import org.mtrrledger.events.model.EventKind;
  */
 public final class ParsedLog implements Iterable<MtrrEvent>, AutoCloseable {
     private final String fileName;
-    private final BufferedReader reader;
+    private final Lines reader;
     private final LineDecoder decoder;
     private final BadLinePolicy policy;
     private final ParseStats stats = new ParseStats();
@@ -32,10 +32,30 @@ public final class ParsedLog implements Iterable<MtrrEvent>, AutoCloseable {
     private boolean iterated;
 
     ParsedLog(String fileName, BufferedReader reader, DecoderFactory decoders, ParseOptions options) {
+        this(fileName, new Lines() {
+            @Override
+            public String readLine() throws IOException {
+                return reader.readLine();
+            }
+
+            @Override
+            public void close() throws IOException {
+                reader.close();
+            }
+        }, decoders, options);
+    }
+
+    ParsedLog(String fileName, Lines reader, DecoderFactory decoders, ParseOptions options) {
         this.fileName = fileName;
         this.reader = reader;
         this.decoder = decoders.create(fileName, options, stats);
         this.policy = options.policy();
+    }
+
+    /** Where a parse reads its lines: a {@link BufferedReader}, or {@link Utf8Lines} for a file. */
+    interface Lines extends java.io.Closeable {
+        /** The next line without its line end, or null at the end. */
+        String readLine() throws IOException;
     }
 
     /** Factory so decoders can be wired to this run's stats (thread mappings, skipped-kind details). */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,6 @@ import org.mtrrledger.events.kafka.PrefetchingRecords;
 import org.mtrrledger.events.kafka.PublishOutcome;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.events.parse.BadLinePolicy;
-import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.events.parse.LogFormat;
 import org.mtrrledger.events.parse.LogParseException;
 import org.mtrrledger.events.parse.LogParser;
@@ -98,15 +98,14 @@ final class Ingester {
             throw new Args.UsageError("--vm-map: " + file + " is JSON Lines, whose events name their VM; --vm-map "
                     + "maps the threads of trace files");
         }
-        Map<String, Long> byVm = new TreeMap<>();
-        Map<String, Long> byType = new TreeMap<>();
+        // Per-VM counts by hash (a VM's id is one String instance line after line, its hash computed once);
+        // per-type counts come from the parse's own statistics.
+        Map<String, long[]> vmCounts = new HashMap<>();
         long totalLines = System.console() != null ? countLines(file) : -1;
         long start = System.nanoTime();
         try (ParsedLog log = LogParser.forFormat(format).open(file, po)) {
-            Iterator<KeyedRecord> encoded = EncodedEvents.of(log.iterator(), digest, e -> {
-                byVm.merge(e.getVm(), 1L, Long::sum);
-                byType.merge(EventKind.typeOf(e), 1L, Long::sum);
-            });
+            Iterator<KeyedRecord> encoded = EncodedEvents.of(log.iterator(), digest,
+                    e -> vmCounts.computeIfAbsent(e.getVm(), vm -> new long[1])[0]++);
             PublishOutcome outcome;
             // Parsing runs a chunk ahead on its own thread, overlapping the producer's send loop.
             try (PrefetchingRecords records = new PrefetchingRecords(encoded, file.getFileName().toString())) {
@@ -123,6 +122,10 @@ final class Ingester {
                 return;
             }
             totals.published += outcome.summary().eventCount();
+            Map<String, Long> byVm = new TreeMap<>();
+            vmCounts.forEach((vm, n) -> byVm.put(vm, n[0]));
+            Map<String, Long> byType = new TreeMap<>();
+            log.stats().eventsByKind().forEach((kind, n) -> byType.merge(kind.type(), n, Long::sum));
             byVm.forEach((k, v) -> totals.byVm.merge(k, v, Long::sum));
             byType.forEach((k, v) -> totals.byType.merge(k, v, Long::sum));
             out.printf("%s (%s, sha256 %s): %s%n", file, format.name().toLowerCase(java.util.Locale.ROOT),
