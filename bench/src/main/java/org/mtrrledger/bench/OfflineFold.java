@@ -29,9 +29,53 @@ import org.mtrrledger.projections.ledger.PolicyProjection;
  * Records are encoded and partitioned (murmur2 of the VM id, 4 partitions) as the producer would, then applied in
  * polls of 10,000. Prints wall, engine-thread CPU time and process CPU time (fold, writer and RocksDB's background
  * threads together: what two shared cores pay per event), the store writer thread's, and the bytes the fold and
- * writer threads allocated per event, per round (CPU time and allocation are the stabler numbers on a shared machine) and, after the last round, the store's size before and after a full compaction and its keys per column.
+ * writer threads allocated per event, per round (CPU time and allocation are the stabler numbers on a shared machine),
+ * the round's CPU per event of every thread group (Java and native: RocksDB's flush and compaction threads, the JIT
+ * compilers, GC; read from {@code /proc/self/task} on Linux) and, after the last round, the store's size before and
+ * after a full compaction and its keys per column.
  */
 final class OfflineFold {
+    /**
+     * CPU seconds so far of every live thread of this process by thread group: the name without its trailing digits
+     * ("rocksdb:low", "C2 CompilerThre"; Linux truncates names to 15 characters). Empty where there is no /proc.
+     */
+    static java.util.Map<String, Double> cpuByThreadGroup() {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return out;
+        }
+        double tick = 100.0; // USER_HZ: 100 on every Linux architecture the JDK runs on
+        try (var dirs = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) dirs::iterator) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).strip().replaceAll("[0-9#]+$", "").strip();
+                    String stat = Files.readString(t.resolve("stat"));
+                    // Fields after the ")" that ends the name: state is field 3, utime 14 and stime 15.
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / tick;
+                    out.merge(name, cpu, Double::sum);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the thread ended while listing
+                }
+            }
+        } catch (java.io.IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** The groups that used at least 2 % of the round's process CPU, largest first, in us per event. */
+    private static String threadGroupsSince(java.util.Map<String, Double> before, long events, double processSeconds) {
+        StringBuilder b = new StringBuilder("  cpu by thread group (us/ev):");
+        cpuByThreadGroup().entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.02 * processSeconds)
+                .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> b.append(String.format(" %s %.2f;", e.getKey(), e.getValue() * 1e6 / events)));
+        return b.toString();
+    }
+
     /** CPU time of each live store writer thread (a round's writer thread may end after its round). */
     private static java.util.Map<Long, Long> writerCpu(java.lang.management.ThreadMXBean mx) {
         java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
@@ -85,6 +129,7 @@ final class OfflineFold {
                 var mx = java.lang.management.ManagementFactory.getThreadMXBean();
                 var os = (com.sun.management.OperatingSystemMXBean)
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                var groups0 = cpuByThreadGroup();
                 long p0 = os.getProcessCpuTime();
                 long c0 = mx.getCurrentThreadCpuTime();
                 var wr0 = writerCpu(mx);
@@ -107,6 +152,7 @@ final class OfflineFold {
                         projection, durability, r, all.size(), t / 1e9, all.size() / (t / 1e9), cpu / 1e9,
                         cpu / 1e3 / all.size(), pcpu / 1e3 / all.size(), wcpu / 1e3 / all.size(),
                         alloc / all.size(), walloc / all.size());
+                System.out.println(threadGroupsSince(groups0, all.size(), pcpu / 1e9));
                 if (r == rounds - 1) {
                     store.flush();
                     long before = store.approximateSizeOnDisk();
