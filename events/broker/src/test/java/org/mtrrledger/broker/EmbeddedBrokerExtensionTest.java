@@ -47,33 +47,38 @@ class EmbeddedBrokerExtensionTest {
         SEEN.add(new Seen(broker.bootstrap(), broker.dataDir()));
     }
 
-    static class OneBrokerPerClass {
-        @RegisterExtension
-        static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
+    /** Two tests that each create a topic on the broker and record what they saw. */
+    interface TwoTests {
+        EmbeddedBrokerExtension broker();
 
         @Test
-        void first() {
-            see(broker, "first");
+        default void first() {
+            see(broker(), "first");
         }
 
         @Test
-        void second() {
-            see(broker, "second");
+        default void second() {
+            see(broker(), "second");
         }
     }
 
-    static class OneBrokerPerTest {
+    static class OneBrokerPerClass implements TwoTests {
+        @RegisterExtension
+        static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
+
+        @Override
+        public EmbeddedBrokerExtension broker() {
+            return broker;
+        }
+    }
+
+    static class OneBrokerPerTest implements TwoTests {
         @RegisterExtension
         final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
 
-        @Test
-        void first() {
-            see(broker, "first");
-        }
-
-        @Test
-        void second() {
-            see(broker, "second");
+        @Override
+        public EmbeddedBrokerExtension broker() {
+            return broker;
         }
     }
 
