@@ -21,9 +21,10 @@ import org.mtrrledger.broker.EmbeddedBroker;
  * broker has stopped, like JUnit's {@code @TempDir}. {@link EmbeddedBroker#start} returns only once the broker
  * answers, within its own bounded wait, so a test never waits for readiness itself.
  *
- * <p>Tests of losing the broker {@link #stop()} it mid-test and {@link #start()} it again: the restarted broker
- * keeps the data directory, so its cluster, topics, records and port are the ones clients knew. Whatever runs at
- * the end of the test's scope is stopped cleanly.
+ * <p>Tests of losing the broker {@link #stop()} it mid-test and {@link #start()} it again (from an instance field:
+ * a class's shared broker that one test stops stays stopped for the next): the restarted broker keeps the data
+ * directory, so its cluster, topics, records and port are the ones clients knew. Whatever runs at the end of the
+ * test's scope is stopped cleanly.
  */
 public final class EmbeddedBrokerExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
         AfterAllCallback {
