@@ -15,8 +15,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.mtrrledger.broker.EmbeddedBroker;
+import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.events.model.EventRef;
@@ -43,77 +44,78 @@ class LedgerEngineStopTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
+
     @Test
     void shouldReturnTheSummaryWhenStoppedWhileFoldingABatch() throws Exception {
-        try (EmbeddedBroker broker = EmbeddedBroker.start(dir.resolve("broker"))) {
-            TopicAdmin.ensureTopic(broker.bootstrap(), TOPIC, 2);
-            TopicAdmin.ensureIngestLedger(broker.bootstrap(), TopicAdmin.ledgerTopicOf(TOPIC));
-            EventCodec codec = new EventCodec();
-            List<KeyedRecord> records = new ArrayList<>();
-            for (MtrrEvent e : TimeTravelTest.mixedLog(3, 500)) {
-                records.add(new KeyedRecord(e.getVm(), codec.encode(e)));
+        TopicAdmin.ensureTopic(broker.bootstrap(), TOPIC, 2);
+        TopicAdmin.ensureIngestLedger(broker.bootstrap(), TopicAdmin.ledgerTopicOf(TOPIC));
+        EventCodec codec = new EventCodec();
+        List<KeyedRecord> records = new ArrayList<>();
+        for (MtrrEvent e : TimeTravelTest.mixedLog(3, 500)) {
+            records.add(new KeyedRecord(e.getVm(), codec.encode(e)));
+        }
+        try (EventPublisher p = new EventPublisher(broker.bootstrap(), TOPIC,
+                EventPublisher.transactionalIdFor(TOPIC))) {
+            p.publishFile(IngestDigest.sha256("stop".getBytes(StandardCharsets.UTF_8)), "stop", records.iterator(),
+                    n -> { });
+        }
+
+        // A projection that parks the loop inside the fold of the first batch until stop() has been called.
+        CountDownLatch folding = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Projection<Projection.Empty, Void> parking = new Projection<>() {
+            @Override
+            public Class<Projection.Empty> stateType() {
+                return Projection.Empty.class;
             }
-            try (EventPublisher p = new EventPublisher(broker.bootstrap(), TOPIC,
-                    EventPublisher.transactionalIdFor(TOPIC))) {
-                p.publishFile(IngestDigest.sha256("stop".getBytes(StandardCharsets.UTF_8)), "stop", records.iterator(),
-                        n -> { });
+
+            @Override
+            public Projection.Empty initial(String vm) {
+                return Projection.Empty.INSTANCE;
             }
 
-            // A projection that parks the loop inside the fold of the first batch until stop() has been called.
-            CountDownLatch folding = new CountDownLatch(1);
-            CountDownLatch stopped = new CountDownLatch(1);
-            Projection<Projection.Empty, Void> parking = new Projection<>() {
-                @Override
-                public Class<Projection.Empty> stateType() {
-                    return Projection.Empty.class;
-                }
-
-                @Override
-                public Projection.Empty initial(String vm) {
-                    return Projection.Empty.INSTANCE;
-                }
-
-                @Override
-                public Projection.Empty decode(byte[] bytes) {
-                    return Projection.Empty.INSTANCE;
-                }
-
-                @Override
-                public Void newMemo() {
-                    return null;
-                }
-
-                @Override
-                public List<ProjectionRecord> project(Projection.Empty state, Void memo, VmState vm, EventRef ref,
-                        MtrrEvent event, FoldStep step) {
-                    folding.countDown();
-                    try {
-                        stopped.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return List.of();
-                }
-            };
-            ExecutorService ex = Executors.newSingleThreadExecutor();
-            try (LedgerStore store = LedgerStore.open(dir.resolve("store"), OpenMode.PRIMARY);
-                    LedgerEngine engine = new LedgerEngine(broker.bootstrap(),
-                            new EngineConfig(TOPIC, "stop-test", 1000, PoisonPolicy.FAIL), store,
-                            new Pipeline(parking))) {
-                Future<LedgerEngine.RunSummary> run = ex.submit(() -> engine.run(StopCondition.FOLLOW,
-                        EngineProgress.NONE));
-                assertTrue(folding.await(60, TimeUnit.SECONDS), "the engine never folded");
-                engine.stop(); // the loop is inside writer.apply, not in poll: the wakeup stays pending
-                stopped.countDown();
-                LedgerEngine.RunSummary s = run.get(60, TimeUnit.SECONDS);
-                assertTrue(s.folded() > 0, "the batch in progress is completed and committed: " + s);
-                for (Map.Entry<Integer, Long> e : s.nextOffsets().entrySet()) {
-                    assertEquals(e.getValue(), store.meta().nextOffset(TOPIC, e.getKey())
-                            .orElseThrow());
-                }
-            } finally {
-                ex.shutdownNow();
+            @Override
+            public Projection.Empty decode(byte[] bytes) {
+                return Projection.Empty.INSTANCE;
             }
+
+            @Override
+            public Void newMemo() {
+                return null;
+            }
+
+            @Override
+            public List<ProjectionRecord> project(Projection.Empty state, Void memo, VmState vm, EventRef ref,
+                    MtrrEvent event, FoldStep step) {
+                folding.countDown();
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return List.of();
+            }
+        };
+        ExecutorService ex = Executors.newSingleThreadExecutor();
+        try (LedgerStore store = LedgerStore.open(dir.resolve("store"), OpenMode.PRIMARY);
+                LedgerEngine engine = new LedgerEngine(broker.bootstrap(),
+                        new EngineConfig(TOPIC, "stop-test", 1000, PoisonPolicy.FAIL), store,
+                        new Pipeline(parking))) {
+            Future<LedgerEngine.RunSummary> run = ex.submit(() -> engine.run(StopCondition.FOLLOW,
+                    EngineProgress.NONE));
+            assertTrue(folding.await(60, TimeUnit.SECONDS), "the engine never folded");
+            engine.stop(); // the loop is inside writer.apply, not in poll: the wakeup stays pending
+            stopped.countDown();
+            LedgerEngine.RunSummary s = run.get(60, TimeUnit.SECONDS);
+            assertTrue(s.folded() > 0, "the batch in progress is completed and committed: " + s);
+            for (Map.Entry<Integer, Long> e : s.nextOffsets().entrySet()) {
+                assertEquals(e.getValue(), store.meta().nextOffset(TOPIC, e.getKey())
+                        .orElseThrow());
+            }
+        } finally {
+            ex.shutdownNow();
         }
     }
 }

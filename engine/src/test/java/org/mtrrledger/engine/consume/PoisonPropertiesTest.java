@@ -26,10 +26,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.Projection;
@@ -43,7 +42,7 @@ import org.mtrrledger.events.avro.LifecycleOp;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.codec.UnknownSchemaException;
-import org.mtrrledger.broker.EmbeddedBroker;
+import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.events.parse.EventRules;
@@ -68,17 +67,8 @@ class PoisonPropertiesTest {
 
     @TempDir
     static Path dir;
-    static EmbeddedBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedBroker.start(dir.resolve("broker"));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
 
     /** A record to write at a partition; {@code label} says how it was made (for failure messages). */
     record Raw(int partition, byte[] value, String label) {

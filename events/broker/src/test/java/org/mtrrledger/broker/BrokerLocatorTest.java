@@ -14,48 +14,37 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BrokerLocatorTest {
 
     private static final Function<String, String> NO_ENV = name -> null;
 
-    @TempDir
-    static Path dataDir;
-
-    private static EmbeddedBroker running;
-
-    @BeforeAll
-    static void startBroker() {
-        running = EmbeddedBroker.start(dataDir);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        running.close();
-    }
+    @RegisterExtension
+    static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
 
     @Test
     void shouldFindTheBrokerRunningOnTheDataDirThroughItsFile() {
-        try (KafkaEndpoint endpoint = new BrokerLocator(dataDir, NO_ENV).locate(null)) {
-            assertEquals(running.bootstrap(), endpoint.bootstrap());
+        try (KafkaEndpoint endpoint = new BrokerLocator(broker.dataDir(), NO_ENV).locate(null)) {
+            assertEquals(broker.bootstrap(), endpoint.bootstrap());
             assertEquals(KafkaEndpoint.Source.RUNNING_BROKER, endpoint.source());
             assertFalse(endpoint.embeddedOwned());
-            assertTrue(endpoint.description().contains(running.bootstrap()), endpoint.description());
+            assertTrue(endpoint.description().contains(broker.bootstrap()), endpoint.description());
         }
         // closing an endpoint we do not own must leave the broker running
-        assertTrue(BrokerInfo.read(dataDir).orElseThrow().isReachable(1000));
-        assertEquals(1, Topics.create(running.bootstrap(), "after-close", 1));
+        assertTrue(BrokerInfo.read(broker.dataDir()).orElseThrow().isReachable(1000));
+        assertEquals(1, Topics.create(broker.bootstrap(), "after-close", 1));
     }
 
     @Test
     void shouldPreferTheExplicitBootstrapOverEnvironmentAndRunningBroker() {
-        BrokerLocator locator = new BrokerLocator(dataDir, Map.of(BrokerLocator.ENV_BOOTSTRAP, "env-host:9092")::get);
+        BrokerLocator locator = new BrokerLocator(broker.dataDir(),
+                Map.of(BrokerLocator.ENV_BOOTSTRAP, "env-host:9092")::get);
         try (KafkaEndpoint endpoint = locator.locate(" cli-host:9092 ")) {
             assertEquals("cli-host:9092", endpoint.bootstrap());
             assertEquals(KafkaEndpoint.Source.EXPLICIT, endpoint.source());
@@ -65,7 +54,8 @@ class BrokerLocatorTest {
 
     @Test
     void shouldPreferTheEnvironmentOverTheRunningBroker() {
-        BrokerLocator locator = new BrokerLocator(dataDir, Map.of(BrokerLocator.ENV_BOOTSTRAP, "env-host:9092")::get);
+        BrokerLocator locator = new BrokerLocator(broker.dataDir(),
+                Map.of(BrokerLocator.ENV_BOOTSTRAP, "env-host:9092")::get);
         try (KafkaEndpoint endpoint = locator.locate("  ")) {
             assertEquals("env-host:9092", endpoint.bootstrap());
             assertEquals(KafkaEndpoint.Source.ENVIRONMENT, endpoint.source());

@@ -1,14 +1,13 @@
 package org.mtrrledger.events.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.mtrrledger.broker.EmbeddedBroker;
+import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker dies in the middle of a file's publish: the publish must fail within the broker timeout (not hang),
@@ -27,12 +26,11 @@ class BrokerLossTest {
     private static final String TOPIC = "lost";
     private static final Duration BROKER_TIMEOUT = Duration.ofSeconds(3);
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
 
     @Test
     void shouldFailWithinTheBrokerTimeoutNamingTheBrokerAndPublishNothingOfTheFile() {
-        EmbeddedBroker broker = EmbeddedBroker.start(dataDir);
         String bootstrap = broker.bootstrap();
         TopicAdmin.ensureTopic(bootstrap, TOPIC, 2);
         TopicAdmin.ensureIngestLedger(bootstrap, TopicAdmin.ledgerTopicOf(TOPIC));
@@ -44,7 +42,7 @@ class BrokerLossTest {
             failure = assertThrows(IngestFailedException.class, () -> publisher.publishFile(lostFile, "lost.jsonl",
                     Events.generate("v", 4, 2_000_000), sent -> {
                         if (sent == 5_000) {
-                            broker.close();
+                            broker.stop();
                             brokerGoneAt.set(System.nanoTime());
                         }
                     }));
@@ -56,17 +54,15 @@ class BrokerLossTest {
                 "the publish failed only " + failedAfterMs + " ms after the broker was gone");
         assertTrue(failure.getMessage().contains("lost the Kafka broker at " + bootstrap), failure.getMessage());
 
-        try (EmbeddedBroker again = EmbeddedBroker.start(dataDir)) {
-            assertEquals(bootstrap, again.bootstrap());
-            // The next ingester (same transactional id) fences the dead one and aborts its open transaction.
-            try (EventPublisher next = new EventPublisher(bootstrap, TOPIC, txId)) {
-                next.publishFile(IngestDigest.sha256("next".getBytes(StandardCharsets.UTF_8)), "next.jsonl",
-                        Events.generate("n", 2, 10), ProgressListener.NONE);
-                assertTrue(next.lookup(lostFile).isEmpty(), "the lost file must not be in the ingest ledger");
-            }
-            List<ConsumerRecord<String, byte[]>> visible = TopicReader.readAll(bootstrap, TOPIC);
-            assertEquals(10, visible.size(), "only the next file's records are visible");
-            assertTrue(visible.stream().allMatch(r -> r.key().startsWith("n")), "a record of the lost file is visible");
+        assertEquals(bootstrap, broker.start().bootstrap(), "a restarted broker must be where its clients left it");
+        // The next ingester (same transactional id) fences the dead one and aborts its open transaction.
+        try (EventPublisher next = new EventPublisher(bootstrap, TOPIC, txId)) {
+            next.publishFile(IngestDigest.sha256("next".getBytes(StandardCharsets.UTF_8)), "next.jsonl",
+                    Events.generate("n", 2, 10), ProgressListener.NONE);
+            assertTrue(next.lookup(lostFile).isEmpty(), "the lost file must not be in the ingest ledger");
         }
+        List<ConsumerRecord<String, byte[]>> visible = TopicReader.readAll(bootstrap, TOPIC);
+        assertEquals(10, visible.size(), "only the next file's records are visible");
+        assertTrue(visible.stream().allMatch(r -> r.key().startsWith("n")), "a record of the lost file is visible");
     }
 }

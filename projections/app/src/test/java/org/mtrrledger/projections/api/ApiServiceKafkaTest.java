@@ -17,8 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.mtrrledger.broker.EmbeddedBroker;
+import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.consume.PoisonPolicy;
@@ -46,86 +47,87 @@ class ApiServiceKafkaTest {
     @TempDir
     Path data;
 
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
+
     @Test
     void shouldAnswerOldOffsetsUnchangedWhileFoldingNewEventsAndExposeMetrics() throws Exception {
         List<MtrrEvent> log = ApiFixture.sample();
         int firstHalf = 120;
-        try (EmbeddedBroker broker = EmbeddedBroker.start(data)) {
-            TopicAdmin.ensureTopic(broker.bootstrap(), TOPIC, 2);
-            TopicAdmin.ensureIngestLedger(broker.bootstrap(), TopicAdmin.ledgerTopicOf(TOPIC));
-            try (EventPublisher pub = new EventPublisher(broker.bootstrap(), TOPIC, "tx-api-test");
-                    LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY,
-                            Durability.WAL_NO_SYNC)) {
-                publish(pub, "first", log.subList(0, firstHalf));
-                EngineConfig config = new EngineConfig(TOPIC, "api-test", 16, PoisonPolicy.FAIL);
-                try (ApiService service = ApiService.start(broker.bootstrap(), config, store,
-                        new InetSocketAddress("127.0.0.1", 0), EngineProgress.NONE)) {
-                    int port = service.server().port();
-                    assertEquals(200, ApiFixture.get(port, "/healthz").status());
-                    await("first half folded and ready", () -> latest(port) == firstHalf - 1
-                            && ApiFixture.get(port, "/readyz").status() == 200);
-                    assertEquals(200, ApiFixture.get(port, "/readyz").status());
+        TopicAdmin.ensureTopic(broker.bootstrap(), TOPIC, 2);
+        TopicAdmin.ensureIngestLedger(broker.bootstrap(), TopicAdmin.ledgerTopicOf(TOPIC));
+        try (EventPublisher pub = new EventPublisher(broker.bootstrap(), TOPIC, "tx-api-test");
+                LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY,
+                        Durability.WAL_NO_SYNC)) {
+            publish(pub, "first", log.subList(0, firstHalf));
+            EngineConfig config = new EngineConfig(TOPIC, "api-test", 16, PoisonPolicy.FAIL);
+            try (ApiService service = ApiService.start(broker.bootstrap(), config, store,
+                    new InetSocketAddress("127.0.0.1", 0), EngineProgress.NONE)) {
+                int port = service.server().port();
+                assertEquals(200, ApiFixture.get(port, "/healthz").status());
+                await("first half folded and ready", () -> latest(port) == firstHalf - 1
+                        && ApiFixture.get(port, "/readyz").status() == 200);
+                assertEquals(200, ApiFixture.get(port, "/readyz").status());
 
-                    Map<String, Double> m1 = metrics(ApiFixture.get(port, "/metrics").body());
-                    assertEquals(firstHalf, m1.get("mtrr_engine_events_folded_total"), 0.0);
-                    assertEquals(0.0, m1.get("mtrr_engine_lag_records{partition=\"0\"}"), m1.keySet().toString());
-                    assertEquals(0.0, m1.get("mtrr_engine_lag_records{partition=\"1\"}"), m1.keySet().toString());
-                    double zaps1 = sum(m1, "mtrr_zaps_total{");
+                Map<String, Double> m1 = metrics(ApiFixture.get(port, "/metrics").body());
+                assertEquals(firstHalf, m1.get("mtrr_engine_events_folded_total"), 0.0);
+                assertEquals(0.0, m1.get("mtrr_engine_lag_records{partition=\"0\"}"), m1.keySet().toString());
+                assertEquals(0.0, m1.get("mtrr_engine_lag_records{partition=\"1\"}"), m1.keySet().toString());
+                double zaps1 = sum(m1, "mtrr_zaps_total{");
 
-                    // the old answers, computed while the store holds only the first half
-                    long old = 60;
-                    JsonNode memOld = ok(port, "/api/vms/" + VM + "/memtype?at=" + old);
-                    JsonNode perVmOld = ok(port, "/api/vms/" + VM + "/memtype?at=" + old + "&vcpu=per-vm");
-                    JsonNode policiesOld = ok(port, "/api/vms/" + VM + "/policies?at=" + old);
-                    assertEquals(4, memOld.size(), memOld.toString());
+                // the old answers, computed while the store holds only the first half
+                long old = 60;
+                JsonNode memOld = ok(port, "/api/vms/" + VM + "/memtype?at=" + old);
+                JsonNode perVmOld = ok(port, "/api/vms/" + VM + "/memtype?at=" + old + "&vcpu=per-vm");
+                JsonNode policiesOld = ok(port, "/api/vms/" + VM + "/policies?at=" + old);
+                assertEquals(4, memOld.size(), memOld.toString());
 
-                    // more events, a few at a time, while the engine runs: the old answers are asked for until each
-                    // batch is folded, so they are checked against stores holding part of the second half
-                    int[] asked = {0};
-                    List<Long> partial = new ArrayList<>();
-                    for (int i = firstHalf; i < log.size(); i += 6) {
-                        int end = Math.min(log.size(), i + 6);
-                        publish(pub, "second-" + i, log.subList(i, end));
-                        await("the first " + end + " events folded", () -> {
-                            assertEquals(memOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old));
-                            assertEquals(perVmOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old
-                                    + "&vcpu=per-vm"));
-                            assertEquals(policiesOld, ok(port, "/api/vms/" + VM + "/policies?at=" + old));
-                            asked[0]++;
-                            return folded(port) == end;
-                        });
-                        if (end < log.size()) {
-                            partial.add(folded(port));
-                        }
+                // more events, a few at a time, while the engine runs: the old answers are asked for until each
+                // batch is folded, so they are checked against stores holding part of the second half
+                int[] asked = {0};
+                List<Long> partial = new ArrayList<>();
+                for (int i = firstHalf; i < log.size(); i += 6) {
+                    int end = Math.min(log.size(), i + 6);
+                    publish(pub, "second-" + i, log.subList(i, end));
+                    await("the first " + end + " events folded", () -> {
+                        assertEquals(memOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old));
+                        assertEquals(perVmOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old
+                                + "&vcpu=per-vm"));
+                        assertEquals(policiesOld, ok(port, "/api/vms/" + VM + "/policies?at=" + old));
+                        asked[0]++;
+                        return folded(port) == end;
+                    });
+                    if (end < log.size()) {
+                        partial.add(folded(port));
                     }
-                    assertTrue(partial.size() > 1, "the second half was folded in several steps: " + partial);
-                    assertTrue(asked[0] >= partial.size() + 1, "asked " + asked[0]);
-                    assertTrue(partial.size() > 1, "the old answers held while the second half was partly folded: "
-                            + partial);
-                    assertEquals(memOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old));
-                    assertEquals(policiesOld, ok(port, "/api/vms/" + VM + "/policies?at=" + old));
-                    // the latest state is not the old one
-                    assertTrue(!ok(port, "/api/vms/" + VM + "/memtype").equals(memOld));
-
-                    await("folded counter reaches the whole log", () -> metrics(
-                            ApiFixture.get(port, "/metrics").body()).get("mtrr_engine_events_folded_total")
-                            == log.size());
-                    Map<String, Double> m2 = metrics(ApiFixture.get(port, "/metrics").body());
-                    assertTrue(m2.get("mtrr_engine_events_folded_total") > m1.get("mtrr_engine_events_folded_total"));
-                    assertTrue(sum(m2, "mtrr_zaps_total{") > zaps1, "zap counters move: " + zaps1);
-                    assertTrue(m2.keySet().stream().anyMatch(k -> k.startsWith("mtrr_hazards_total{")), m2.keySet()
-                            .toString());
-                    assertTrue(m2.keySet().stream().anyMatch(k -> k.startsWith(
-                            "mtrr_api_requests_seconds_bucket{")), "latency histogram");
-                    assertTrue(m2.containsKey("mtrr_engine_fold_rate_events_per_second"), m2.keySet().toString());
-                    assertEquals(1.0, m2.get("mtrr_engine_ready"));
-                    // the zap counter of the engine equals the zaps stored for the VM
-                    int stored = 0;
-                    JsonNode page = ok(port, "/api/vms/" + VM + "/zaps?limit=1000");
-                    stored += page.get("items").size();
-                    assertTrue(page.get("next_cursor").isNull());
-                    assertEquals(stored, sum(m2, "mtrr_zaps_total{"), 0.0);
                 }
+                assertTrue(partial.size() > 1, "the second half was folded in several steps: " + partial);
+                assertTrue(asked[0] >= partial.size() + 1, "asked " + asked[0]);
+                assertTrue(partial.size() > 1, "the old answers held while the second half was partly folded: "
+                        + partial);
+                assertEquals(memOld, ok(port, "/api/vms/" + VM + "/memtype?at=" + old));
+                assertEquals(policiesOld, ok(port, "/api/vms/" + VM + "/policies?at=" + old));
+                // the latest state is not the old one
+                assertTrue(!ok(port, "/api/vms/" + VM + "/memtype").equals(memOld));
+
+                await("folded counter reaches the whole log", () -> metrics(
+                        ApiFixture.get(port, "/metrics").body()).get("mtrr_engine_events_folded_total")
+                        == log.size());
+                Map<String, Double> m2 = metrics(ApiFixture.get(port, "/metrics").body());
+                assertTrue(m2.get("mtrr_engine_events_folded_total") > m1.get("mtrr_engine_events_folded_total"));
+                assertTrue(sum(m2, "mtrr_zaps_total{") > zaps1, "zap counters move: " + zaps1);
+                assertTrue(m2.keySet().stream().anyMatch(k -> k.startsWith("mtrr_hazards_total{")), m2.keySet()
+                        .toString());
+                assertTrue(m2.keySet().stream().anyMatch(k -> k.startsWith(
+                        "mtrr_api_requests_seconds_bucket{")), "latency histogram");
+                assertTrue(m2.containsKey("mtrr_engine_fold_rate_events_per_second"), m2.keySet().toString());
+                assertEquals(1.0, m2.get("mtrr_engine_ready"));
+                // the zap counter of the engine equals the zaps stored for the VM
+                int stored = 0;
+                JsonNode page = ok(port, "/api/vms/" + VM + "/zaps?limit=1000");
+                stored += page.get("items").size();
+                assertTrue(page.get("next_cursor").isNull());
+                assertEquals(stored, sum(m2, "mtrr_zaps_total{"), 0.0);
             }
         }
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.EngineProgress;
@@ -18,7 +19,7 @@ import org.mtrrledger.engine.store.Durability;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.avro.MtrrEvent;
-import org.mtrrledger.broker.EmbeddedBroker;
+import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.events.kafka.EventPublisher;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.projections.api.ApiFixture.Reply;
@@ -36,11 +37,13 @@ class BrokerOutageTest {
     @TempDir
     Path data;
 
+    @RegisterExtension
+    final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
+
     @Test
     void shouldKeepServingReportTheOutageAndResumeWhenTheBrokerReturns() throws Exception {
         List<MtrrEvent> log = ApiFixture.sample();
         int firstHalf = 120;
-        EmbeddedBroker broker = EmbeddedBroker.start(data.resolve("broker"));
         String bootstrap = broker.bootstrap();
         try (LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY, Durability.WAL_NO_SYNC)) {
             TopicAdmin.ensureTopic(bootstrap, TOPIC, 2);
@@ -55,7 +58,7 @@ class BrokerOutageTest {
                 ApiServiceKafkaTest.await("first half folded and ready", () -> ApiServiceKafkaTest.latest(port)
                         == firstHalf - 1 && ApiFixture.get(port, "/readyz").status() == 200);
 
-                broker.close();
+                broker.stop();
                 ApiServiceKafkaTest.await("readyz reports the outage",
                         () -> ApiFixture.get(port, "/readyz").status() == 503);
                 Reply ready = ApiFixture.get(port, "/readyz");
@@ -67,8 +70,7 @@ class BrokerOutageTest {
                         .get("mtrr_engine_ready"));
                 assertTrue(service.engineFailure() == null, "the engine died: " + service.engineFailure());
 
-                broker = EmbeddedBroker.start(data.resolve("broker"));
-                assertEquals(bootstrap, broker.bootstrap());
+                assertEquals(bootstrap, broker.start().bootstrap());
                 try (EventPublisher pub = new EventPublisher(bootstrap, TOPIC, "tx-outage")) {
                     ApiServiceKafkaTest.publish(pub, "second", log.subList(firstHalf, log.size()));
                 }
@@ -76,8 +78,6 @@ class BrokerOutageTest {
                         && ApiFixture.get(port, "/readyz").status() == 200);
                 assertTrue(ApiFixture.get(port, "/readyz").json().path("reason").isMissingNode());
             }
-        } finally {
-            broker.close();
         }
     }
 

@@ -22,14 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
-import org.mtrrledger.broker.EmbeddedBroker;
+import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.events.kafka.TopicReader;
 import org.mtrrledger.projections.api.ApiMetrics;
 import org.mtrrledger.projections.api.ApiServer;
@@ -51,14 +51,15 @@ class HostTraceIntegrationTest {
     @TempDir
     static Path dir;
 
-    private static EmbeddedBroker broker;
+    @RegisterExtension
+    static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
+
     private static Path trace;
     private static List<String> traceLines;
     private static String data;
 
     @BeforeAll
     static void replayTheHostTrace() throws IOException {
-        broker = EmbeddedBroker.start(dir.resolve("broker"));
         trace = Files.copy(FIXTURES.resolve("host-tgid.trace"), dir.resolve("host-tgid.trace"));
         traceLines = Files.readAllLines(trace, StandardCharsets.UTF_8);
         data = dir.resolve("data").toString();
@@ -67,13 +68,6 @@ class HostTraceIntegrationTest {
         assertTrue(r.out().contains("events by VM: {" + VM_A + "=65, " + VM_B + "=65}"), r.toString());
         assertTrue(r.out().contains("vCPU threads: " + VM_A + ": CPU 0/KVM-16856 (TGID 16850) -> vCPU 0 (named)"),
                 r.toString());
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test

@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.mtrrledger.broker.EmbeddedBroker;
+import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
@@ -49,13 +49,14 @@ class IngestCliTest {
     @TempDir
     static Path dir;
 
-    private static EmbeddedBroker broker;
+    @RegisterExtension
+    static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
+
     private static Path generated;
     private static Path bad;
 
     @BeforeAll
     static void startBrokerAndGenerate() throws IOException {
-        broker = EmbeddedBroker.start(dir.resolve("broker"));
         generated = dir.resolve("fleet.jsonl");
         ItSupport.CliResult r = ItSupport.cliOk("gen", "-o", generated.toString(), "--seed", Long.toString(SEED),
                 "--vms", Integer.toString(VMS), "--vcpus", "2..4", "--firmware", "mixed", "--noncoherent-dma",
@@ -65,13 +66,6 @@ class IngestCliTest {
         lines.add(BAD_LINE - 1, BAD_TEXT);
         bad = dir.resolve("with-bad-line.jsonl");
         Files.write(bad, lines, StandardCharsets.UTF_8);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     /** What {@code gen} above generates (GenCommand's defaults plus the options given). */
