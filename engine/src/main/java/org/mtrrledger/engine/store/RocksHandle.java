@@ -362,6 +362,9 @@ final class RocksHandle {
                 .setAtomicFlush(true)
                 .setWriteBufferManager(writeBuffers)
                 .setMaxTotalWalSize(MAX_WAL_BYTES)
+                // One thread writes (the engine's store writer): concurrent skip-list inserts would only add their
+                // atomic operations (writer thread 1.06-1.15 -> 1.03-1.05 us/event, OfflineFold on the 1M fleet).
+                .setAllowConcurrentMemtableWrite(false)
                 .setMaxBackgroundJobs(2)
                 .setBytesPerSync(1L << 20)
                 .setMaxOpenFiles(-1) // required by secondaries; index/filter memory is in the cache anyway
