@@ -20,6 +20,9 @@ import java.util.Arrays;
  * its input: same replacements, same characters ({@code Utf8LinesPropertiesTest} compares both on random bytes).
  */
 final class Utf8Lines implements ParsedLog.Lines {
+    /** The largest array the JVM reliably allocates (as {@code ArraysSupport.SOFT_MAX_ARRAY_LENGTH}). */
+    static final int MAX_BUFFER = Integer.MAX_VALUE - 8;
+
     private final InputStream in;
     private final CharsetDecoder decoder;
     private byte[] buf;
@@ -90,7 +93,12 @@ final class Utf8Lines implements ParsedLog.Lines {
             pos = 0;
         }
         if (limit == buf.length) {
-            buf = Arrays.copyOf(buf, buf.length * 2);
+            // Doubling past the largest array Java allows would overflow into a negative size.
+            int grown = (int) Math.min(2L * buf.length, MAX_BUFFER);
+            if (grown == buf.length) {
+                throw new IOException("a line longer than " + MAX_BUFFER + " bytes");
+            }
+            buf = Arrays.copyOf(buf, grown);
         }
         int n = in.read(buf, limit, buf.length - limit);
         if (n < 0) {
