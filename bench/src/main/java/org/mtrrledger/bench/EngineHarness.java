@@ -8,9 +8,8 @@ import org.mtrrledger.engine.consume.LedgerEngine;
 import org.mtrrledger.engine.consume.PoisonPolicy;
 import org.mtrrledger.engine.consume.StopCondition;
 import org.mtrrledger.events.model.EventRef;
-import org.mtrrledger.engine.fold.FoldStep;
-import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.pipeline.Folded;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.store.LedgerStore;
@@ -60,9 +59,9 @@ final class EngineHarness implements AutoCloseable {
         }
 
         @Override
-        public List<ProjectionRecord> project(PoliciesState state, PolicyMemo memo, VmState vm, EventRef ref,
-                MtrrEvent event, FoldStep step) {
-            List<ProjectionRecord> out = delegate.project(state, memo, vm, ref, event, step);
+        public List<ProjectionRecord> project(PoliciesState state, PolicyMemo memo, Folded folded, EventRef ref,
+                MtrrEvent event) {
+            List<ProjectionRecord> out = delegate.project(state, memo, folded, ref, event);
             if (steps == 0) {
                 firstStepNanos = System.nanoTime();
                 java.time.Instant now = java.time.Instant.now();

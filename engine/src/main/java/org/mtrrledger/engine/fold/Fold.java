@@ -226,9 +226,8 @@ public final class Fold {
             now = m.stored(kind, msr);
         }
         List<Change> ch = old == now ? List.of() : List.of(new Change(ChangedField.msr(msr), old, now));
-        List<GfnRange> marked = kind == MtrrMsr.PAT ? List.of() : s.perVm().write(kind, msr, data, maxPhys);
         return new FoldStep(v.index(), new Outcome(Status.APPLIED, null, ch, notes),
-                new MsrWriteFact(kind, msr, old, now, w.getHostInitiated(), v.cd(), marked));
+                new MsrWriteFact(kind, msr, old, now, w.getHostInitiated(), v.cd()));
     }
 
     private static FoldStep cr0Write(VmState s, VcpuState v, Cr0Write c, List<String> notes) {
@@ -241,9 +240,6 @@ public final class Fold {
         long now = Cr0.effective(raw);
         v.cr0(now);
         List<Change> ch = old == now ? List.of() : List.of(new Change(Named.CR0, old, now));
-        // Domain doc 9.4 (P7): CD 1->0 of any vCPU while honoring drains the tracker (the policy decides whether it
-        // zaps the drained ranges or everything).
-        List<GfnRange> drained = Cr0Fact.cdCleared(old, now) && s.honorsGuestMtrrs() ? s.perVm().drain() : null;
-        return new FoldStep(v.index(), new Outcome(Status.APPLIED, null, ch, notes), new Cr0Fact(old, now, drained));
+        return new FoldStep(v.index(), new Outcome(Status.APPLIED, null, ch, notes), new Cr0Fact(old, now));
     }
 }

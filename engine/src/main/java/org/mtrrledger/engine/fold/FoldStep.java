@@ -1,6 +1,5 @@
 package org.mtrrledger.engine.fold;
 
-import java.util.List;
 import org.mtrrledger.events.avro.DmaOpKind;
 import org.mtrrledger.events.model.Cr0;
 import org.mtrrledger.events.model.GfnRange;
@@ -26,31 +25,20 @@ public record FoldStep(int vcpu, Outcome outcome, Fact fact) {
     /**
      * An accepted MTRR or PAT write.
      *
-     * @param writerCd    CR0.CD of the writing vCPU when it wrote (proposals skip zaps while CD=1)
-     * @param perVmMarked the spans the write marked dirty in the per-VM copy's tracker (empty for PAT and for a
-     *                    write that left the copy as it was)
+     * @param writerCd CR0.CD of the writing vCPU when it wrote (proposals skip zaps while CD=1)
      */
     public record MsrWriteFact(MtrrMsr kind, long msr, long oldStored, long newStored, boolean hostInitiated,
-            boolean writerCd, List<GfnRange> perVmMarked) implements Fact {
+            boolean writerCd) implements Fact {
     }
 
-    /**
-     * An accepted guest CR0 write (via {@code kvm_set_cr0()}).
-     *
-     * @param perVmDrained the per-VM tracker's ranges drained at this write (CD 1->0 while honoring), null if it
-     *                     did not drain
-     */
-    public record Cr0Fact(long oldCr0, long newCr0, List<GfnRange> perVmDrained) implements Fact {
+    /** An accepted guest CR0 write (via {@code kvm_set_cr0()}). */
+    public record Cr0Fact(long oldCr0, long newCr0) implements Fact {
         public boolean cdToggled() {
             return ((oldCr0 ^ newCr0) & Cr0.CD) != 0;
         }
 
         public boolean cdCleared() {
-            return cdCleared(oldCr0, newCr0);
-        }
-
-        static boolean cdCleared(long oldCr0, long newCr0) {
-            return ((oldCr0 ^ newCr0) & Cr0.CD) != 0 && (newCr0 & Cr0.CD) == 0;
+            return cdToggled() && (newCr0 & Cr0.CD) == 0;
         }
     }
 

@@ -9,22 +9,21 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.mtrrledger.events.model.MtrrState;
 
 /**
  * Everything the fold knows about one VM: its settings, its vCPUs (by index, ascending), the non-coherent DMA count
- * ({@code kvm->arch.noncoherent_dma_count}), and the seed thread's {@link PerVmCopy} (not KVM state; kept here because
- * the ledger encoding holds it here).
+ * ({@code kvm->arch.noncoherent_dma_count}): KVM's state and nothing else (the seed thread's per-VM copy is folded
+ * beside it, {@link org.mtrrledger.engine.pervm.PerVmCopy}).
  *
  * <p>Layout of {@link #encode()}: format (1 byte), VM id (writeUTF), maxphyaddr (1), guest_has_mtrr, tdp_enabled,
- * quirk_cd_nw_cleared (1 each), non-coherent DMA count (4), event count (8), the per-VM copy, the vCPU count (4) and
- * each vCPU in index order.
+ * quirk_cd_nw_cleared (1 each), non-coherent DMA count (4), event count (8), the vCPU count (4) and each vCPU in index
+ * order.
  *
  * <p>Mutable; the {@link Fold} is its only writer. {@link #copy()} and {@link #encode()} give the independent
  * snapshots checkpoints and time travel need.
  */
 public final class VmState {
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     private final String vm;
     private VmSettings settings;
@@ -32,23 +31,21 @@ public final class VmState {
     /** {@code vcpus.values()} as an immutable list, rebuilt when a vCPU is added (rare; read on every event). */
     private List<VcpuState> ordered;
     private int noncoherentDmaCount;
-    private final PerVmCopy perVm;
     private long eventCount;
 
     private VmState(String vm, VmSettings settings, TreeMap<Integer, VcpuState> vcpus, int noncoherentDmaCount,
-            PerVmCopy perVm, long eventCount) {
+            long eventCount) {
         this.vm = Objects.requireNonNull(vm);
         this.settings = settings;
         this.vcpus = vcpus;
         this.ordered = List.copyOf(vcpus.values());
         this.noncoherentDmaCount = noncoherentDmaCount;
-        this.perVm = perVm;
         this.eventCount = eventCount;
     }
 
     /** A VM before its first event: default settings, no vCPUs, no non-coherent DMA. */
     public static VmState empty(String vm) {
-        return new VmState(vm, VmSettings.DEFAULT, new TreeMap<>(), 0, PerVmCopy.empty(), 0);
+        return new VmState(vm, VmSettings.DEFAULT, new TreeMap<>(), 0, 0);
     }
 
     public String vm() {
@@ -102,20 +99,6 @@ public final class VmState {
         return settings.tdpEnabled() && hasNoncoherentDma();
     }
 
-    public PerVmCopy perVm() {
-        return perVm;
-    }
-
-    /** The per-VM copy's MTRRs. */
-    public MtrrState perVmCopy() {
-        return perVm.mtrr();
-    }
-
-    /** The per-VM copy's dirty ranges. */
-    public DirtyRangeTracker dirty() {
-        return perVm.dirty();
-    }
-
     /** Events of this VM folded so far. */
     public long eventCount() {
         return eventCount;
@@ -139,7 +122,7 @@ public final class VmState {
     public VmState copy() {
         TreeMap<Integer, VcpuState> c = new TreeMap<>();
         vcpus.forEach((k, v) -> c.put(k, v.copy()));
-        return new VmState(vm, settings, c, noncoherentDmaCount, perVm.copy(), eventCount);
+        return new VmState(vm, settings, c, noncoherentDmaCount, eventCount);
     }
 
     /** A self-contained binary form (format version first) for checkpoints and the latest-state column. */
@@ -155,7 +138,6 @@ public final class VmState {
             out.writeBoolean(settings.quirkCdNwCleared());
             out.writeInt(noncoherentDmaCount);
             out.writeLong(eventCount);
-            perVm.writeTo(out);
             out.writeInt(vcpus.size());
             for (VcpuState v : vcpus.values()) {
                 v.writeTo(out);
@@ -179,14 +161,13 @@ public final class VmState {
             VmSettings s = new VmSettings(in.readUnsignedByte(), in.readBoolean(), in.readBoolean(), in.readBoolean());
             int count = in.readInt();
             long events = in.readLong();
-            PerVmCopy perVm = PerVmCopy.readFrom(in);
             int n = in.readInt();
             TreeMap<Integer, VcpuState> vcpus = new TreeMap<>();
             for (int i = 0; i < n; i++) {
                 VcpuState v = VcpuState.readFrom(in);
                 vcpus.put(v.index(), v);
             }
-            return new VmState(vm, s, vcpus, count, perVm, events);
+            return new VmState(vm, s, vcpus, count, events);
         } catch (IOException e) {
             throw new org.mtrrledger.engine.store.CorruptValueException("VM state", e);
         }
@@ -195,8 +176,7 @@ public final class VmState {
     @Override
     public boolean equals(Object o) {
         return o instanceof VmState s && s.vm.equals(vm) && s.settings.equals(settings) && s.vcpus.equals(vcpus)
-                && s.noncoherentDmaCount == noncoherentDmaCount && s.perVm.equals(perVm)
-                && s.eventCount == eventCount;
+                && s.noncoherentDmaCount == noncoherentDmaCount && s.eventCount == eventCount;
     }
 
     @Override

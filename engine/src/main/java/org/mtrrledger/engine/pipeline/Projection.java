@@ -1,14 +1,12 @@
 package org.mtrrledger.engine.pipeline;
 
 import java.util.List;
-import org.mtrrledger.engine.fold.FoldStep;
-import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.model.EventRef;
 
 /**
- * A read-side computation that runs inside the fold loop, after {@link org.mtrrledger.engine.fold.Fold} (the
- * projections module implements it: zap policies and hazards). Like the fold it must be deterministic and free of
+ * A read-side computation that runs inside the fold loop, after the folds ({@link Folded}; the projections module
+ * implements it: zap policies and hazards). Like the fold it must be deterministic and free of
  * I/O, so live consumption, rebuild and time travel produce the same records.
  *
  * <p>A projection owns two kinds of per-VM data: its state {@code S}, which is persisted with the fold state
@@ -31,8 +29,8 @@ public interface Projection<S extends ProjectionState<S>, M> {
     /** Fresh working memory for one ledger. */
     M newMemo();
 
-    /** Advances {@code state} past one event whose fold produced {@code step} and left {@code vm}. */
-    List<ProjectionRecord> project(S state, M memo, VmState vm, EventRef ref, MtrrEvent event, FoldStep step);
+    /** Advances {@code state} past one event (at {@code ref}) that the folds took as {@code folded}. */
+    List<ProjectionRecord> project(S state, M memo, Folded folded, EventRef ref, MtrrEvent event);
 
     /** The state of {@link #NONE}: empty. */
     enum Empty implements ProjectionState<Empty> {
@@ -74,8 +72,8 @@ public interface Projection<S extends ProjectionState<S>, M> {
         }
 
         @Override
-        public List<ProjectionRecord> project(Empty state, Void memo, VmState vm, EventRef ref, MtrrEvent event,
-                FoldStep step) {
+        public List<ProjectionRecord> project(Empty state, Void memo, Folded folded, EventRef ref,
+                MtrrEvent event) {
             return List.of();
         }
     };

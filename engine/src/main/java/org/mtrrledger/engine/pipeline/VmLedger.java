@@ -1,18 +1,27 @@
 package org.mtrrledger.engine.pipeline;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.pervm.PerVmCopy;
 import org.mtrrledger.engine.store.CorruptValueException;
 
 /**
- * A VM's complete folded state: the MTRR fold state plus the projection state, and the offset of the last event
- * folded into it. This is what the latest-state column and the checkpoints hold ({@link #encode()}).
+ * A VM's complete folded state: KVM's state ({@link VmState}), the seed thread's per-VM copy ({@link PerVmCopy}),
+ * the projection state, and the offset of the last event folded into it. This is what the latest-state column and
+ * the checkpoints hold ({@link #encode()}).
  *
  * <p>It also carries the projection's memo ({@link Projection#newMemo()}): transient, made on the first step and
  * kept only by this instance, so {@link #copy()}, {@link #decode} and {@link #encode()} never see it.
  */
 public final class VmLedger {
     private final VmState vm;
+    private final PerVmCopy perVm;
     private final ProjectionState<?> projection;
     private int partition;
     private long lastOffset;
@@ -20,8 +29,9 @@ public final class VmLedger {
     private Projection<?, ?> memoOwner;
     private Object memo;
 
-    public VmLedger(VmState vm, ProjectionState<?> projection, int partition, long lastOffset) {
+    public VmLedger(VmState vm, PerVmCopy perVm, ProjectionState<?> projection, int partition, long lastOffset) {
         this.vm = vm;
+        this.perVm = perVm;
         this.projection = projection;
         this.partition = partition;
         this.lastOffset = lastOffset;
@@ -38,6 +48,10 @@ public final class VmLedger {
 
     public VmState vm() {
         return vm;
+    }
+
+    public PerVmCopy perVm() {
+        return perVm;
     }
 
     public ProjectionState<?> projection() {
@@ -70,15 +84,31 @@ public final class VmLedger {
     }
 
     public VmLedger copy() {
-        return new VmLedger(vm.copy(), projection.copy(), partition, lastOffset);
+        return new VmLedger(vm.copy(), perVm.copy(), projection.copy(), partition, lastOffset);
     }
 
-    /** Layout: partition (4 bytes) | lastOffset (8) | fold-state length (4) | fold state | projection state. */
+    /**
+     * Layout: partition (4 bytes) | lastOffset (8) | fold-state length (4) | fold state | per-VM copy length (4) |
+     * per-VM copy | projection state.
+     */
     public byte[] encode() {
         byte[] f = vm.encode();
+        byte[] c = encode(perVm);
         byte[] p = projection.encode();
-        return ByteBuffer.allocate(16 + f.length + p.length).putInt(partition).putLong(lastOffset).putInt(f.length)
-                .put(f).put(p).array();
+        return ByteBuffer.allocate(20 + f.length + c.length + p.length).putInt(partition).putLong(lastOffset)
+                .putInt(f.length).put(f).putInt(c.length).put(c).put(p).array();
+    }
+
+    private static byte[] encode(PerVmCopy c) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            c.writeTo(out);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The {@link #lastOffset()} of an encoded ledger, read from its header without decoding the states. */
@@ -96,12 +126,15 @@ public final class VmLedger {
             long last = b.getLong();
             byte[] f = new byte[b.getInt()];
             b.get(f);
+            byte[] c = new byte[b.getInt()];
+            b.get(c);
             byte[] p = new byte[b.remaining()];
             b.get(p);
-            return new VmLedger(VmState.decode(f), projection.decode(p), partition, last);
+            PerVmCopy perVm = PerVmCopy.readFrom(new DataInputStream(new ByteArrayInputStream(c)));
+            return new VmLedger(VmState.decode(f), perVm, projection.decode(p), partition, last);
         } catch (CorruptValueException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new CorruptValueException("VM ledger", e);
         }
     }

@@ -77,7 +77,7 @@ import org.rocksdb.WriteBatch;
 public final class LedgerStore implements AutoCloseable {
 
     /** Version of the key layouts documented on {@link Column}; bump on any incompatible change. */
-    public static final long FORMAT_VERSION = 3;
+    public static final long FORMAT_VERSION = 4;
 
     private final Path path;
     private final OpenMode mode;

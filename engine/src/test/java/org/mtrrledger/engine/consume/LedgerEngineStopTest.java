@@ -18,10 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
-import org.mtrrledger.engine.fold.FoldStep;
-import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.pipeline.Folded;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.store.LedgerStore;
@@ -87,8 +86,8 @@ class LedgerEngineStopTest {
             }
 
             @Override
-            public List<ProjectionRecord> project(Projection.Empty state, Void memo, VmState vm, EventRef ref,
-                    MtrrEvent event, FoldStep step) {
+            public List<ProjectionRecord> project(Projection.Empty state, Void memo, Folded folded, EventRef ref,
+                    MtrrEvent event) {
                 folding.countDown();
                 try {
                     stopped.await();

@@ -2,15 +2,12 @@ package org.mtrrledger.engine.fold;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mtrrledger.engine.fold.Outcome.Status;
-import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.MtrrMsr;
 import org.mtrrledger.events.avro.LifecycleOp;
 import org.mtrrledger.events.testing.Ev;
@@ -180,26 +177,6 @@ class FoldValidationTest {
     }
 
     @Test
-    void shouldTrackPerVmCopyDirtyRangesAndDrainAtCdClearWhileHonoring() {
-        VmState s = vm46();
-        Fold.apply(s, Ev.dmaRegister(VM));
-        Fold.apply(s, Ev.cr0(VM, 0, 0x60000011L));
-        Fold.apply(s, Ev.cr0(VM, 0, 0x40000011L));
-        FoldStep.MsrWriteFact w = (FoldStep.MsrWriteFact) Fold.apply(s, Ev.msr(VM, 0, 0x259, 0)).fact();
-        assertTrue(w.perVmMarked().isEmpty(), "zero into a zero copy is no change");
-        w = (FoldStep.MsrWriteFact) Fold.apply(s, Ev.msr(VM, 0, 0x250, 0x0606060606060606L)).fact();
-        assertEquals(1, w.perVmMarked().size());
-        List<GfnRange> drained = cr0(Fold.apply(s, Ev.cr0(VM, 0, 0x11L))).perVmDrained();
-        assertEquals(1, drained.size());
-        assertEquals(0, drained.get(0).start());
-        assertEquals(0x80, drained.get(0).end());
-        assertTrue(s.dirty().isEmpty());
-        assertTrue(cr0(Fold.apply(s, Ev.cr0(VM, 1, 0x11L))).perVmDrained().isEmpty(),
-                "a fresh vCPU (CD=1 at RESET) clearing CD drains nothing new");
-        assertNull(cr0(Fold.apply(s, Ev.cr0(VM, 1, 0x11L))).perVmDrained(), "no CD toggle, no drain");
-    }
-
-    @Test
     void shouldGiveEachAcceptedEventItsTypedFactAndEveryOtherNone() {
         VmState s = vm46();
         assertEquals(FoldStep.NoFact.NONE, Fold.apply(s, Ev.msr(VM, 0, 0x10, 1)).fact(), "outside mtrr.c");
@@ -208,7 +185,6 @@ class FoldValidationTest {
         FoldStep st = Fold.apply(s, Ev.msr(VM, 0, 0x277, 0x6L));
         FoldStep.MsrWriteFact pat = (FoldStep.MsrWriteFact) st.fact();
         assertEquals(MtrrMsr.PAT, pat.kind());
-        assertTrue(pat.perVmMarked().isEmpty(), "PAT is not in the per-VM copy");
         Outcome.Change c = st.outcome().changes().get(0);
         assertEquals(new Outcome.Change(ChangedField.msr(0x277), VcpuState.PAT_DEFAULT, 0x6L), c);
         assertEquals("msr 0x277", c.what());

@@ -42,7 +42,7 @@ final class StateCommand extends QueryCommand {
         if (vcpu != null && s.vcpu(vcpu) == null) {
             throw new CliFailure("VM '" + vm + "' has no vCPU " + vcpu + " at offset " + offset);
         }
-        Map<String, Object> vmRow = StateJson.vm(vm, l.partition(), offset, s);
+        Map<String, Object> vmRow = StateJson.vm(vm, l.partition(), offset, s, l.perVm());
         List<Map<String, Object>> vcpuRows = new ArrayList<>();
         for (VcpuState v : s.vcpus()) {
             if (vcpu == null || v.index() == vcpu) {
@@ -74,7 +74,7 @@ final class StateCommand extends QueryCommand {
                 List<?> range = (List<?>) r;
                 b.append(" [").append(range.get(0)).append(", ").append(range.get(1)).append(')');
             }
-            out.println(s.dirty().isEmpty() ? "  dirty GFN ranges: none" : b.toString());
+            out.println(l.perVm().dirty().isEmpty() ? "  dirty GFN ranges: none" : b.toString());
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.pervm.PerVmCopy;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.projections.memtype.EptView;
@@ -65,8 +66,9 @@ final class GuestMapCache {
     record Resolution(VmSettings settings, MemtypeMap map, MemtypeMap[] ept) {
     }
 
-    /** The VM state after the event being projected. */
+    /** The VM state and the per-VM copy after the event being projected. */
     private VmState vm;
+    private PerVmCopy perVm;
 
     /** By {@code era * SOURCES + source}: {@link #eptOfEventVcpu} of this event, null until asked. */
     private final MemtypeMap[] eventVcpuEpt = new MemtypeMap[ERAS.length * SOURCES];
@@ -95,9 +97,10 @@ final class GuestMapCache {
     /** By {@code era * SOURCES + source}: every online vCPU's EPT map ({@link OnlineEpts}); null until used. */
     private final OnlineEpts[] online = new OnlineEpts[ERAS.length * SOURCES];
 
-    /** Starts an event: {@code vm} is the state after its fold, {@code eventVcpu} its vCPU (-1: none). */
-    GuestMapCache forEvent(VmState vm, int eventVcpu) {
+    /** Starts an event: {@code vm} and {@code perVm} are the states after its folds, {@code eventVcpu} its vCPU. */
+    GuestMapCache forEvent(VmState vm, PerVmCopy perVm, int eventVcpu) {
         this.vm = vm;
+        this.perVm = perVm;
         vcpuChanges.record(vm, eventVcpu);
         java.util.Arrays.fill(eventVcpuEpt, null);
         java.util.Arrays.fill(memoStates, null);
@@ -115,7 +118,7 @@ final class GuestMapCache {
             o = new OnlineEpts(era, source);
             online[key] = o;
         }
-        return o.current(vm, vcpuChanges, this);
+        return o.current(vm, perVm, vcpuChanges, this);
     }
 
     MemtypeMap of(MtrrState m) {
@@ -145,7 +148,7 @@ final class GuestMapCache {
         if (!era.usesMtrr(nc, faulting.cd())) {
             return constant(slot, era, faulting);
         }
-        Resolution r = resolution(source.of(vm, faulting));
+        Resolution r = resolution(source.of(vm, perVm, faulting));
         MemtypeMap e = r.ept()[slot];
         if (e == null) {
             e = intern(EptView.of(era, vm, faulting, r.map()));

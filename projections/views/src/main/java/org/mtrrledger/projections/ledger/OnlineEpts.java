@@ -5,6 +5,7 @@ import java.util.List;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmSettings;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.pervm.PerVmCopy;
 import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.memtype.MemtypeMap;
@@ -60,8 +61,8 @@ final class OnlineEpts {
      *
      * @param changes the vCPUs that had events, already told about the current one
      */
-    List<MemtypeMap> current(VmState vm, VcpuChanges changes, GuestMapCache maps) {
-        MtrrState sharedNow = sharedState(vm);
+    List<MemtypeMap> current(VmState vm, PerVmCopy perVm, VcpuChanges changes, GuestMapCache maps) {
+        MtrrState sharedNow = sharedState(vm, perVm);
         boolean sameLayout = vcpus == vm.vcpus() && settings == vm.settings()
                 && noncoherentDma == vm.hasNoncoherentDma() && (shared == null) == (sharedNow == null);
         if (!sameLayout || changes.everyVcpuSince(eventCount)) {
@@ -155,14 +156,14 @@ final class OnlineEpts {
         return -1;
     }
 
-    private MtrrState sharedState(VmState vm) {
+    private MtrrState sharedState(VmState vm, PerVmCopy perVm) {
         return switch (source) {
             case FAULTING_VCPU -> null;
             case VCPU0 -> {
                 VcpuState v0 = vm.vcpu(0);
                 yield v0 == null ? null : v0.mtrr();
             }
-            case PER_VM_COPY -> vm.perVmCopy();
+            case PER_VM_COPY -> perVm.mtrr();
         };
     }
 

@@ -5,6 +5,8 @@ import java.util.List;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.pervm.PerVmCopy;
+import org.mtrrledger.engine.pipeline.Folded;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Projection;
@@ -59,11 +61,13 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
     }
 
     @Override
-    public List<ProjectionRecord> project(PoliciesState s, PolicyMemo memo, VmState vm, EventRef ref,
-            MtrrEvent event, FoldStep step) {
+    public List<ProjectionRecord> project(PoliciesState s, PolicyMemo memo, Folded folded, EventRef ref,
+            MtrrEvent event) {
+        VmState vm = folded.vm();
+        FoldStep step = folded.step();
         List<ProjectionRecord> out = null;
         long limit = vm.settings().gfnLimit();
-        GuestMapCache guestMaps = memo.maps.forEvent(vm, step.vcpu());
+        GuestMapCache guestMaps = memo.maps.forEvent(vm, folded.perVm(), step.vcpu());
         List<Zap> zaps = memo.zaps;
         CheckPoint checkPoint = CheckPoint.of(vm, step, ref.offset(), guestMaps);
         boolean vcpuChanged = changedVcpu(step);
@@ -72,7 +76,7 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
         for (ZapPolicy p : policies) {
             int i = p.id().code;
             zaps.clear();
-            p.zaps(vm, step, zaps);
+            p.zaps(folded, zaps);
             boolean cleared = false;
             for (int k = 0; k < zaps.size(); k++) {
                 Zap z = zaps.get(k);
@@ -99,7 +103,7 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
                     }
                 }
             }
-            addOnlineVcpus(p, s, memo.added[i], step, cleared, vcpuChanged, changed, ref.offset(), guestMaps);
+            addOnlineVcpus(p, s, memo.added[i], folded, cleared, vcpuChanged, changed, ref.offset(), guestMaps);
         }
         zaps.clear();
         return out == null ? List.of() : out;
@@ -117,13 +121,13 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
      * {@link MtrrSource#VCPU0}); otherwise only the event's own vCPU, if the event changed it. And a map the policy
      * added since its last zap is not added again (maps are interned: vCPUs in the same state share one).
      */
-    private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, AddedMaps added, FoldStep step,
+    private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, AddedMaps added, Folded folded,
             boolean zapped, boolean vcpuChanged, VcpuState changed, long offset, GuestMapCache guestMaps) {
         int i = p.id().code;
         if (zapped) {
             added.clear();
         }
-        boolean all = zapped || affectsEveryVcpu(p, step, vcpuChanged);
+        boolean all = zapped || affectsEveryVcpu(p, folded, vcpuChanged);
         if (!all) {
             if (changed != null && changed.online()) {
                 add(s.possible[i], added, guestMaps.eptOfEventVcpu(p.era(), p.mtrrSource(), changed), offset);
@@ -147,13 +151,14 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
         return !step.outcome().changes().isEmpty() || !step.outcome().notes().isEmpty();
     }
 
-    private static boolean affectsEveryVcpu(ZapPolicy p, FoldStep step, boolean vcpuChanged) {
+    private static boolean affectsEveryVcpu(ZapPolicy p, Folded folded, boolean vcpuChanged) {
+        FoldStep step = folded.step();
         if (step.vcpu() < 0) {
             return step.outcome().applied() && !step.outcome().changes().isEmpty();
         }
         return switch (p.mtrrSource()) {
             case VCPU0 -> step.vcpu() == 0 && vcpuChanged;
-            case PER_VM_COPY -> step.fact() instanceof FoldStep.MsrWriteFact w && !w.perVmMarked().isEmpty();
+            case PER_VM_COPY -> folded.perVmChange() instanceof PerVmCopy.Marked;
             case FAULTING_VCPU -> false;
         };
     }

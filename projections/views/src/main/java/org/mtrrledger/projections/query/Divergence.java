@@ -34,10 +34,10 @@ public final class Divergence {
         List<Row> out = new ArrayList<>();
         for (VcpuState v : l.vm().vcpus()) {
             SnapshotTarget tg = new SnapshotTarget.Vcpu(v.index());
-            MemtypeSnapshot kvm = MemtypeSnapshot.of(l.vm(), tg, l.partition(), offset, KvmMtrrResolver.INSTANCE,
-                    KernelEra.V6_4);
-            MemtypeSnapshot sdm = MemtypeSnapshot.of(l.vm(), tg, l.partition(), offset, SdmMtrrResolver.INSTANCE,
-                    KernelEra.V6_4);
+            MemtypeSnapshot kvm = MemtypeSnapshot.of(l.vm(), l.perVm(), tg, l.partition(), offset,
+                    KvmMtrrResolver.INSTANCE, KernelEra.V6_4);
+            MemtypeSnapshot sdm = MemtypeSnapshot.of(l.vm(), l.perVm(), tg, l.partition(), offset,
+                    SdmMtrrResolver.INSTANCE, KernelEra.V6_4);
             for (SnapshotDiff.Changed c : SnapshotDiff.between(kvm, sdm)) {
                 if (c.before().memtype() != c.after().memtype()) {
                     out.add(new Row(vm, v.index(), l.partition(), offset, c));

@@ -110,7 +110,7 @@ public final class LedgerQueries {
 
     /**
      * The fold state at an offset (latest when null), without the projection: the checkpoint's projection part is
-     * skipped and the replay runs {@link org.mtrrledger.engine.fold.Fold} alone, which is what memtype, state, diff
+     * skipped and the replay runs the folds alone (KVM's and the per-VM copy's), which is what memtype, state, diff
      * and divergence need. {@link VmLedger#projection()} of the result is empty.
      */
     public VmLedger foldAt(String vm, Long offset) {

@@ -77,7 +77,7 @@ public final class MemtypeDiff {
         List<MemtypeSnapshot> out = new ArrayList<>();
         for (SnapshotTarget t : targets) {
             boolean exists = !(t instanceof SnapshotTarget.Vcpu v) || l.vm().vcpu(v.index()) != null;
-            out.add(exists ? MemtypeSnapshot.of(l.vm(), t, l.partition(), offset, r, era) : null);
+            out.add(exists ? MemtypeSnapshot.of(l.vm(), l.perVm(), t, l.partition(), offset, r, era) : null);
         }
         return out;
     }

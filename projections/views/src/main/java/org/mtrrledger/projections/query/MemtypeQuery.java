@@ -30,7 +30,7 @@ public final class MemtypeQuery {
         }
         List<MemtypeSnapshot> out = new ArrayList<>(targets.size());
         for (SnapshotTarget t : targets) {
-            out.add(MemtypeSnapshot.of(l.vm(), t, l.partition(), offset, resolver, era));
+            out.add(MemtypeSnapshot.of(l.vm(), l.perVm(), t, l.partition(), offset, resolver, era));
         }
         return out;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.pervm.PerVmCopy;
 import org.mtrrledger.events.model.MemType;
 import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.projections.memtype.EptEntry;
@@ -37,7 +38,7 @@ public record MemtypeSnapshot(String vm, Integer vcpu, int partition, long offse
         }
     }
 
-    public static MemtypeSnapshot of(VmState vm, SnapshotTarget target, int partition, long offset,
+    public static MemtypeSnapshot of(VmState vm, PerVmCopy perVm, SnapshotTarget target, int partition, long offset,
             GuestMtrrResolver resolver, KernelEra era) {
         MtrrState m;
         boolean cd;
@@ -52,7 +53,7 @@ public record MemtypeSnapshot(String vm, Integer vcpu, int partition, long offse
             cd = s.cd();
             vcpu = v.index();
         } else {
-            m = vm.perVmCopy();
+            m = perVm.mtrr();
             cd = false;
             vcpu = null;
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.pervm.PerVmCopy;
 import org.mtrrledger.events.model.FixedMtrr;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.MemType;
@@ -87,7 +88,7 @@ public final class StateJson {
         return m;
     }
 
-    public static Map<String, Object> vm(String vm, int partition, long offset, VmState s) {
+    public static Map<String, Object> vm(String vm, int partition, long offset, VmState s, PerVmCopy perVm) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("vm", vm);
         m.put("vcpu", null);
@@ -102,9 +103,9 @@ public final class StateJson {
         m.put("noncoherent_dma_count", s.noncoherentDmaCount());
         m.put("honors_guest_mtrrs", s.honorsGuestMtrrs());
         m.put("vcpus", s.vcpus().size());
-        m.put("per_vm_copy", mtrrs(s.perVmCopy(), s.settings().maxPhysAddr()));
+        m.put("per_vm_copy", mtrrs(perVm.mtrr(), s.settings().maxPhysAddr()));
         List<List<String>> dirty = new ArrayList<>();
-        for (GfnRange r : s.dirty().ranges()) {
+        for (GfnRange r : perVm.dirty().ranges()) {
             dirty.add(List.of(Hex.of(r.start()), Hex.of(r.end())));
         }
         m.put("dirty_gfn_ranges", dirty);

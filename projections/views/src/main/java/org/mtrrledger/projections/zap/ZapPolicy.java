@@ -1,8 +1,7 @@
 package org.mtrrledger.projections.zap;
 
 import java.util.List;
-import org.mtrrledger.engine.fold.FoldStep;
-import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.pipeline.Folded;
 import org.mtrrledger.projections.memtype.KernelEra;
 
 /**
@@ -18,8 +17,8 @@ public interface ZapPolicy {
     /** Where the guest-MTRR type of a fault by {@code faultingVcpu} comes from. */
     MtrrSource mtrrSource();
 
-    /** The zaps for one folded event, in the order KVM issues them; {@code vm} is the state after the event. */
-    void zaps(VmState vm, FoldStep step, List<Zap> out);
+    /** The zaps for one folded event, in the order KVM issues them. */
+    void zaps(Folded folded, List<Zap> out);
 
     /**
      * The eight policies of domain doc section 9, in {@link PolicyId} order. Memtype sources per 9.4: v6.4 and Yan v2

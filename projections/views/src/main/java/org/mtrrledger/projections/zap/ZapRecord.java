@@ -46,11 +46,13 @@ public record ZapRecord(PolicyId policy, long offset, int seq, int vcpu, GfnRang
         return b;
     }
 
-
     /** Bytes before the rule: policy, offset, seq, vcpu, range. */
     private static final int FIXED_SIZE = 1 + 8 + 2 + 4 + 8 + 8;
 
-    /** The original encoder, still used for rules that are not plain ASCII; the tests compare both. */
+    /**
+     * The same layout through {@link DataOutputStream}, whose {@code writeUTF} handles any rule (NUL and non-ASCII
+     * characters in modified UTF-8); the tests check the ASCII path above against it.
+     */
     byte[] encodeWithDataOutput() {
         try {
             ByteArrayOutputStream b = new ByteArrayOutputStream(64 + rule.length());

@@ -12,6 +12,8 @@ import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.FoldStep;
 import org.mtrrledger.engine.fold.VcpuState;
 import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.pervm.PerVmCopy;
+import org.mtrrledger.engine.pipeline.Folded;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
@@ -45,12 +47,14 @@ class PolicyProjectionReferenceTest {
         Pipeline pipeline = new Pipeline(new PolicyProjection());
         VmLedger ledger = pipeline.newLedger(VM);
         VmState refVm = VmState.empty(VM);
+        PerVmCopy refPerVm = PerVmCopy.empty();
         PossibleSets[] refSets = new PossibleSets[PolicyId.values().length];
         Arrays.setAll(refSets, i -> new PossibleSets());
         List<ZapPolicy> policies = ZapPolicy.all();
         for (int off = 0; off < log.size(); off++) {
             Pipeline.Step st = pipeline.step(ledger, new EventRef("t", 0, off), log.get(off));
             FoldStep f = Fold.apply(refVm, log.get(off));
+            Folded folded = new Folded(refVm, f, refPerVm, refPerVm.apply(refVm, f));
             long limit = refVm.settings().gfnLimit();
             List<GfnRange> zapsSeen = new ArrayList<>();
             for (ProjectionRecord r : st.records()) {
@@ -61,7 +65,7 @@ class PolicyProjectionReferenceTest {
             List<GfnRange> zapsRef = new ArrayList<>();
             for (ZapPolicy p : policies) {
                 List<Zap> zs = new ArrayList<>();
-                p.zaps(refVm, f, zs);
+                p.zaps(folded, zs);
                 for (Zap z : zs) {
                     zapsRef.add(z.range());
                     GfnRange c = z.range().clip(limit);
@@ -72,7 +76,7 @@ class PolicyProjectionReferenceTest {
                 for (VcpuState v : refVm.vcpus()) {
                     if (v.online()) {
                         refSets[p.id().code].add(EptView.of(p.era(), refVm, v, KvmMtrrResolver.INSTANCE
-                                .resolve(p.mtrrSource().of(refVm, v), refVm.settings())), off);
+                                .resolve(p.mtrrSource().of(refVm, refPerVm, v), refVm.settings())), off);
                     }
                 }
             }

@@ -33,7 +33,7 @@ class MemtypeGfnSpaceTest {
         for (int i = 0; i < msrPairs.length; i += 2) {
             run.apply(Ev.msr(VM, 0, msrPairs[i], msrPairs[i + 1]));
         }
-        return MemtypeSnapshot.of(run.ledger.vm(), new SnapshotTarget.Vcpu(0), 0, run.lastOffset(),
+        return MemtypeSnapshot.of(run.ledger.vm(), run.ledger.perVm(), new SnapshotTarget.Vcpu(0), 0, run.lastOffset(),
                 GuestMtrrResolver.named(resolver), era);
     }
 

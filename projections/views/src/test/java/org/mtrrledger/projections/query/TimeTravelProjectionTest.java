@@ -24,7 +24,10 @@ import org.mtrrledger.projections.memtype.KvmMtrrResolver;
 import org.mtrrledger.projections.zap.PolicyId;
 import org.mtrrledger.projections.zap.ZapRecord;
 
-/** Snapshots and zaps at a past offset equal those of a fold from offset 0 to it (real RocksDB, checkpoints every 16). */
+/**
+ * Ledgers, snapshots and zaps at a past offset equal those of a fold from offset 0 to it (real RocksDB, checkpoints
+ * every 16), with the projection and with the folds alone.
+ */
 class TimeTravelProjectionTest {
     private static final String VM = "vm-tt";
 
@@ -49,12 +52,21 @@ class TimeTravelProjectionTest {
             LedgerQueries q = new LedgerQueries(store);
             VmLedger l = q.at(VM, (long) at);
             assertEquals(ref.ledger.vm(), l.vm());
+            assertEquals(ref.ledger.perVm(), l.perVm());
             assertEquals(ref.ledger.projection(), l.projection());
+            VmLedger folds = q.foldAt(VM, (long) at);
+            assertEquals(ref.ledger.vm(), folds.vm(), "the folds alone");
+            assertEquals(ref.ledger.perVm(), folds.perVm(), "the folds alone");
+            assertEquals(MemtypeSnapshot.of(ref.ledger.vm(), ref.ledger.perVm(), SnapshotTarget.PER_VM, 0, at,
+                    KvmMtrrResolver.INSTANCE, KernelEra.V6_7),
+                    MemtypeSnapshot.of(folds.vm(), folds.perVm(), SnapshotTarget.PER_VM, 0, at,
+                            KvmMtrrResolver.INSTANCE, KernelEra.V6_7));
             for (VcpuState v : l.vm().vcpus()) {
                 for (KernelEra era : KernelEra.values()) {
                     SnapshotTarget t = new SnapshotTarget.Vcpu(v.index());
-                    assertEquals(MemtypeSnapshot.of(ref.ledger.vm(), t, 0, at, KvmMtrrResolver.INSTANCE, era),
-                            MemtypeSnapshot.of(l.vm(), t, 0, at, KvmMtrrResolver.INSTANCE, era));
+                    assertEquals(MemtypeSnapshot.of(ref.ledger.vm(), ref.ledger.perVm(), t, 0, at,
+                            KvmMtrrResolver.INSTANCE, era),
+                            MemtypeSnapshot.of(l.vm(), l.perVm(), t, 0, at, KvmMtrrResolver.INSTANCE, era));
                 }
             }
             for (PolicyId p : PolicyId.values()) {

@@ -1,4 +1,4 @@
-package org.mtrrledger.engine.fold;
+package org.mtrrledger.engine.pervm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;

@@ -1,4 +1,4 @@
-package org.mtrrledger.engine.fold;
+package org.mtrrledger.engine.pervm;
 
 import java.io.DataInput;
 import java.io.DataOutput;

@@ -1,10 +1,14 @@
-package org.mtrrledger.engine.fold;
+package org.mtrrledger.engine.pervm;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.mtrrledger.engine.fold.FoldStep;
+import org.mtrrledger.engine.fold.FoldStep.Cr0Fact;
+import org.mtrrledger.engine.fold.FoldStep.MsrWriteFact;
+import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.events.model.FixedMtrr;
 import org.mtrrledger.events.model.GfnRange;
 import org.mtrrledger.events.model.MtrrMsr;
@@ -12,11 +16,29 @@ import org.mtrrledger.events.model.MtrrState;
 
 /**
  * The seed thread's per-VM proposal (domain doc 9.1/9.4, P7): one MTRR state for the whole VM, taken from every
- * accepted MTRR write of any vCPU, and the GFN ranges whose type it changed since the last drain. Not KVM state:
- * the fold keeps it beside KVM's (in {@link VmState}) only because it is encoded there; the per-vm-dirty policy
- * and the per-VM memtype view read it.
+ * accepted MTRR write of any vCPU, and the GFN ranges whose type it changed since the last drain (the dirty-range
+ * tracker). Not KVM state, so not in {@link VmState}: it is a second fold over what KVM's fold did
+ * ({@link #apply}), run by the pipeline right after it, and read by the per-vm-dirty policy and the per-VM memtype
+ * view.
+ *
+ * <p>Encoding ({@link #writeTo}): the copy's {@link MtrrState}, then the tracker's ranges.
  */
 public final class PerVmCopy {
+    /** What one event did to the copy; the per-vm-dirty policy reacts to it. */
+    public sealed interface Change permits Unchanged, Marked, Drained {
+    }
+
+    /** Nothing: the event was not an accepted MTRR write that changed the copy, nor a drain. */
+    public enum Unchanged implements Change { INSTANCE }
+
+    /** An accepted MTRR write changed the copy and marked these spans dirty (never empty). */
+    public record Marked(List<GfnRange> spans) implements Change {
+    }
+
+    /** CD 1->0 of any vCPU while honoring: the tracker's ranges, merged and sorted (possibly none). */
+    public record Drained(List<GfnRange> ranges) implements Change {
+    }
+
     private final MtrrState mtrr;
     private final DirtyRangeTracker dirty;
 
@@ -25,7 +47,7 @@ public final class PerVmCopy {
         this.dirty = dirty;
     }
 
-    static PerVmCopy empty() {
+    public static PerVmCopy empty() {
         return new PerVmCopy(new MtrrState(), new DirtyRangeTracker());
     }
 
@@ -38,11 +60,29 @@ public final class PerVmCopy {
     }
 
     /**
+     * Advances the copy past one event, given what KVM's fold did ({@code step}) and the VM state it left
+     * ({@code vm}). Domain doc 9.4 (P7): an accepted MTRR write of any vCPU (not PAT) is taken into the copy; CR0.CD
+     * 1->0 of any vCPU while KVM honors guest MTRRs drains the tracker (the policy decides whether it zaps the
+     * drained ranges or everything). The value compared and taken is the vCPU's stored one, which is what the
+     * write stores into the copy too (a mask with its reserved bits set).
+     */
+    public Change apply(VmState vm, FoldStep step) {
+        if (step.fact() instanceof MsrWriteFact w && w.kind() != MtrrMsr.PAT) {
+            List<GfnRange> marked = write(w.kind(), w.msr(), w.newStored(), vm.settings().maxPhysAddr());
+            return marked.isEmpty() ? Unchanged.INSTANCE : new Marked(marked);
+        }
+        if (step.fact() instanceof Cr0Fact c && c.cdCleared() && vm.honorsGuestMtrrs()) {
+            return new Drained(dirty.drain());
+        }
+        return Unchanged.INSTANCE;
+    }
+
+    /**
      * An accepted MTRR write (not PAT): compared with the copy (a mask in stored form), and if it differs taken and
      * its span marked dirty (fixed MSR: its span; variable base or mask: the old and the new {@code var_mtrr_range}
      * spans; DEF_TYPE: everything). Returns the spans marked.
      */
-    List<GfnRange> write(MtrrMsr kind, long msr, long data, int maxPhys) {
+    private List<GfnRange> write(MtrrMsr kind, long msr, long data, int maxPhys) {
         long incoming = kind == MtrrMsr.VAR_MASK ? data | MtrrState.reservedGpaBits(maxPhys) : data;
         if (mtrr.stored(kind, msr) == incoming) {
             return List.of();
@@ -79,22 +119,17 @@ public final class PerVmCopy {
         return marked;
     }
 
-    /** CD 1->0 of any vCPU while honoring: the dirty ranges, merged and sorted; the tracker is empty afterwards. */
-    List<GfnRange> drain() {
-        return dirty.drain();
-    }
-
-    PerVmCopy copy() {
+    public PerVmCopy copy() {
         return new PerVmCopy(mtrr.copy(), dirty.copy());
     }
 
     /** The copy's MTRRs, then the tracker's ranges. */
-    void writeTo(DataOutput out) throws IOException {
+    public void writeTo(DataOutput out) throws IOException {
         mtrr.writeTo(out);
         dirty.writeTo(out);
     }
 
-    static PerVmCopy readFrom(DataInput in) throws IOException {
+    public static PerVmCopy readFrom(DataInput in) throws IOException {
         MtrrState m = MtrrState.readFrom(in);
         return new PerVmCopy(m, DirtyRangeTracker.readFrom(in));
     }
