@@ -59,6 +59,7 @@ import org.mtrrledger.events.parse.LogFormat;
 import org.mtrrledger.events.parse.LogParser;
 import org.mtrrledger.events.parse.ParseOptions;
 import org.mtrrledger.events.parse.ParsedLog;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.memtype.KvmMtrrResolver;
 import org.mtrrledger.projections.query.LedgerQueries;
@@ -328,7 +329,7 @@ public final class Bench {
         Env.deleteRecursively(dir);
         long t0 = System.nanoTime();
         long t1;
-        try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC);
+        try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS);
                 EngineHarness h = new EngineHarness(bootstrap, topic, group, store)) {
             h.start();
             t1 = h.awaitStored(targets, TimeUnit.MINUTES.toNanos(30));
@@ -484,7 +485,7 @@ public final class Bench {
         if (Files.isDirectory(dir)) {
             LedgerStore.destroy(dir);
         }
-        LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC);
+        LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS);
         EngineHarness h = new EngineHarness(bootstrap, TOPIC, ENGINE_GROUP, store);
         h.start();
         long t1 = h.awaitStored(targets, TimeUnit.MINUTES.toNanos(60));
@@ -555,7 +556,7 @@ public final class Bench {
         Path dir = a.path("store");
         Map<String, Object> run = out.newRun();
         long s0 = System.nanoTime();
-        try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC)) {
+        try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS)) {
             long s1 = System.nanoTime();
             try (EngineHarness h = new EngineHarness(bootstrap, TOPIC, ENGINE_GROUP, store)) {
                 h.start();
@@ -590,7 +591,7 @@ public final class Bench {
         Out out = new Out("timetravel", a);
         int queries = (int) a.num("queries", 1000);
         int warmup = (int) a.num("warmup", 300);
-        try (LedgerStore store = LedgerStore.open(a.path("store"), OpenMode.READ_ONLY)) {
+        try (LedgerStore store = LedgerStore.open(a.path("store"), OpenMode.READ_ONLY, PolicyProjection.OUTPUTS)) {
             LedgerQueries q = new LedgerQueries(store);
             List<String> vms = q.vms();
             long[] first = new long[vms.size()];

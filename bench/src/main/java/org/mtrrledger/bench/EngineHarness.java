@@ -13,6 +13,7 @@ import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
+import org.mtrrledger.engine.store.OutputSpec;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.projections.ledger.PoliciesState;
@@ -52,6 +53,11 @@ final class EngineHarness implements AutoCloseable {
         @Override
         public PoliciesState decode(byte[] bytes) {
             return delegate.decode(bytes);
+        }
+
+        @Override
+        public List<OutputSpec<?>> outputs() {
+            return delegate.outputs();
         }
 
         @Override

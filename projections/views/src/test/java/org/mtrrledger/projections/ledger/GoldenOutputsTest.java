@@ -157,7 +157,7 @@ class GoldenOutputsTest {
             sha.update(head.flip());
             sha.update(outcome);
             for (ProjectionRecord r : st.records()) {
-                head.clear().putInt(r.kind().ordinal()).putInt(r.policyId()).putInt(r.seq()).putInt(r.value().length);
+                head.clear().putInt(r.output()).putInt(r.policyId()).putInt(r.seq()).putInt(r.value().length);
                 sha.update(head.flip());
                 sha.update(r.value());
             }
