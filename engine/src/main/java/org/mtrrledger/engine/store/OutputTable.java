@@ -44,11 +44,6 @@ public final class OutputTable<V> {
         return new OutputTable<>(store, store.declared(spec.column()), ValueCodec.BYTES);
     }
 
-    /** The output's column family. */
-    public Column column() {
-        return column;
-    }
-
     /** Visits records in (offset, seq) order while it returns true. */
     @FunctionalInterface
     public interface Visitor<V> {
