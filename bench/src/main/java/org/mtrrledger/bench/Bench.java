@@ -36,9 +36,10 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.mtrrledger.broker.BrokerInfo;
 import org.mtrrledger.broker.EmbeddedBroker;
-import org.mtrrledger.engine.fold.Fold;
-import org.mtrrledger.engine.fold.VmState;
+import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.store.Durability;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
@@ -59,6 +60,7 @@ import org.mtrrledger.events.parse.LogFormat;
 import org.mtrrledger.events.parse.LogParser;
 import org.mtrrledger.events.parse.ParseOptions;
 import org.mtrrledger.events.parse.ParsedLog;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.memtype.KvmMtrrResolver;
 import org.mtrrledger.projections.query.LedgerQueries;
@@ -237,8 +239,8 @@ public final class Bench {
 
     /**
      * Fold: per run and in rotating order, those of {@code --kinds} (default all): (a) consume-and-discard, (b) the
-     * engine with everything on into a fresh store, (c) Kafka Streams groupByKey().aggregate() running the real Fold on
-     * VmState bytes into its RocksDB store. All read the whole canonical topic. bench/run runs (c) in a JVM of its own
+     * engine with everything on into a fresh store, (c) Kafka Streams groupByKey().aggregate() running the engine's folds
+     * (no projection) on ledger bytes into its RocksDB store, (d) the same folds through the Processor API. All read the whole canonical topic. bench/run runs (c) in a JVM of its own
      * with the RocksDB kafka-streams was built with, and passes the engine's result file as {@code --engine-runs} so
      * that each Streams run gets its fold / Streams ratio.
      */
@@ -255,10 +257,12 @@ public final class Bench {
         out.extra.put("events", n);
         out.extra.put("value_bytes", warm.valueBytes());
         out.extra.put("targets", targets);
-        out.extra.put("streams_aggregate", "real Fold.apply on VmState bytes: decode event + VmState.decode + "
-                + "Fold.apply + VmState.encode per record; default Streams config (at_least_once, 10 MB cache, "
+        out.extra.put("streams_aggregate", "the engine's folds without projection (Pipeline with Projection.NONE: "
+                + "Fold.apply + PerVmCopy.apply) on ledger bytes: decode event + VmLedger.decode + step + "
+                + "VmLedger.encode per record; default Streams config (at_least_once, 10 MB cache, "
                 + "changelog on), 1 stream thread, read_committed");
-        out.extra.put("streams_processor", "Processor API: real Fold.apply on VmState objects held in memory, the "
+        out.extra.put("streams_processor", "Processor API: the engine's folds without projection on VmLedger "
+                + "objects held in memory, the "
                 + "dirty ones encoded and put into the RocksDB store (changelog on) by a punctuation every commit "
                 + "interval (" + PROCESSOR_COMMIT_MS + " ms, commit.interval.ms set to match), 1 stream thread, "
                 + "read_committed");
@@ -328,7 +332,7 @@ public final class Bench {
         Env.deleteRecursively(dir);
         long t0 = System.nanoTime();
         long t1;
-        try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC);
+        try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS);
                 EngineHarness h = new EngineHarness(bootstrap, topic, group, store)) {
             h.start();
             t1 = h.awaitStored(targets, TimeUnit.MINUTES.toNanos(30));
@@ -341,7 +345,14 @@ public final class Bench {
         return t1 - t0;
     }
 
-    /** Streams app with the real Fold in the aggregator; timed from start() until the aggregator has seen n records. */
+    /**
+     * The engine's folds without the projection ({@link Projection#NONE}: KVM's fold and the per-VM copy), which is
+     * what both Streams baselines run per record. Their ledgers' offsets are not tracked: the baselines need none.
+     */
+    static final Pipeline FOLDS = new Pipeline(Projection.NONE);
+    private static final EventRef UNTRACKED = new EventRef("untracked", 0, 0);
+
+    /** Streams app with the real folds in the aggregator; timed from start() until the aggregator has seen n records. */
     static long streamsFold(String bootstrap, String topic, Path stateDir, int i, long n, Map<String, Object> run)
             throws InterruptedException {
         String app = "bench-streams-" + i + "-" + System.nanoTime();
@@ -354,12 +365,12 @@ public final class Bench {
         b.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())).groupByKey()
                 .aggregate(() -> empty, (vm, value, agg) -> {
                     MtrrEvent e = codec.decode(value);
-                    VmState s = agg.length == 0 ? VmState.empty(vm) : VmState.decode(agg);
-                    Fold.apply(s, e);
+                    VmLedger l = agg.length == 0 ? FOLDS.newLedger(vm) : VmLedger.decode(agg, Projection.NONE);
+                    FOLDS.step(l, UNTRACKED, e);
                     if (count.incrementAndGet() == n) {
                         done.countDown();
                     }
-                    return s.encode();
+                    return l.encode();
                 }, Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as("vm-state")
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         return runStreams(b, p, done, "streams", () -> count.get() + " of " + n, app, bootstrap, stateDir, run);
@@ -387,7 +398,7 @@ public final class Bench {
         b.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray())).process(
                 () -> new Processor<String, byte[], Void, Void>() {
                     private final EventCodec codec = new EventCodec();
-                    private final Map<String, VmState> states = new java.util.HashMap<>();
+                    private final Map<String, VmLedger> states = new java.util.HashMap<>();
                     private final java.util.Set<String> dirty = new java.util.HashSet<>();
                     private KeyValueStore<String, byte[]> store;
 
@@ -400,11 +411,11 @@ public final class Bench {
 
                     @Override
                     public void process(Record<String, byte[]> r) {
-                        VmState s = states.computeIfAbsent(r.key(), vm -> {
+                        VmLedger l = states.computeIfAbsent(r.key(), vm -> {
                             byte[] stored = store.get(vm);
-                            return stored == null ? VmState.empty(vm) : VmState.decode(stored);
+                            return stored == null ? FOLDS.newLedger(vm) : VmLedger.decode(stored, Projection.NONE);
                         });
-                        Fold.apply(s, codec.decode(r.value()));
+                        FOLDS.step(l, UNTRACKED, codec.decode(r.value()));
                         dirty.add(r.key());
                         if (count.incrementAndGet() == n) {
                             done.countDown();
@@ -484,7 +495,7 @@ public final class Bench {
         if (Files.isDirectory(dir)) {
             LedgerStore.destroy(dir);
         }
-        LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC);
+        LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS);
         EngineHarness h = new EngineHarness(bootstrap, TOPIC, ENGINE_GROUP, store);
         h.start();
         long t1 = h.awaitStored(targets, TimeUnit.MINUTES.toNanos(60));
@@ -555,7 +566,7 @@ public final class Bench {
         Path dir = a.path("store");
         Map<String, Object> run = out.newRun();
         long s0 = System.nanoTime();
-        try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC)) {
+        try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS)) {
             long s1 = System.nanoTime();
             try (EngineHarness h = new EngineHarness(bootstrap, TOPIC, ENGINE_GROUP, store)) {
                 h.start();
@@ -590,7 +601,7 @@ public final class Bench {
         Out out = new Out("timetravel", a);
         int queries = (int) a.num("queries", 1000);
         int warmup = (int) a.num("warmup", 300);
-        try (LedgerStore store = LedgerStore.open(a.path("store"), OpenMode.READ_ONLY)) {
+        try (LedgerStore store = LedgerStore.open(a.path("store"), OpenMode.READ_ONLY, PolicyProjection.OUTPUTS)) {
             LedgerQueries q = new LedgerQueries(store);
             List<String> vms = q.vms();
             long[] first = new long[vms.size()];

@@ -12,6 +12,7 @@ import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.Folded;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
+import org.mtrrledger.engine.store.OutputSpec;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.projections.ledger.PoliciesState;
@@ -51,6 +52,11 @@ final class EngineHarness implements AutoCloseable {
         @Override
         public PoliciesState decode(byte[] bytes) {
             return delegate.decode(bytes);
+        }
+
+        @Override
+        public List<OutputSpec<?>> outputs() {
+            return delegate.outputs();
         }
 
         @Override

@@ -124,7 +124,7 @@ final class OfflineFold {
         for (int r = 0; r < rounds; r++) {
             Path dir = args.length > 4 ? Path.of(args[4]) : Files.createTempDirectory("offline-fold");
             Projection<?, ?> proj = projection.equals("none") ? Projection.NONE : new PolicyProjection();
-            try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, durability)) {
+            try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, durability, proj.outputs())) {
                 LedgerWriter w = new LedgerWriter(store, org.mtrrledger.engine.consume.StoreWrites.pipelined(store), new Pipeline(proj), 1000, PoisonPolicy.FAIL);
                 var mx = java.lang.management.ManagementFactory.getThreadMXBean();
                 var os = (com.sun.management.OperatingSystemMXBean)

@@ -1,5 +1,6 @@
 package org.mtrrledger.engine.consume;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.mtrrledger.engine.store.CheckpointTable;
 import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.MetaTable;
+import org.mtrrledger.engine.store.OutputSpec;
 import org.mtrrledger.engine.store.OutputTable;
 import org.mtrrledger.engine.store.SkippedTable;
 import org.mtrrledger.engine.store.ValueCodec;
@@ -41,8 +43,8 @@ import org.mtrrledger.events.parse.Printable;
  * poison record stops the fold with {@link PoisonRecordException}; under {@link PoisonPolicy#SKIP} it is listed in
  * the {@link SkippedTable} with the reason, and every other record of the poll is folded.
  *
- * <p>Per folded event the batch gets one record in the {@link EventLog} (event and outcome), one value per policy
- * with zap or hazard records in its {@link OutputTable}, and every K events of the VM a checkpoint; per poll one
+ * <p>Per folded event the batch gets one record in the {@link EventLog} (event and outcome), one value per output
+ * and policy with records in the {@link OutputTable} the projection declared for that output, and every K events of the VM a checkpoint; per poll one
  * state per touched VM.
  *
  * <p>VM ledgers are cached between calls; {@link #forget} drops those of revoked partitions.
@@ -53,11 +55,11 @@ public final class LedgerWriter {
     private final VmStateTable<VmLedger> states;
     private final CheckpointTable<VmLedger> checkpoints;
     private final EventLog<FoldedEvent> events;
-    private final OutputTable<byte[]> zaps;
-    private final OutputTable<byte[]> hazards;
+    /** The projection's declared outputs, by {@link ProjectionRecord#output()}. */
+    private final List<OutputTable<byte[]>> outputs = new ArrayList<>();
     private final SkippedTable<SkippedRecord> skipped;
-    /** Scratch: one event's records of one kind and policy. */
-    private final List<byte[]> group = new java.util.ArrayList<>();
+    /** Scratch: one event's records of one output and policy. */
+    private final List<byte[]> group = new ArrayList<>();
     private final StoreWrites writes;
     private final Pipeline pipeline;
     private final EventCodec codec = new EventCodec();
@@ -109,8 +111,9 @@ public final class LedgerWriter {
         this.states = new VmStateTable<>(store, ledgers);
         this.checkpoints = new CheckpointTable<>(store, ledgers);
         this.events = new EventLog<>(store, FoldedEvent::decode);
-        this.zaps = OutputTable.zaps(store, ValueCodec.BYTES);
-        this.hazards = OutputTable.hazards(store, ValueCodec.BYTES);
+        for (OutputSpec<?> o : pipeline.projection().outputs()) {
+            outputs.add(OutputTable.raw(store, o));
+        }
         this.skipped = new SkippedTable<>(store, SkippedRecord.CODEC);
         this.writes = writes;
         this.pipeline = pipeline;
@@ -230,8 +233,8 @@ public final class LedgerWriter {
     }
 
     /**
-     * Puts the event's projection records, one value per (kind, policy): each group is written at its seq-0 record,
-     * with the records of the same kind and policy that follow it, whose seqs must be 1, 2, ... in that order.
+     * Puts the event's projection records, one value per (output, policy): each group is written at its seq-0 record,
+     * with the records of the same output and policy that follow it, whose seqs must be 1, 2, ... in that order.
      */
     private void putOutputs(Batch batch, VmKeys keys, long offset, List<ProjectionRecord> records) {
         int written = 0;
@@ -243,22 +246,29 @@ public final class LedgerWriter {
             group.clear();
             for (int j = i; j < records.size(); j++) {
                 ProjectionRecord p = records.get(j);
-                if (p.kind() == first.kind() && p.policyId() == first.policyId()) {
+                if (p.output() == first.output() && p.policyId() == first.policyId()) {
                     if (p.seq() != group.size()) {
                         throw new IllegalStateException("projection record seq " + p.seq() + " where "
-                                + group.size() + " was due (" + p.kind() + ", policy " + p.policyId() + ")");
+                                + group.size() + " was due (output " + p.output() + ", policy " + p.policyId() + ")");
                     }
                     group.add(p.value());
                 }
             }
-            (first.kind() == ProjectionRecord.Kind.ZAP ? zaps : hazards)
-                    .put(batch, keys, first.policyId(), offset, group);
+            output(first.output()).put(batch, keys, first.policyId(), offset, group);
             written += group.size();
         }
         if (written != records.size()) {
-            throw new IllegalStateException("projection records without a seq-0 record of their kind and policy: "
+            throw new IllegalStateException("projection records without a seq-0 record of their output and policy: "
                     + records);
         }
+    }
+
+    private OutputTable<byte[]> output(int index) {
+        if (index < 0 || index >= outputs.size()) {
+            throw new IllegalStateException("projection record for output " + index + ", but the projection declares "
+                    + outputs.size() + " outputs");
+        }
+        return outputs.get(index);
     }
 
     /** The record's event, if it is one the fold can take. */

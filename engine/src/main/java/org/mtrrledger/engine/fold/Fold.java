@@ -23,8 +23,9 @@ import org.mtrrledger.events.avro.VcpuLifecycle;
 import org.mtrrledger.events.avro.VmConfig;
 
 /**
- * The fold: {@code (state, event) -> (state', step)}, deterministic and free of I/O. Live consumption, rebuild and
- * time travel all call this one function, so they cannot disagree.
+ * KVM's fold: {@code (state, event) -> (state', step)}, deterministic and free of I/O. Live consumption, rebuild and
+ * time travel all run it through the one {@link org.mtrrledger.engine.pipeline.Pipeline#step}, so they cannot
+ * disagree.
  *
  * <p>It mirrors KVM v6.4: {@code kvm_mtrr_set_msr()} for the MTRR window, {@code kvm_set_cr0()} for guest CR0
  * writes, {@code kvm_vcpu_reset()} for INIT/RESET and the kvm-vfio non-coherent DMA count. A rejected write

@@ -19,7 +19,8 @@ import org.mtrrledger.events.model.MtrrState;
  * accepted MTRR write of any vCPU, and the GFN ranges whose type it changed since the last drain (the dirty-range
  * tracker). Not KVM state, so not in {@link VmState}: it is a second fold over what KVM's fold did
  * ({@link #apply}), run by the pipeline right after it, and read by the per-vm-dirty policy and the per-VM memtype
- * view.
+ * view. The pipeline is its only writer ({@link org.mtrrledger.engine.pipeline.Pipeline#step}); projections read
+ * it through {@link org.mtrrledger.engine.pipeline.Folded}.
  *
  * <p>Encoding ({@link #writeTo}): the copy's {@link MtrrState}, then the tracker's ranges.
  */
@@ -28,7 +29,10 @@ public final class PerVmCopy {
     public sealed interface Change permits Unchanged, Marked, Drained {
     }
 
-    /** Nothing: the event was not an accepted MTRR write that changed the copy, nor a drain. */
+    /**
+     * Nothing marked and no drain. A write can change the copy yet mark nothing: one whose old and new spans are both
+     * empty (PHYSBASE of a pair whose mask was never written).
+     */
     public enum Unchanged implements Change { INSTANCE }
 
     /** An accepted MTRR write changed the copy and marked these spans dirty (never empty). */

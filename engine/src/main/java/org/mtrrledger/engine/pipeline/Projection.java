@@ -1,6 +1,7 @@
 package org.mtrrledger.engine.pipeline;
 
 import java.util.List;
+import org.mtrrledger.engine.store.OutputSpec;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.model.EventRef;
 
@@ -20,6 +21,14 @@ import org.mtrrledger.events.model.EventRef;
 public interface Projection<S extends ProjectionState<S>, M> {
     /** The state type, for typed access to a ledger's state ({@link VmLedger#projection(Projection)}). */
     Class<S> stateType();
+
+    /**
+     * The tables this projection's records go to, indexed by {@link ProjectionRecord#output()}: the store opens their
+     * column families beside the engine's ({@link org.mtrrledger.engine.store.LedgerStore#open(java.nio.file.Path,
+     * org.mtrrledger.engine.store.OpenMode, org.mtrrledger.engine.store.Durability, List)}), and readers open them
+     * typed ({@link org.mtrrledger.engine.store.OutputTable#of}).
+     */
+    List<OutputSpec<?>> outputs();
 
     /** The state of a VM before its first event. */
     S initial(String vm);
@@ -49,11 +58,16 @@ public interface Projection<S extends ProjectionState<S>, M> {
         }
     }
 
-    /** For a store without projections, and for replaying the fold state alone. */
+    /** For a store without projections, and for replaying the fold state alone: no state, no outputs. */
     Projection<Empty, Void> NONE = new Projection<>() {
         @Override
         public Class<Empty> stateType() {
             return Empty.class;
+        }
+
+        @Override
+        public List<OutputSpec<?>> outputs() {
+            return List.of();
         }
 
         @Override

@@ -3,11 +3,10 @@ package org.mtrrledger.engine.pipeline;
 /**
  * One output of a projection for one event, stored by the engine in the same write batch as the state.
  *
- * @param kind     which column it goes to
+ * @param output   which of the projection's declared tables it goes to: an index into {@link Projection#outputs()}
  * @param policyId the zap policy it belongs to (0..255)
- * @param seq      its position among this event's records of the same kind and policy
- * @param value    the encoded record (the projection owns the format)
+ * @param seq      its position among this event's records of the same output and policy
+ * @param value    the record, encoded by the output's codec (the projection owns the format)
  */
-public record ProjectionRecord(Kind kind, int policyId, int seq, byte[] value) {
-    public enum Kind { ZAP, HAZARD }
+public record ProjectionRecord(int output, int policyId, int seq, byte[] value) {
 }

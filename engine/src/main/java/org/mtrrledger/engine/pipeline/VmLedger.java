@@ -124,18 +124,31 @@ public final class VmLedger {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             int partition = b.getInt();
             long last = b.getLong();
-            byte[] f = new byte[b.getInt()];
-            b.get(f);
-            byte[] c = new byte[b.getInt()];
-            b.get(c);
+            byte[] f = part(b, "fold state");
+            byte[] c = part(b, "per-VM copy");
             byte[] p = new byte[b.remaining()];
             b.get(p);
-            PerVmCopy perVm = PerVmCopy.readFrom(new DataInputStream(new ByteArrayInputStream(c)));
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(c));
+            PerVmCopy perVm = PerVmCopy.readFrom(in);
+            if (in.available() != 0) {
+                throw new IllegalArgumentException("per-VM copy: " + in.available() + " bytes left over");
+            }
             return new VmLedger(VmState.decode(f), perVm, projection.decode(p), partition, last);
         } catch (CorruptValueException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new CorruptValueException("VM ledger", e);
         }
+    }
+
+    /** A length-prefixed part; a length the bytes cannot hold is corruption, not an allocation to attempt. */
+    private static byte[] part(ByteBuffer b, String what) {
+        int n = b.getInt();
+        if (n < 0 || n > b.remaining()) {
+            throw new IllegalArgumentException(what + ": length " + n + " with " + b.remaining() + " bytes left");
+        }
+        byte[] out = new byte[n];
+        b.get(out);
+        return out;
     }
 }

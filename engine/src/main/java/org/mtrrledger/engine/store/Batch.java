@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <h2>Why the batch is built in Java</h2>
  * RocksJava's {@code WriteBatch.put} is one JNI call (and a copy of key and value into native memory) per
- * operation; the engine adds about two operations per folded event (its log record, and its zap or hazard records
+ * operation; the engine adds about two operations per folded event (its log record, and its projection's output records
  * under each policy as one value), and profiling at 3.3 per event showed those calls at about a fifth of the engine
  * thread. So the batch is serialized here, on the heap, in RocksDB's own
  * {@code WriteBatch} representation (db/write_batch.cc, the WAL record format), and handed to RocksDB in one

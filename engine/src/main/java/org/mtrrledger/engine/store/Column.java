@@ -1,11 +1,20 @@
 package org.mtrrledger.engine.store;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * The column families of a {@link LedgerStore}: the on-disk layout of the ledger.
+ * A column family of a {@link LedgerStore}: the on-disk layout of the ledger.
  *
- * <p>Each family is read and written through its typed table (named on each constant), which documents its key
+ * <p>The engine owns five families, the constants below ({@link #ENGINE}): its bookkeeping, the VM states and
+ * checkpoints, the folded log and the skipped records. A projection declares the families of its outputs
+ * ({@link OutputSpec}, one {@link OutputTable} each, named by the projection: the engine knows no projection's
+ * words); a store opens the engine's families plus the ones declared to it. Each family is read and written through
+ * its typed table (named on each constant, and {@link OutputTable} for the declared ones), which documents its key
  * layout, ordering and retention. Conventions shared by every family (see {@link Keys} for the encoders):
  * <ul>
  *   <li>RocksDB's default bytewise comparator orders keys as unsigned byte strings, so every integer
@@ -21,37 +30,98 @@ import java.nio.charset.StandardCharsets;
  * </ul>
  *
  * <p>The family <em>names</em> on disk ({@link #familyName()}) are part of the format and must never
- * change; the Java constant names may.
+ * change; the Java constant names may. A name is one {@code Column} per JVM ({@link #output} returns the same
+ * instance for the same name), so columns compare by identity and index the store's per-family arrays.
  */
-public enum Column {
+public final class Column {
+
+    /** How a family's keys are laid out ({@link Keys}): what a digest scopes by VM and how a key is shown. */
+    enum Layout { META, VM, VM_OFFSET, VM_POLICY_OFFSET, PARTITION_OFFSET }
+
+    /**
+     * Family names of older formats, with the format version that last had them: a store holding one is an old store
+     * (and gets a "rebuild" message), and no projection may declare one.
+     */
+    static final Map<String, Long> RETIRED = Map.of("events", 1L, "vm-events", 1L, "projections", 2L);
+
+    /** RocksDB's own family, which every database has and the store leaves empty. */
+    static final String DEFAULT_FAMILY = "default";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    /** Every column of this JVM by family name; guarded by its own lock. */
+    private static final Map<String, Column> BY_NAME = new HashMap<>();
 
     /** {@link MetaTable}: offsets per partition, the topic; and the store's own {@code format-version}. */
-    META("meta", true),
+    public static final Column META = engine("META", "meta", true, Layout.META);
 
     /** {@link VmStateTable}: the latest state per VM, keyed by VM id. */
-    VM_STATE("vm-state", true),
+    public static final Column VM_STATE = engine("VM_STATE", "vm-state", true, Layout.VM);
 
     /** {@link CheckpointTable}: full VM states every K events, by (VM, offset), with retention. */
-    CHECKPOINTS("checkpoints", false),
+    public static final Column CHECKPOINTS = engine("CHECKPOINTS", "checkpoints", false, Layout.VM_OFFSET);
 
     /** {@link EventLog}: every folded event with its outcome, one record per event, by (VM, offset). */
-    EVENTS("events-by-vm", false),
+    public static final Column EVENTS = engine("EVENTS", "events-by-vm", false, Layout.VM_OFFSET);
 
     /** {@link SkippedTable}: records the fold skipped, by (partition, offset). */
-    SKIPPED("skipped-records", false),
+    public static final Column SKIPPED = engine("SKIPPED", "skipped-records", false, Layout.PARTITION_OFFSET);
 
-    /** {@link OutputTable#zaps}: zap records, one value per (VM, policy, event). */
-    ZAPS("zaps", false),
+    /** The engine's own families, which every store has, in the order a store opens them. */
+    public static final List<Column> ENGINE = List.of(META, VM_STATE, CHECKPOINTS, EVENTS, SKIPPED);
 
-    /** {@link OutputTable#hazards}: hazard records, one value per (VM, policy, event). */
-    HAZARDS("hazards", false);
-
+    private final String name;
     private final String familyName;
     private final boolean pointReads;
+    private final Layout layout;
+    /** Dense per-JVM index of the family name, for the store's arrays of handles and ids. */
+    private final int slot;
 
-    Column(String familyName, boolean pointReads) {
+    private Column(String name, String familyName, boolean pointReads, Layout layout, int slot) {
+        this.name = name;
         this.familyName = familyName;
         this.pointReads = pointReads;
+        this.layout = layout;
+        this.slot = slot;
+    }
+
+    private static Column engine(String name, String familyName, boolean pointReads, Layout layout) {
+        synchronized (BY_NAME) {
+            Column c = new Column(name, familyName, pointReads, layout, BY_NAME.size());
+            BY_NAME.put(familyName, c);
+            return c;
+        }
+    }
+
+    /**
+     * The family of a projection output named {@code familyName} (an {@link OutputTable}: scanned, never read by
+     * exact key). The same name gives the same column.
+     *
+     * @throws IllegalArgumentException if the name is not 1-64 of {@code [a-z0-9-]} starting with a letter or digit,
+     *     or is RocksDB's default family's, an engine family's or a retired one's
+     */
+    static Column output(String familyName) {
+        Objects.requireNonNull(familyName, "familyName");
+        if (!NAME.matcher(familyName).matches()) {
+            throw new IllegalArgumentException("output family name must be 1-64 of [a-z0-9-] starting with a letter "
+                    + "or digit, got \"" + familyName + "\"");
+        }
+        if (familyName.equals(DEFAULT_FAMILY)) {
+            throw new IllegalArgumentException("\"default\" is RocksDB's own family; an output needs another name");
+        }
+        if (RETIRED.containsKey(familyName)) {
+            throw new IllegalArgumentException("\"" + familyName + "\" is the family of an older store format ("
+                    + RETIRED.get(familyName) + "); an output needs another name");
+        }
+        synchronized (BY_NAME) {
+            Column c = BY_NAME.get(familyName);
+            if (c == null) {
+                c = new Column(familyName, familyName, false, Layout.VM_POLICY_OFFSET, BY_NAME.size());
+                BY_NAME.put(familyName, c);
+            } else if (c.layout != Layout.VM_POLICY_OFFSET) {
+                throw new IllegalArgumentException("\"" + familyName + "\" is the engine's " + c.name
+                        + " family; an output needs another name");
+            }
+            return c;
+        }
     }
 
     /** The column family name on disk. Stable: part of the storage format. */
@@ -67,7 +137,21 @@ public enum Column {
         return pointReads;
     }
 
+    Layout layout() {
+        return layout;
+    }
+
+    int slot() {
+        return slot;
+    }
+
     byte[] familyNameBytes() {
         return familyName.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The engine constant's name ({@code EVENTS}), or an output's family name ({@code zaps}). */
+    @Override
+    public String toString() {
+        return name;
     }
 }

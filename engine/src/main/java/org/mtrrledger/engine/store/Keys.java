@@ -39,7 +39,7 @@ final class Keys {
     /** A decoded {@code vmId 0x00 offset} key ({@link Column#CHECKPOINTS}, {@link Column#EVENTS}). */
     public record VmOffset(String vm, long offset) {}
 
-    /** A decoded {@code vmId 0x00 policy offset} key ({@link Column#ZAPS}, {@link Column#HAZARDS}). */
+    /** A decoded {@code vmId 0x00 policy offset} key (every {@link OutputTable}). */
     public record VmPolicyOffset(String vm, int policy, long offset) {}
 
     /** A decoded {@code partition offset} key ({@link Column#SKIPPED}). */
@@ -125,7 +125,7 @@ final class Keys {
         return key;
     }
 
-    /** {@code vmId 0x00 policy(1B) offset(8B BE)} for {@link Column#ZAPS} and {@link Column#HAZARDS}. */
+    /** {@code vmId 0x00 policy(1B) offset(8B BE)} for every {@link OutputTable}. */
     public static byte[] vmPolicyOffsetKey(String vm, int policy, long offset) {
         return vmPolicyOffsetKey(vmBytes(vm), policy, offset);
     }

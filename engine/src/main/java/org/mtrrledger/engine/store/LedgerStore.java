@@ -5,6 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -29,16 +30,19 @@ import org.rocksdb.WriteBatch;
  * The engine folds the per-VM event log (Kafka, keyed by VM id) into state. Kafka stays the source
  * of truth; this store is a derived, rebuildable index of it ({@link #destroy} + refold is always a
  * valid repair). It holds one column family per typed table ({@link Column}); the tables own their
- * key layouts, value codecs and retention, and are all that the layers above use:
+ * key layouts, value codecs and retention, and are all that the layers above use. The engine owns five of them:
  * <ul>
  *   <li>{@link MetaTable} ({@link #meta()}): consumer offsets and the topic;
  *   <li>{@link VmStateTable}: latest state per VM;
  *   <li>{@link CheckpointTable}: a full VM state every K events of that VM, thinned with age, so the
  *       state at any offset is the nearest checkpoint plus a short refold;
  *   <li>{@link EventLog}: the folded log, one record per event by (VM, offset), so a VM's replay or
- *       audit is one scan; {@link SkippedTable}: records the fold skipped (poison), by (partition, offset);
- *   <li>{@link OutputTable}: one per projection output (zaps, hazards), one value per (VM, policy, event).
+ *       audit is one scan; {@link SkippedTable}: records the fold skipped (poison), by (partition, offset).
  * </ul>
+ * The projection declares the others, one {@link OutputTable} per output ({@link OutputSpec}: the family name and
+ * the record codec are the projection's, the layout, one value per (VM, policy, event), is the store's). Whoever
+ * opens a store passes the outputs of the projection that folds (or folded) it; the store opens the engine's
+ * families plus those, and refuses a store holding a family that is neither (see {@link RocksHandle}).
  * All keys are ordered byte strings (fixed-width big-endian numbers, NUL-terminated VM ids; see
  * {@link Keys}) so every query is a point get, a floor or a bounded scan. This class is the tables' way to the
  * database: byte-level reads (point get, floor, bounded scans) and the write path (a {@link Batch} applied in one
@@ -76,12 +80,18 @@ import org.rocksdb.WriteBatch;
  */
 public final class LedgerStore implements AutoCloseable {
 
-    /** Version of the key layouts documented on {@link Column}; bump on any incompatible change. */
+    /**
+     * Version of the key layouts documented on {@link Column}, the engine's tables and {@link OutputTable}; bump on any
+     * incompatible change. Which outputs a projection declares is not part of it: a store refuses an opener that does
+     * not declare its output families by name.
+     */
     public static final long FORMAT_VERSION = 4;
 
     private final Path path;
     private final OpenMode mode;
     private final Durability durability;
+    /** The engine's families, then the declared outputs', in the order they were opened. */
+    private final List<Column> columns;
     /** Iterators and batches handed out and not yet closed. */
     private final Set<AutoCloseable> openResources = ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -91,25 +101,47 @@ public final class LedgerStore implements AutoCloseable {
     private final BatchBuffers batchBuffers = new BatchBuffers();
     private final MetaTable meta = new MetaTable(this);
 
-    private LedgerStore(Path path, OpenMode mode, Durability durability) {
+    private LedgerStore(Path path, OpenMode mode, Durability durability, List<Column> columns) {
         this.path = path;
         this.mode = mode;
         this.durability = durability;
-        this.rocks = new RocksHandle(path, mode, durability);
+        this.columns = columns;
+        this.rocks = new RocksHandle(path, mode, durability, columns);
     }
 
     /**
-     * Opens (in {@link OpenMode#PRIMARY}, creates) the store in {@code dir}.
+     * Opens (in {@link OpenMode#PRIMARY}, creates) the store in {@code dir} with the engine's tables and the
+     * {@code outputs} of the projection that folds it ({@code Projection.outputs()}).
      *
      * @param durability how writes are made durable; irrelevant to the read-only modes
+     * @param outputs    the projection's output tables; their families are created in a new store
      * @throws StoreException if the store cannot be opened, e.g. another process holds the primary,
-     *     the directory is not a store (read-only modes), or its format version differs
+     *     the directory is not a store (read-only modes), it holds a family neither the engine nor {@code outputs}
+     *     names (or, read-only, lacks one of theirs), or its format version differs
+     * @throws IllegalArgumentException if two outputs have the same family
      */
-    public static LedgerStore open(Path dir, OpenMode mode, Durability durability) {
+    public static LedgerStore open(Path dir, OpenMode mode, Durability durability, List<OutputSpec<?>> outputs) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(durability, "durability");
-        return new LedgerStore(dir.toAbsolutePath().normalize(), mode, durability);
+        List<Column> columns = new ArrayList<>(Column.ENGINE);
+        for (OutputSpec<?> o : outputs) {
+            if (columns.contains(o.column())) {
+                throw new IllegalArgumentException("outputs " + outputs + " name family " + o.familyName() + " twice");
+            }
+            columns.add(o.column());
+        }
+        return new LedgerStore(dir.toAbsolutePath().normalize(), mode, durability, List.copyOf(columns));
+    }
+
+    /** {@link #open(Path, OpenMode, Durability, List)} with {@link Durability#WAL_NO_SYNC}. */
+    public static LedgerStore open(Path dir, OpenMode mode, List<OutputSpec<?>> outputs) {
+        return open(dir, mode, Durability.WAL_NO_SYNC, outputs);
+    }
+
+    /** A store of the engine's tables alone: folded with no projection ({@code Projection.NONE}). */
+    public static LedgerStore open(Path dir, OpenMode mode, Durability durability) {
+        return open(dir, mode, durability, List.of());
     }
 
     /** {@link #open(Path, OpenMode, Durability)} with {@link Durability#WAL_NO_SYNC}. */
@@ -130,6 +162,11 @@ public final class LedgerStore implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------ reads
+
+    /** Every family this store opened: {@link Column#ENGINE}, then the declared outputs' in their order. */
+    public List<Column> columns() {
+        return columns;
+    }
 
     /** The store's bookkeeping table (offsets, topic). */
     public MetaTable meta() {
@@ -274,7 +311,7 @@ public final class LedgerStore implements AutoCloseable {
     /** Compacts every column family fully (drops tombstones and overwritten values). Slow; blocks. */
     public void compactRange() {
         requireWritable("compactRange");
-        for (Column c : Column.values()) {
+        for (Column c : columns) {
             guarded("compactRange", c, () -> {
                 rocks.db().compactRange(handle(c));
                 return null;
@@ -429,6 +466,19 @@ public final class LedgerStore implements AutoCloseable {
 
     ColumnFamilyHandle handle(Column c) {
         return rocks.handle(c);
+    }
+
+    /**
+     * {@code c}, if this store opened it.
+     *
+     * @throws StoreException if it did not: the opener did not declare that output
+     */
+    Column declared(Column c) {
+        if (!columns.contains(c)) {
+            throw new StoreException(path, "open table " + c, "the store was opened without the output table " + c
+                    + " (it has " + columns + "): open it with the outputs of the projection that uses it");
+        }
+        return c;
     }
 
     /** RocksDB's id of the column's family, as a {@link Batch} record names it. */

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One projection output ({@link Column#ZAPS}, {@link Column#HAZARDS}): the records a projection produced, per VM, per
- * policy and per event, ONE value for all the records one event produced under one policy (the writer does one
- * memtable insert per event and policy, not one per record).
+ * One projection output, in the column family the projection declared for it ({@link OutputSpec}): the records a
+ * projection produced, per VM, per policy and per event, ONE value for all the records one event produced under one
+ * policy (the writer does one memtable insert per event and policy, not one per record). Every declared output has
+ * this layout; the projection owns the family name and the record encoding.
  *
  * <p>Key: {@code vmId 0x00 policy(1B) offset(8B BE)}, where offset is the event that produced the records. Ordered by
  * VM, policy, offset, so "this VM's records under policy P in [a, b]" is one bounded scan. Value: the event's records
@@ -24,14 +25,23 @@ public final class OutputTable<V> {
         this.codec = codec;
     }
 
-    /** The policy projection's zap records. */
-    public static <V> OutputTable<V> zaps(LedgerStore store, ValueCodec<V> codec) {
-        return new OutputTable<>(store, Column.ZAPS, codec);
+    /**
+     * The output {@code spec} of {@code store}, its records decoded by the spec's codec.
+     *
+     * @throws StoreException if the store was opened without declaring {@code spec}
+     */
+    public static <V> OutputTable<V> of(LedgerStore store, OutputSpec<V> spec) {
+        return new OutputTable<>(store, store.declared(spec.column()), spec.codec());
     }
 
-    /** The policy projection's hazard records. */
-    public static <V> OutputTable<V> hazards(LedgerStore store, ValueCodec<V> codec) {
-        return new OutputTable<>(store, Column.HAZARDS, codec);
+    /**
+     * The output {@code spec} of {@code store} with its records as bytes: how the engine writes what a projection
+     * encoded.
+     *
+     * @throws StoreException if the store was opened without declaring {@code spec}
+     */
+    public static OutputTable<byte[]> raw(LedgerStore store, OutputSpec<?> spec) {
+        return new OutputTable<>(store, store.declared(spec.column()), ValueCodec.BYTES);
     }
 
     /** Visits records in (offset, seq) order while it returns true. */

@@ -7,10 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,13 +41,16 @@ import org.rocksdb.WriteOptions;
  * directory, the database and missing column families. Query commands running beside it open an
  * {@link OpenMode#secondary(Path) secondary}, which follows the primary's WAL and files on {@link #catchUp()};
  * {@link OpenMode#READ_ONLY} is a frozen view for tools run while no engine is writing. The read-only modes refuse a
- * directory that holds no store, or a store lacking some of this build's column families.
+ * directory that holds no store, or a store lacking some of the families they open.
  *
  * <h2>Which store is accepted</h2>
- * A store holding a column family this build does not know is refused before RocksDB opens it: one of
- * {@link #RETIRED_FAMILIES} means an older format (the message asks for {@code mtrr rebuild}), any other a newer
- * build. After opening, META's {@code format-version} must be {@link LedgerStore#FORMAT_VERSION} (a new primary
- * store is stamped with it).
+ * The families opened are the engine's ({@link Column#ENGINE}) and the outputs the opener declared. A store holding
+ * any other family is refused before RocksDB opens it (a primary must open every family a database has, and
+ * opening a subset read-only would hide that the store was folded by another projection): one of
+ * {@link Column#RETIRED} means an older format (the message asks for {@code mtrr rebuild}), any other a store
+ * folded with a projection declaring outputs the opener did not, or by a newer build. A primary creates the
+ * families it opens that a store lacks (a new store, or a projection with a new output). After opening, META's
+ * {@code format-version} must be {@link LedgerStore#FORMAT_VERSION} (a new primary store is stamped with it).
  *
  * <h2>Memory and tuning</h2>
  * Tuned for a write-heavy fold on a small machine (the engine heap target is 512 MiB; RocksDB's
@@ -84,12 +86,6 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksHandle {
 
-    /**
-     * Column families of older formats, by name, with the format version that last had them: a store holding one is
-     * an old store (and gets a "rebuild" message), not a newer one.
-     */
-    private static final Map<String, Long> RETIRED_FAMILIES = Map.of("events", 1L, "vm-events", 1L, "projections", 2L);
-
     /** Shared LRU cache: blocks plus memtables (charged). */
     static final long CACHE_BYTES = 192L << 20;
     /** Cap on all memtables together (charged to the cache); reaching it triggers a flush. */
@@ -102,7 +98,6 @@ final class RocksHandle {
     private static final long BLOCK_BYTES = 16L << 10;
     private static final double BLOOM_BITS_PER_KEY = 10;
     private static final double HIGH_PRIORITY_POOL_RATIO = 0.1;
-    private static final String DEFAULT_FAMILY = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
 
     static {
         RocksDB.loadLibrary();
@@ -114,21 +109,26 @@ final class RocksHandle {
     private final Deque<AutoCloseable> natives = new ArrayDeque<>();
 
     private final RocksDB db;
-    private final Map<Column, ColumnFamilyHandle> handles = new EnumMap<>(Column.class);
-    private final List<ColumnFamilyHandle> familyHandles;
+    /** The families opened, in order. */
+    private final List<Column> columns;
+    /** Handle and RocksDB id of each opened family by {@link Column#slot()}; null / -1 for families not opened. */
+    private final ColumnFamilyHandle[] handles;
     private final int[] familyIds;
+    private final List<ColumnFamilyHandle> familyHandles;
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
     private final FlushOptions flushOptions;
 
     /**
-     * Opens the store in {@code path} (absolute, normalized) as {@code mode}.
+     * Opens the families {@code columns} (the engine's, then declared outputs') of the store in {@code path}
+     * (absolute, normalized) as {@code mode}.
      *
-     * @throws StoreException if it cannot be opened or is not a store of this build's format
+     * @throws StoreException if it cannot be opened or is not a store of this build's format with these families
      */
-    RocksHandle(Path path, OpenMode mode, Durability durability) {
+    RocksHandle(Path path, OpenMode mode, Durability durability, List<Column> columns) {
         this.path = path;
         this.mode = mode;
+        this.columns = columns;
         String op = "open " + mode;
         try {
             prepareDirectories(op);
@@ -142,7 +142,7 @@ final class RocksHandle {
 
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, smallFamilies));
-            for (Column c : Column.values()) {
+            for (Column c : columns) {
                 ColumnFamilyOptions o = c == Column.META ? smallFamilies : c.pointReads() ? pointFamilies : scanFamilies;
                 descriptors.add(new ColumnFamilyDescriptor(c.familyNameBytes(), o));
             }
@@ -164,14 +164,19 @@ final class RocksHandle {
             for (ColumnFamilyHandle h : opened) {
                 natives.push(h);
             }
-            for (int i = 0; i < Column.values().length; i++) {
-                handles.put(Column.values()[i], opened.get(i + 1));
+            int slots = 0;
+            for (Column c : columns) {
+                slots = Math.max(slots, c.slot() + 1);
             }
-            this.familyHandles = List.copyOf(handles.values());
-            this.familyIds = new int[Column.values().length];
-            for (Column c : Column.values()) {
-                familyIds[c.ordinal()] = handles.get(c).getID();
+            this.handles = new ColumnFamilyHandle[slots];
+            this.familyIds = new int[slots];
+            Arrays.fill(familyIds, -1);
+            for (int i = 0; i < columns.size(); i++) {
+                ColumnFamilyHandle h = opened.get(i + 1);
+                handles[columns.get(i).slot()] = h;
+                familyIds[columns.get(i).slot()] = h.getID();
             }
+            this.familyHandles = List.copyOf(opened.subList(1, opened.size()));
             this.writeOptions = own(new WriteOptions()
                     .setSync(durability == Durability.SYNC)
                     .setDisableWAL(durability == Durability.NO_WAL));
@@ -223,13 +228,32 @@ final class RocksHandle {
         return db;
     }
 
+    /** @throws StoreException if the store was not opened with {@code c} */
     ColumnFamilyHandle handle(Column c) {
-        return handles.get(Objects.requireNonNull(c, "column"));
+        int slot = Objects.requireNonNull(c, "column").slot();
+        ColumnFamilyHandle h = slot < handles.length ? handles[slot] : null;
+        if (h == null) {
+            throw notOpened(c);
+        }
+        return h;
     }
 
-    /** RocksDB's id of the column's family, as a {@link Batch} record names it. */
+    /**
+     * RocksDB's id of the column's family, as a {@link Batch} record names it.
+     *
+     * @throws StoreException if the store was not opened with {@code c}
+     */
     int familyId(Column c) {
-        return familyIds[Objects.requireNonNull(c, "column").ordinal()];
+        int slot = Objects.requireNonNull(c, "column").slot();
+        int id = slot < familyIds.length ? familyIds[slot] : -1;
+        if (id < 0) {
+            throw notOpened(c);
+        }
+        return id;
+    }
+
+    private StoreException notOpened(Column c) {
+        return new StoreException(path, "family " + c, "the store was opened without it (it has " + columns + ")");
     }
 
     /** The store's write options: its {@link Durability}. */
@@ -297,8 +321,9 @@ final class RocksHandle {
     }
 
     /**
-     * Refuses stores with column families this build does not know (a newer layout; RocksDB would
-     * fail with a terse message) and, in the read-only modes, stores lacking some of ours.
+     * Refuses stores with column families neither the engine nor the opener's outputs name (another projection's, or
+     * a newer layout; RocksDB would fail with a terse message) and, in the read-only modes, stores lacking some of
+     * the families opened.
      */
     private void checkFamilies(String op) throws RocksDBException {
         if (!Files.exists(path.resolve("CURRENT"))) {
@@ -311,22 +336,23 @@ final class RocksHandle {
             }
         }
         Set<String> known = new TreeSet<>();
-        known.add(DEFAULT_FAMILY);
-        for (Column c : Column.values()) {
+        known.add(Column.DEFAULT_FAMILY);
+        for (Column c : columns) {
             known.add(c.familyName());
         }
         Set<String> unknown = new TreeSet<>(onDisk);
         unknown.removeAll(known);
         Set<String> retired = new TreeSet<>(unknown);
-        retired.retainAll(RETIRED_FAMILIES.keySet());
+        retired.retainAll(Column.RETIRED.keySet());
         if (!retired.isEmpty()) {
             throw new StoreException(path, op, "store has format version "
-                    + RETIRED_FAMILIES.get(retired.iterator().next()) + " (column families " + retired
+                    + Column.RETIRED.get(retired.iterator().next()) + " (column families " + retired
                     + ") but this build reads version " + LedgerStore.FORMAT_VERSION + "; rebuild it (mtrr rebuild)");
         }
         if (!unknown.isEmpty()) {
-            throw new StoreException(path, op, "store has column families " + unknown
-                    + " unknown to this build (written by a newer version?); rebuild it or upgrade");
+            throw new StoreException(path, op, "store has column families " + unknown + " that neither the engine "
+                    + "nor the projection opening it declares (opened with " + columns + "): folded by another "
+                    + "projection or a newer version; open it with that projection, or rebuild it");
         }
         Set<String> missing = new TreeSet<>(known);
         missing.removeAll(onDisk);

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -26,10 +26,10 @@ public final class StoreDigest {
         }
     }
 
-    /** Every table of {@code store}. */
+    /** Every table of {@code store} ({@link LedgerStore#columns()}, in that order). */
     public static Map<Column, Table> of(LedgerStore store) {
-        Map<Column, Table> out = new EnumMap<>(Column.class);
-        for (Column c : Column.values()) {
+        Map<Column, Table> out = new LinkedHashMap<>();
+        for (Column c : store.columns()) {
             out.put(c, of(store, c));
         }
         return out;
@@ -42,7 +42,7 @@ public final class StoreDigest {
 
     /**
      * {@code vm}'s records in the VM-keyed table {@code c} ({@link Column#VM_STATE}, {@link Column#CHECKPOINTS},
-     * {@link Column#EVENTS}, {@link Column#ZAPS}, {@link Column#HAZARDS}).
+     * {@link Column#EVENTS} and every {@link OutputTable}).
      */
     public static Table ofVm(LedgerStore store, Column c, String vm) {
         byte[][] r = vmRange(c, vm);
@@ -74,9 +74,9 @@ public final class StoreDigest {
 
     /** [from, to) of {@code vm}'s keys in {@code c}: its one key in VM_STATE (vmId sorts just before vmId 0x00). */
     private static byte[][] vmRange(Column c, String vm) {
-        return switch (c) {
-            case VM_STATE -> new byte[][] {Keys.vmKey(vm), Keys.vmPrefix(vm)};
-            case CHECKPOINTS, EVENTS, ZAPS, HAZARDS -> new byte[][] {Keys.vmPrefix(vm), Keys.prefixEnd(Keys.vmPrefix(vm))};
+        return switch (c.layout()) {
+            case VM -> new byte[][] {Keys.vmKey(vm), Keys.vmPrefix(vm)};
+            case VM_OFFSET, VM_POLICY_OFFSET -> new byte[][] {Keys.vmPrefix(vm), Keys.prefixEnd(Keys.vmPrefix(vm))};
             default -> throw new IllegalArgumentException(c + " is not keyed by VM");
         };
     }
@@ -121,12 +121,12 @@ public final class StoreDigest {
         if (e == null) {
             return "<none>";
         }
-        String key = switch (c) {
-            case SKIPPED -> Keys.decodePartitionOffsetKey(e.key()).toString();
-            case VM_STATE -> Keys.vmOfKey(e.key());
-            case CHECKPOINTS, EVENTS -> Keys.decodeVmOffsetKey(e.key()).toString();
-            case ZAPS, HAZARDS -> Keys.decodeVmPolicyOffsetKey(e.key()).toString();
-            default -> new String(e.key(), java.nio.charset.StandardCharsets.UTF_8);
+        String key = switch (c.layout()) {
+            case PARTITION_OFFSET -> Keys.decodePartitionOffsetKey(e.key()).toString();
+            case VM -> Keys.vmOfKey(e.key());
+            case VM_OFFSET -> Keys.decodeVmOffsetKey(e.key()).toString();
+            case VM_POLICY_OFFSET -> Keys.decodeVmPolicyOffsetKey(e.key()).toString();
+            case META -> new String(e.key(), java.nio.charset.StandardCharsets.UTF_8);
         };
         return key + " (" + e.value().length + " value bytes)";
     }

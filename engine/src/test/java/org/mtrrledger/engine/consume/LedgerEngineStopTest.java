@@ -25,6 +25,7 @@ import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.engine.store.OutputSpec;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.kafka.EventPublisher;
@@ -78,6 +79,11 @@ class LedgerEngineStopTest {
             @Override
             public Projection.Empty decode(byte[] bytes) {
                 return Projection.Empty.INSTANCE;
+            }
+
+            @Override
+            public List<OutputSpec<?>> outputs() {
+                return List.of();
             }
 
             @Override

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** LedgerStore against a real RocksDB in a temporary directory. */
 class LedgerStoreTest {
@@ -271,16 +272,20 @@ class LedgerStoreTest {
         }
     }
 
-    @Test
-    void shouldRefuseAStoreWithAnotherFormatVersion() {
+    /** An older store (the previous format, -1) and a newer one (+1) alike: both are refused with the rebuild. */
+    @ParameterizedTest
+    @ValueSource(longs = {-1, 1})
+    void shouldRefuseAStoreWithAnotherFormatVersion(long delta) {
+        long other = LedgerStore.FORMAT_VERSION + delta;
         try (LedgerStore store = LedgerStore.open(dir(), OpenMode.PRIMARY)) {
             assertEquals(Optional.of(LedgerStore.FORMAT_VERSION), store.getLong(Column.META, Keys.metaFormatVersionKey()));
             try (Batch batch = store.newBatch()) {
-                store.write(batch.putLong(Column.META, Keys.metaFormatVersionKey(), LedgerStore.FORMAT_VERSION + 1));
+                store.write(batch.putLong(Column.META, Keys.metaFormatVersionKey(), other));
             }
         }
         StoreException e = assertThrows(StoreException.class, () -> LedgerStore.open(dir(), OpenMode.PRIMARY));
-        assertTrue(e.getMessage().contains("format version " + (LedgerStore.FORMAT_VERSION + 1)), e.getMessage());
+        assertTrue(e.getMessage().contains("format version " + other), e.getMessage());
+        assertTrue(e.getMessage().contains("mtrr rebuild"), e.getMessage());
         // The failed open released its lock and handles: the store can be destroyed and recreated.
         LedgerStore.destroy(dir());
         try (LedgerStore store = LedgerStore.open(dir(), OpenMode.PRIMARY)) {

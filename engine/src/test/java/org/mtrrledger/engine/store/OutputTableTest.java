@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** OutputTable against a real RocksDB: one value per (VM, policy, event), listed and resumed record by record. */
 class OutputTableTest {
-    private static final ValueCodec<String> TEXT = ValueCodec.of(s -> s.getBytes(StandardCharsets.UTF_8),
-            b -> new String(b, StandardCharsets.UTF_8));
-
     @TempDir
     Path tmp;
 
@@ -38,8 +34,8 @@ class OutputTableTest {
 
     @Test
     void shouldStoreOneValuePerEventAndPolicyAndListItsRecordsInSeqOrder() {
-        try (LedgerStore store = LedgerStore.open(tmp.resolve("s"), OpenMode.PRIMARY)) {
-            OutputTable<String> zaps = OutputTable.zaps(store, TEXT);
+        try (LedgerStore store = LedgerStore.open(tmp.resolve("s"), OpenMode.PRIMARY, TestOutputs.BOTH)) {
+            OutputTable<String> zaps = OutputTable.of(store, TestOutputs.ZAPS);
             VmKeys vm = VmKeys.of("vm-1");
             try (Batch b = store.newBatch()) {
                 zaps.put(b, vm, 2, 10, records(2, 10, 3));
@@ -55,7 +51,7 @@ class OutputTableTest {
             assertEquals(List.of("p2@10#0", "p2@10#1", "p2@10#2"), list(zaps, "vm-1", 2, 0, 0, 10), "to inclusive");
             assertEquals(List.of("p3@10#0", "p3@10#1"), list(zaps, "vm-1", 3, 0, 0, Long.MAX_VALUE));
             assertEquals(List.of(), list(zaps, "vm-1", 2, 12, 0, 11), "to before from");
-            assertEquals(List.of(), list(OutputTable.hazards(store, TEXT), "vm-1", 2, 0, 0, 99), "another table");
+            assertEquals(List.of(), list(OutputTable.of(store, TestOutputs.HAZARDS), "vm-1", 2, 0, 0, 99), "another table");
             List<String> firstTwo = new ArrayList<>();
             zaps.scan("vm-1", 2, 0, 0, 99, (o, s, r) -> firstTwo.add(r) && firstTwo.size() < 2);
             assertEquals(List.of("p2@10#0", "p2@10#1"), firstTwo, "stops when the visitor says so");
@@ -64,12 +60,12 @@ class OutputTableTest {
 
     @Test
     void shouldNameTheTableWhenAValueIsCorrupt() {
-        try (LedgerStore store = LedgerStore.open(tmp.resolve("s"), OpenMode.PRIMARY)) {
+        try (LedgerStore store = LedgerStore.open(tmp.resolve("s"), OpenMode.PRIMARY, TestOutputs.BOTH)) {
             try (Batch b = store.newBatch()) {
-                store.write(b.put(Column.HAZARDS, Keys.vmPolicyOffsetKey("vm-1", 0, 4), new byte[] {0, 0, 0, 9, 1}));
+                store.write(b.put(TestOutputs.HAZARDS.column(), Keys.vmPolicyOffsetKey("vm-1", 0, 4), new byte[] {0, 0, 0, 9, 1}));
             }
             CorruptValueException e = assertThrows(CorruptValueException.class,
-                    () -> list(OutputTable.hazards(store, TEXT), "vm-1", 0, 0, 0, 99));
+                    () -> list(OutputTable.of(store, TestOutputs.HAZARDS), "vm-1", 0, 0, 0, 99));
             assertTrue(e.getMessage().contains("hazards"), e.getMessage());
         }
     }

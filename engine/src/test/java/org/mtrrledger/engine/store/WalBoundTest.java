@@ -43,11 +43,12 @@ class WalBoundTest {
         // switch: at most the cap plus the batch that crossed it (and one more in flight). Without the cap nothing
         // would be flushed and the WAL would hold all 96 MiB: that stays below the 112 MiB at which the 128 MiB
         // memtable budget flushes (7/8 of it), and spread over four families none fills its 64 MiB write buffer.
-        Column[] families = {Column.EVENTS, Column.ZAPS, Column.HAZARDS, Column.CHECKPOINTS};
+        Column[] families = {Column.EVENTS, TestOutputs.ZAPS.column(), TestOutputs.HAZARDS.column(),
+            Column.CHECKPOINTS};
         long bound = RocksHandle.MAX_WAL_BYTES + 2 * batchBytes;
         int batches = (int) ((96L << 20) / batchBytes);
         new SplittableRandom(1).nextBytes(value);
-        try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY)) {
+        try (LedgerStore store = LedgerStore.open(dir, OpenMode.PRIMARY, TestOutputs.BOTH)) {
             long offset = 0;
             for (int batch = 0; batch < batches; batch++) {
                 try (Batch b = store.newBatch()) {

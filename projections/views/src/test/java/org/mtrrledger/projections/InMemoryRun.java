@@ -28,7 +28,7 @@ public final class InMemoryRun {
         for (MtrrEvent e : events) {
             Pipeline.Step st = pipeline.step(ledger, new EventRef("mtrr.events", 0, next++), e);
             for (ProjectionRecord r : st.records()) {
-                if (r.kind() == ProjectionRecord.Kind.ZAP) {
+                if (r.output() == PolicyProjection.ZAP_OUTPUT) {
                     zaps.add(ZapRecord.decode(r.value()));
                 } else {
                     hazards.add(Hazard.decode(r.value()));

@@ -33,7 +33,8 @@ public final class StoreFixture {
     /** Folds log records as they are (a poison record among them too, under {@link PoisonPolicy#SKIP}). */
     public static void fold(Path storeDir, List<LogRecord> records, int checkpointEvery, int pollSize,
             PoisonPolicy poison) {
-        try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC)) {
+        try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.PRIMARY, Durability.WAL_NO_SYNC,
+                PolicyProjection.OUTPUTS)) {
             LedgerWriter w = new LedgerWriter(store, new Pipeline(new PolicyProjection()), checkpointEvery, poison);
             for (int i = 0; i < records.size(); i += pollSize) {
                 w.apply(records.subList(i, Math.min(records.size(), i + pollSize)));

@@ -26,9 +26,9 @@ final class EngineRunner {
             Durability durability, EngineConfig config, StopCondition until, PrintStream out, PrintStream err) {
         TopicAdmin.ensureTopic(endpoint.bootstrap(), topic, partitions);
         LedgerEngine.RunSummary summary;
-        try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.PRIMARY, durability);
-                LedgerEngine engine = new LedgerEngine(endpoint.bootstrap(), config, store,
-                        new Pipeline(new PolicyProjection()));
+        PolicyProjection projection = new PolicyProjection();
+        try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.PRIMARY, durability, projection.outputs());
+                LedgerEngine engine = new LedgerEngine(endpoint.bootstrap(), config, store, new Pipeline(projection));
                 Termination signals = Termination.onSignal(engine::stop)) {
             summary = engine.run(until, progress(err));
         }

@@ -11,6 +11,7 @@ import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.projections.api.ApiMetrics;
 import org.mtrrledger.projections.api.ApiService;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,7 +61,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         try (KafkaEndpoint ep = kafka.connect(data)) {
             TopicAdmin.ensureTopic(ep.bootstrap(), kafka.topic(), kafka.partitions);
-            try (LedgerStore store = LedgerStore.open(data.storeDir(), OpenMode.PRIMARY, engine.durability)) {
+            try (LedgerStore store = LedgerStore.open(data.storeDir(), OpenMode.PRIMARY, engine.durability,
+                    PolicyProjection.OUTPUTS)) {
                 ApiService service = ApiService.start(ep.bootstrap(), engine.config(kafka), store,
                         new InetSocketAddress(addr, port), EngineRunner.progress(System.err), metricsVms);
                 try (Termination signals = Termination.onSignal(service::close)) {

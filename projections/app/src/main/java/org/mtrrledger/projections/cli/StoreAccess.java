@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.projections.query.LedgerQueries;
 
 /**
@@ -21,7 +22,7 @@ final class StoreAccess {
             throw new CliFailure("no store at " + storeDir + ": fold some events first (`mtrr replay FILE` or "
                     + "`mtrr run --until-idle`), or point --data at the right directory");
         }
-        return LedgerStore.open(storeDir, OpenMode.READ_ONLY);
+        return LedgerStore.open(storeDir, OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
     }
 
     static void describeProgress(LedgerQueries q, PrintStream err) {

@@ -11,13 +11,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.projections.api.ApiFixture.Reply;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /** A request the server fails to answer gets a 500 whose message names no Java class; the cause goes to the log. */
 class ApiServerErrorTest {
 
     @Test
     void shouldAnswerAFailedQueryWithAPlainMessage(@TempDir Path dir) throws Exception {
-        LedgerStore store = LedgerStore.open(dir.resolve("store"), OpenMode.PRIMARY);
+        LedgerStore store = LedgerStore.open(dir.resolve("store"), OpenMode.PRIMARY, PolicyProjection.OUTPUTS);
         try (ApiServer server = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(),
                 Optional::empty)) {
             assertEquals(200, ApiFixture.get(server.port(), "/api/vms").status(), "an open store answers");

@@ -28,6 +28,7 @@ import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.projections.StoreFixture;
 import org.mtrrledger.projections.api.ApiFixture.Reply;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * Every endpoint over a store folded from the OVMF sample with the engine's writer (Kafka is not the point here):
@@ -48,7 +49,7 @@ class ApiServerTest {
         var log = ApiFixture.sample();
         events = log.size();
         StoreFixture.fold(data.resolve("store"), log, 16, 50);
-        store = LedgerStore.open(data.resolve("store"), OpenMode.READ_ONLY);
+        store = LedgerStore.open(data.resolve("store"), OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
         server = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(), Optional::empty);
         port = server.port();
     }

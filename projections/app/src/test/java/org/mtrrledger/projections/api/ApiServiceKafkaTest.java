@@ -34,6 +34,7 @@ import org.mtrrledger.events.kafka.KeyedRecord;
 import org.mtrrledger.events.kafka.ProgressListener;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.projections.api.ApiFixture.Reply;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * {@code mtrr serve}'s process for real: an embedded broker, the engine following the topic in the background and
@@ -58,7 +59,7 @@ class ApiServiceKafkaTest {
         TopicAdmin.ensureIngestLedger(broker.bootstrap(), TopicAdmin.ledgerTopicOf(TOPIC));
         try (EventPublisher pub = new EventPublisher(broker.bootstrap(), TOPIC, "tx-api-test");
                 LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY,
-                        Durability.WAL_NO_SYNC)) {
+                        Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS)) {
             publish(pub, "first", log.subList(0, firstHalf));
             EngineConfig config = new EngineConfig(TOPIC, "api-test", 16, PoisonPolicy.FAIL);
             try (ApiService service = ApiService.start(broker.bootstrap(), config, store,

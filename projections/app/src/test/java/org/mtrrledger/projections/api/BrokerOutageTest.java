@@ -23,6 +23,7 @@ import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.events.kafka.EventPublisher;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.projections.api.ApiFixture.Reply;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * {@code mtrr serve} while its broker goes away and comes back on the same port and data dir: the store keeps
@@ -45,7 +46,8 @@ class BrokerOutageTest {
         List<MtrrEvent> log = ApiFixture.sample();
         int firstHalf = 120;
         String bootstrap = broker.bootstrap();
-        try (LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY, Durability.WAL_NO_SYNC)) {
+        try (LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY, Durability.WAL_NO_SYNC,
+                PolicyProjection.OUTPUTS)) {
             TopicAdmin.ensureTopic(bootstrap, TOPIC, 2);
             TopicAdmin.ensureIngestLedger(bootstrap, TopicAdmin.ledgerTopicOf(TOPIC));
             try (EventPublisher pub = new EventPublisher(bootstrap, TOPIC, "tx-outage")) {

@@ -94,7 +94,8 @@ class StoreMetricsTest {
     }
 
     private void withStore(Consumer<LedgerStore> body) {
-        try (LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY, Durability.WAL_NO_SYNC)) {
+        try (LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY, Durability.WAL_NO_SYNC,
+                PolicyProjection.OUTPUTS)) {
             body.accept(store);
         }
     }

@@ -18,6 +18,7 @@ import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.projections.StoreFixture;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * {@code /api/vms/{vm}/timeline} and {@code /seek} on a generated 64-vCPU VM: the answer is bounded by the bucket
@@ -40,7 +41,7 @@ class TimelineApiTest {
             log.add(MtrrEvent.newBuilder(e).setVm("no-ts").setTimestampNs(null).build());
         }
         StoreFixture.fold(data.resolve("store"), log, 1000, 500);
-        store = LedgerStore.open(data.resolve("store"), OpenMode.READ_ONLY);
+        store = LedgerStore.open(data.resolve("store"), OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
         server = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(), Optional::empty);
     }
 

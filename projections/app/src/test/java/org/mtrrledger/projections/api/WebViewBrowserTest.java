@@ -95,7 +95,8 @@ class WebViewBrowserTest {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--hide-scrollbars", "--user-data-dir=" + Files.createDirectories(data.resolve("chromium")),
                 "--window-size=1400,1300");
-        try (LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY, Durability.WAL_NO_SYNC);
+        try (LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY, Durability.WAL_NO_SYNC,
+                PolicyProjection.OUTPUTS);
                 ApiServer server = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(),
                         Optional::empty)) {
             int port = server.port();

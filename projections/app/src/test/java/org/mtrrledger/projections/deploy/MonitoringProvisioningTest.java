@@ -49,6 +49,7 @@ import org.mtrrledger.events.kafka.ProgressListener;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.projections.api.ApiFixture;
 import org.mtrrledger.projections.api.ApiService;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * The monitoring half of docker/: Prometheus scraping {@code mtrr serve} and Grafana provisioned with its datasource
@@ -277,7 +278,7 @@ class MonitoringProvisioningTest {
             TopicAdmin.ensureIngestLedger(broker.bootstrap(), TopicAdmin.ledgerTopicOf(topic));
             try (EventPublisher pub = new EventPublisher(broker.bootstrap(), topic, "tx-monitoring");
                     LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY,
-                            Durability.WAL_NO_SYNC)) {
+                            Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS)) {
                 EventCodec codec = new EventCodec();
                 List<KeyedRecord> records = new ArrayList<>();
                 log.forEach(e -> records.add(new KeyedRecord(e.getVm(), codec.encode(e))));

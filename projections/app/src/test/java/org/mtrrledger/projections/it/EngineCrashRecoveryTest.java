@@ -21,6 +21,7 @@ import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.StoreDigest;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * SIGKILLs a child engine JVM at random points of a fold (a seeded random 0.5-3 s after its first committed batch,
@@ -78,7 +79,7 @@ class EngineCrashRecoveryTest extends WithEmbeddedBroker {
             }
             child.kill();
             Map<Integer, Long> stored;
-            try (LedgerStore crashed = LedgerStore.open(store, OpenMode.READ_ONLY)) {
+            try (LedgerStore crashed = LedgerStore.open(store, OpenMode.READ_ONLY, PolicyProjection.OUTPUTS)) {
                 stored = ItSupport.storedOffsets(crashed, TOPIC, PARTITIONS);
                 // Offsets and outcomes are written in one batch: after the crash, EVENTS holds exactly the records
                 // below the stored offsets.
@@ -110,16 +111,17 @@ class EngineCrashRecoveryTest extends WithEmbeddedBroker {
         assertEquals(0, code, () -> "final run --until-idle failed\n" + last.output());
         log("final run to the end: %s", last.output().replace('\n', ' '));
 
-        try (LedgerStore killed = LedgerStore.open(store, OpenMode.READ_ONLY);
-                LedgerStore ref = LedgerStore.open(refData.resolve("store"), OpenMode.READ_ONLY)) {
+        try (LedgerStore killed = LedgerStore.open(store, OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
+                LedgerStore ref = LedgerStore.open(refData.resolve("store"), OpenMode.READ_ONLY,
+                        PolicyProjection.OUTPUTS)) {
             assertEquals(complete, ItSupport.storedOffsets(killed, TOPIC, PARTITIONS), "stored next offsets");
             assertEquals(records, ItSupport.eventKeys(killed),
                     "EVENTS must hold exactly one outcome per record offset of the topic");
             assertEquals(records, ItSupport.eventKeys(ref), "reference EVENTS keys");
             Map<Column, StoreDigest.Table> d = ItSupport.digest(ref);
             log("reference store: %s", d);
-            assertTrue(d.get(Column.ZAPS).entries() > 0, "the log should produce zaps: " + d);
-            assertTrue(d.get(Column.HAZARDS).entries() > 0, "the log should produce hazards: " + d);
+            assertTrue(d.get(PolicyProjection.ZAPS.column()).entries() > 0, "the log should produce zaps: " + d);
+            assertTrue(d.get(PolicyProjection.HAZARDS.column()).entries() > 0, "the log should produce hazards: " + d);
             assertTrue(d.get(Column.CHECKPOINTS).entries() > 0, "the log should produce checkpoints: " + d);
             assertEquals(VMS, d.get(Column.VM_STATE).entries(), "one state per VM");
         }

@@ -33,6 +33,7 @@ import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.events.kafka.TopicReader;
 import org.mtrrledger.projections.api.ApiMetrics;
 import org.mtrrledger.projections.api.ApiServer;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * A host trace of two QEMU processes (record-tgid ftrace, SeaBIOS, 2 vCPUs each, non-coherent DMA) through the CLI
@@ -110,7 +111,7 @@ class HostTraceIntegrationTest {
                 Long.toString(offset), "--json")).get(0);
         assertEquals(ts, auditJson.get("ts").asText());
 
-        try (LedgerStore store = LedgerStore.open(Path.of(data, "store"), OpenMode.READ_ONLY);
+        try (LedgerStore store = LedgerStore.open(Path.of(data, "store"), OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
                 ApiServer api = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(),
                         java.util.Optional::empty)) {
             String base = "http://127.0.0.1:" + api.port() + "/api/vms/" + VM_B;

@@ -14,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -59,6 +59,7 @@ import org.mtrrledger.events.kafka.PublishOutcome;
 import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.events.kafka.TopicReader;
 import org.mtrrledger.projections.cli.MtrrCli;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * Shared plumbing of the engine integration tests: generating and publishing fleet logs, running the CLI in child
@@ -66,8 +67,8 @@ import org.mtrrledger.projections.cli.MtrrCli;
  */
 final class ItSupport {
     /** The columns compared between stores: everything the fold writes except META (offsets, bookkeeping). */
-    static final List<Column> FOLDED = List.of(Column.VM_STATE, Column.EVENTS, Column.SKIPPED, Column.ZAPS,
-            Column.HAZARDS, Column.CHECKPOINTS);
+    static final List<Column> FOLDED = List.of(Column.VM_STATE, Column.EVENTS, Column.SKIPPED,
+            PolicyProjection.ZAPS.column(), PolicyProjection.HAZARDS.column(), Column.CHECKPOINTS);
 
     private ItSupport() {
     }
@@ -185,7 +186,7 @@ final class ItSupport {
         if (!Files.exists(storeDir.resolve("CURRENT"))) {
             return Map.of();
         }
-        try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.READ_ONLY)) {
+        try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.READ_ONLY, PolicyProjection.OUTPUTS)) {
             return storedOffsets(store, topic, partitions);
         }
     }
@@ -211,7 +212,7 @@ final class ItSupport {
                     return Map.of();
                 }
                 try {
-                    secondary = LedgerStore.open(store, OpenMode.secondary(secondaryDir));
+                    secondary = LedgerStore.open(store, OpenMode.secondary(secondaryDir), PolicyProjection.OUTPUTS);
                 } catch (org.mtrrledger.engine.store.StoreException e) {
                     return Map.of(); // the primary is still creating it (column families not all there yet)
                 }
@@ -292,7 +293,7 @@ final class ItSupport {
 
     /** {@link StoreDigest} of the tables a fold writes (META's offsets are compared separately). */
     static Map<Column, StoreDigest.Table> digest(LedgerStore store) {
-        Map<Column, StoreDigest.Table> out = new EnumMap<>(Column.class);
+        Map<Column, StoreDigest.Table> out = new LinkedHashMap<>();
         for (Column c : FOLDED) {
             out.put(c, StoreDigest.of(store, c));
         }
@@ -300,14 +301,14 @@ final class ItSupport {
     }
 
     static Map<Column, StoreDigest.Table> digest(Path storeDir) {
-        try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.READ_ONLY)) {
+        try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.READ_ONLY, PolicyProjection.OUTPUTS)) {
             return digest(store);
         }
     }
 
     static void assertSameFold(Path expectedStore, Path actualStore, String what) {
-        try (LedgerStore exp = LedgerStore.open(expectedStore, OpenMode.READ_ONLY);
-                LedgerStore act = LedgerStore.open(actualStore, OpenMode.READ_ONLY)) {
+        try (LedgerStore exp = LedgerStore.open(expectedStore, OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
+                LedgerStore act = LedgerStore.open(actualStore, OpenMode.READ_ONLY, PolicyProjection.OUTPUTS)) {
             Map<Column, StoreDigest.Table> de = digest(exp);
             Map<Column, StoreDigest.Table> da = digest(act);
             StringBuilder diffs = new StringBuilder();

@@ -32,6 +32,7 @@ import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.events.testing.Ev;
 import org.mtrrledger.projections.api.ApiMetrics;
 import org.mtrrledger.projections.api.ApiServer;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * The issue's repro end to end through the CLI: records another producer wrote straight onto the topic (a VM id of
@@ -104,7 +105,7 @@ class PoisonCliTest extends WithEmbeddedBroker {
         ItSupport.CliResult table = ItSupport.cliOk("skipped", "--data", data);
         assertTrue(table.out().contains("vcpu 5000 outside 0..1023"), table.toString());
 
-        try (LedgerStore store = LedgerStore.open(Path.of(data, "store"), OpenMode.READ_ONLY);
+        try (LedgerStore store = LedgerStore.open(Path.of(data, "store"), OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
                 ApiServer server = ApiServer.start(store, new InetSocketAddress("127.0.0.1", 0), new ApiMetrics(),
                         java.util.Optional::empty)) {
             JsonNode page1 = get(server.port(), "/api/skipped?limit=2");

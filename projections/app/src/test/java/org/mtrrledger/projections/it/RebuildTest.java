@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mtrrledger.engine.store.Column;
 import org.mtrrledger.engine.store.StoreDigest;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * A live fold (a child engine following the topic while three fleets are published into it, one after another,
@@ -61,7 +62,8 @@ class RebuildTest extends WithEmbeddedBroker {
 
         Map<Column, StoreDigest.Table> before = ItSupport.digest(store);
         log("live fold: %s", before);
-        assertTrue(before.get(Column.ZAPS).entries() > 0 && before.get(Column.HAZARDS).entries() > 0,
+        assertTrue(before.get(PolicyProjection.ZAPS.column()).entries() > 0
+                && before.get(PolicyProjection.HAZARDS.column()).entries() > 0,
                 "the log should produce zaps and hazards: " + before);
         assertEquals(100, before.get(Column.VM_STATE).entries(), "VMs");
         Path copy = dir.resolve("live-copy");

@@ -41,6 +41,7 @@ import org.mtrrledger.engine.store.ValueCodec;
 import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.gen.BootLogGenerator;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * Two engine processes in one consumer group, each with its own store, fold a 4-partition fleet log concurrently.
@@ -128,9 +129,9 @@ class ScaleOutTest extends WithEmbeddedBroker {
             assertTrue(e.stdoutText().contains(" events ("), e.name + " printed no summary\n" + e.output());
         }
 
-        try (LedgerStore ref = LedgerStore.open(refStore, OpenMode.READ_ONLY);
-                LedgerStore a = LedgerStore.open(stores.get(0), OpenMode.READ_ONLY);
-                LedgerStore b = LedgerStore.open(stores.get(1), OpenMode.READ_ONLY)) {
+        try (LedgerStore ref = LedgerStore.open(refStore, OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
+                LedgerStore a = LedgerStore.open(stores.get(0), OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
+                LedgerStore b = LedgerStore.open(stores.get(1), OpenMode.READ_ONLY, PolicyProjection.OUTPUTS)) {
             List<LedgerStore> engineStores = List.of(a, b);
             List<Map<Integer, Long>> offsets = List.of(ItSupport.storedOffsets(a, TOPIC, PARTITIONS),
                     ItSupport.storedOffsets(b, TOPIC, PARTITIONS));
@@ -179,7 +180,8 @@ class ScaleOutTest extends WithEmbeddedBroker {
                     byte[] state = states.get(o).get(vm);
                     assertNotNull(state, who + " is missing from its owner");
                     assertArrayEquals(e.getValue(), state, who + ": state differs from the single-process run");
-                    for (Column c : List.of(Column.ZAPS, Column.HAZARDS, Column.CHECKPOINTS, Column.EVENTS)) {
+                    for (Column c : List.of(PolicyProjection.ZAPS.column(), PolicyProjection.HAZARDS.column(),
+                            Column.CHECKPOINTS, Column.EVENTS)) {
                         assertNull(StoreDigest.firstDifference(ref, own, c, vm),
                                 who + ": " + c + " differs from the single-process run");
                     }
@@ -202,7 +204,7 @@ class ScaleOutTest extends WithEmbeddedBroker {
             log("%d VMs compared; %d of them are in both stores, %d of those with a stale state in the non-owner",
                     vms, inBoth, stale);
             assertTrue(stale > 0, "A's store should hold stale first-half states of B's VMs");
-            assertFalse(ItSupport.digest(ref).get(Column.ZAPS).entries() == 0, "the log should produce zaps");
+            assertFalse(ItSupport.digest(ref).get(PolicyProjection.ZAPS.column()).entries() == 0, "the log should produce zaps");
         }
     }
 

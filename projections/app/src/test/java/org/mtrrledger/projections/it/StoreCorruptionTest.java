@@ -22,6 +22,7 @@ import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.testing.Ev;
 import org.mtrrledger.projections.StoreFixture;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /** A damaged store is reported as such, with the repair: the store is derived from the log, so `mtrr rebuild`. */
 class StoreCorruptionTest {
@@ -41,7 +42,8 @@ class StoreCorruptionTest {
     void shouldSuggestRebuildForAValueThatDoesNotDecode() {
         Path store = data.resolve("store");
         StoreFixture.fold(store, LOG, 1000, 10);
-        try (LedgerStore s = LedgerStore.open(store, OpenMode.PRIMARY); Batch b = s.newBatch()) {
+        try (LedgerStore s = LedgerStore.open(store, OpenMode.PRIMARY, PolicyProjection.OUTPUTS);
+                Batch b = s.newBatch()) {
             // The tables with the identity codec write these bytes as they are: values no ledger or event decodes from.
             VmKeys vm = VmKeys.of("vm-1");
             new VmStateTable<>(s, ValueCodec.BYTES).put(b, vm, new byte[] {0, 0, 0, 1, 2});

@@ -121,7 +121,7 @@ class ThreeBrokerClusterTest {
             Map<Integer, TreeSet<Long>> offsets = ItSupport.recordOffsets(bootstrap, TOPIC);
             Map<Integer, Long> complete = ItSupport.completeOffsets(offsets);
             ExecutorService ex = Executors.newSingleThreadExecutor();
-            try (LedgerStore store = LedgerStore.open(dir.resolve("store"), OpenMode.PRIMARY);
+            try (LedgerStore store = LedgerStore.open(dir.resolve("store"), OpenMode.PRIMARY, PolicyProjection.OUTPUTS);
                     LedgerEngine engine = new LedgerEngine(bootstrap, new EngineConfig(TOPIC, "cluster-fold", 97,
                             PoisonPolicy.FAIL, Duration.ofSeconds(10)), store, new Pipeline(new PolicyProjection()))) {
                 long t2 = System.nanoTime();

@@ -12,6 +12,8 @@ import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.pipeline.VmLedger;
+import org.mtrrledger.engine.store.OutputSpec;
+import org.mtrrledger.engine.store.ValueCodec;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.hazard.PossibleSets;
@@ -28,16 +30,34 @@ import org.mtrrledger.projections.zap.ZapRecord;
  * only while KVM honors guest MTRRs (EPT and non-coherent DMA).
  *
  * <p>Per VM it keeps {@link PoliciesState} (persisted with the fold state: each policy's possible-sets and counters)
- * and a {@link PolicyMemo} (working memory only). Its records, per event: each policy's zaps
- * ({@link ProjectionRecord.Kind#ZAP}, a {@link ZapRecord}, numbered per policy in the order KVM issues them), then
- * its hazards ({@link ProjectionRecord.Kind#HAZARD}, a {@link Hazard}, numbered per policy).
+ * and a {@link PolicyMemo} (working memory only). Its records, per event: each policy's zaps (output
+ * {@link #ZAP_OUTPUT}, table {@link #ZAPS}, numbered per policy in the order KVM issues them), then its hazards
+ * (output {@link #HAZARD_OUTPUT}, table {@link #HAZARDS}, numbered per policy).
  */
 public final class PolicyProjection implements Projection<PoliciesState, PolicyMemo> {
+    /** The zap records, a {@link ZapRecord} per {@code kvm_zap_gfn_range()} call, in the family "zaps". */
+    public static final OutputSpec<ZapRecord> ZAPS =
+            OutputSpec.of("zaps", ValueCodec.of(ZapRecord::encode, ZapRecord::decode));
+    /** The hazard records, a {@link Hazard} per stale or disagreeing range at a check point, in "hazards". */
+    public static final OutputSpec<Hazard> HAZARDS =
+            OutputSpec.of("hazards", ValueCodec.of(Hazard::encode, Hazard::decode));
+    /** This projection's tables ({@link #outputs()}); a record's {@link ProjectionRecord#output()} indexes it. */
+    public static final List<OutputSpec<?>> OUTPUTS = List.of(ZAPS, HAZARDS);
+    /** The position of {@link #ZAPS} in {@link #OUTPUTS}. */
+    public static final int ZAP_OUTPUT = 0;
+    /** The position of {@link #HAZARDS} in {@link #OUTPUTS}. */
+    public static final int HAZARD_OUTPUT = 1;
+
     private final ZapPolicy[] policies = ZapPolicy.all().toArray(new ZapPolicy[0]);
 
     @Override
     public Class<PoliciesState> stateType() {
         return PoliciesState.class;
+    }
+
+    @Override
+    public List<OutputSpec<?>> outputs() {
+        return OUTPUTS;
     }
 
     @Override
@@ -81,7 +101,7 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
             for (int k = 0; k < zaps.size(); k++) {
                 Zap z = zaps.get(k);
                 out = orNew(out);
-                out.add(new ProjectionRecord(ProjectionRecord.Kind.ZAP, i, k,
+                out.add(new ProjectionRecord(ZAP_OUTPUT, i, k,
                         new ZapRecord(p.id(), ref.offset(), k, step.vcpu(), z.range(), z.rule()).encode()));
                 GfnRange c = z.range().clip(limit);
                 s.counters[i].countZap(z.range(), c, limit);
@@ -95,7 +115,7 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
                 for (int k = 0; k < hazards.size(); k++) {
                     Hazard h = hazards.get(k);
                     out = orNew(out);
-                    out.add(new ProjectionRecord(ProjectionRecord.Kind.HAZARD, i, h.seq(), h.encode()));
+                    out.add(new ProjectionRecord(HAZARD_OUTPUT, i, h.seq(), h.encode()));
                     switch (h.kind()) {
                         case MEMTYPE -> s.counters[i].memtypeHazards++;
                         case IPAT -> s.counters[i].ipatHazards++;

@@ -43,6 +43,7 @@ public final class LedgerQueries {
     private final OutputTable<Hazard> hazards;
     private final SkippedTable<SkippedRecord> skipped;
 
+    /** Questions over {@code store}, opened with {@link PolicyProjection#OUTPUTS} (its zap and hazard tables). */
     public LedgerQueries(LedgerStore store) {
         this.store = store;
         this.timeTravel = new TimeTravel(store, pipeline);
@@ -52,8 +53,8 @@ public final class LedgerQueries {
             throw new UnsupportedOperationException("queries do not write");
         }, VmLedger::lastOffsetOf));
         this.events = new EventLog<>(store, FoldedEvent::decode);
-        this.zaps = OutputTable.zaps(store, ValueCodec.of(ZapRecord::encode, ZapRecord::decode));
-        this.hazards = OutputTable.hazards(store, ValueCodec.of(Hazard::encode, Hazard::decode));
+        this.zaps = OutputTable.of(store, PolicyProjection.ZAPS);
+        this.hazards = OutputTable.of(store, PolicyProjection.HAZARDS);
         this.skipped = new SkippedTable<>(store, SkippedRecord.CODEC);
     }
 

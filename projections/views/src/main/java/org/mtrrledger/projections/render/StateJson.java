@@ -14,7 +14,10 @@ import org.mtrrledger.events.model.MtrrMsr;
 import org.mtrrledger.events.model.MtrrState;
 import org.mtrrledger.events.model.Hex;
 
-/** KVM's state at one offset: the VM record with the per-VM copy, and each vCPU's CR0, PAT and MTRR MSRs. */
+/**
+ * The folded state at one offset: the VM record (KVM's VM-wide state, and beside it the seed thread's per-VM copy with
+ * its dirty ranges), and each vCPU's CR0, PAT and MTRR MSRs.
+ */
 public final class StateJson {
     private StateJson() {
     }

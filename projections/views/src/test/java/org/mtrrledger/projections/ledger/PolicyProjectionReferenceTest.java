@@ -58,7 +58,7 @@ class PolicyProjectionReferenceTest {
             long limit = refVm.settings().gfnLimit();
             List<GfnRange> zapsSeen = new ArrayList<>();
             for (ProjectionRecord r : st.records()) {
-                if (r.kind() == ProjectionRecord.Kind.ZAP) {
+                if (r.output() == PolicyProjection.ZAP_OUTPUT) {
                     zapsSeen.add(org.mtrrledger.projections.zap.ZapRecord.decode(r.value()).range());
                 }
             }

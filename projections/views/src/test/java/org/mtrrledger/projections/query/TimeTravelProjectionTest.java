@@ -19,6 +19,7 @@ import org.mtrrledger.events.testing.Gens;
 import org.mtrrledger.projections.InMemoryRun;
 import org.mtrrledger.projections.RandomLogs;
 import org.mtrrledger.projections.StoreFixture;
+import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.projections.memtype.KernelEra;
 import org.mtrrledger.projections.memtype.KvmMtrrResolver;
 import org.mtrrledger.projections.zap.PolicyId;
@@ -48,7 +49,7 @@ class TimeTravelProjectionTest {
         Path dir = Files.createTempDirectory("ttp").resolve("store");
         StoreFixture.fold(dir, log, 16, 37);
         InMemoryRun ref = new InMemoryRun(VM).apply(log.subList(0, at + 1).toArray(new MtrrEvent[0]));
-        try (LedgerStore store = LedgerStore.open(dir, OpenMode.READ_ONLY)) {
+        try (LedgerStore store = LedgerStore.open(dir, OpenMode.READ_ONLY, PolicyProjection.OUTPUTS)) {
             LedgerQueries q = new LedgerQueries(store);
             VmLedger l = q.at(VM, (long) at);
             assertEquals(ref.ledger.vm(), l.vm());
