@@ -82,7 +82,7 @@ public final class ParsedLog implements Iterable<MtrrEvent>, AutoCloseable {
             };
         }
 
-        /** Bytes of {@code s} in UTF-8 (a surrogate pair is 4, an unpaired surrogate counts 2, near enough). */
+        /** Bytes of {@code s} in UTF-8: a surrogate pair is 4 (an unpaired one, which has no UTF-8 form, counts 2). */
         private static long utf8Length(String s) {
             long n = 0;
             for (int i = 0; i < s.length(); i++) {

@@ -17,8 +17,9 @@ import org.mtrrledger.events.avro.MtrrEvent;
 
 /**
  * What JSON Lines ingest refuses so that nothing it accepts can stop the fold ({@link EventRules}), and how it reads
- * the bytes of a file: malformed UTF-8 is a bad line, a byte order mark is not part of the first line, and a bad
- * line's control characters are escaped when it is echoed.
+ * the bytes of a file: malformed UTF-8 is a bad line, so is a line over {@link LogParser#MAX_LINE_BYTES} (read past,
+ * never held), a byte order mark is not part of the first line, and a bad line's control characters are escaped when
+ * it is echoed.
  */
 class IngestLimitsTest {
     private static final String OK = "{\"vm\":\"ok-vm\",\"vcpu\":0,\"type\":\"cr0_write\",\"value\":\"0x11\"}\n";
