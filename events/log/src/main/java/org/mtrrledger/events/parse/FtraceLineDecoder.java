@@ -10,14 +10,18 @@ import org.mtrrledger.events.model.Hex;
 
 /**
  * Line-level decoding for {@link FtraceParser}; one instance per file because it tracks threads, processes and the
- * current VM, and counts lines (its {@link #decode} is called once per line, in order) to name them in messages.
+ * current VM. It names lines in messages by the parse's line count ({@link ParseStats#lines()}), which counts the
+ * line being decoded and every line before it, including those refused before decoding.
  */
 final class FtraceLineDecoder implements LineDecoder {
     static {
         org.mtrrledger.events.codec.AvroTrust.install();
     }
 
-    /** Longer lines are rejected before any regex runs (bounds the work per line on garbage input). */
+    /**
+     * Longer lines are rejected before any regex runs: it bounds the work per line on garbage input, and a trace line
+     * is under 300 characters. Tighter than {@link LogParser#MAX_LINE_BYTES}, which bounds the memory of both formats.
+     */
     static final int MAX_LINE = 4096;
 
     /**
@@ -43,7 +47,6 @@ final class FtraceLineDecoder implements LineDecoder {
     private final Optional<String> vmOverride;
     private final HostThreads threads;
     private String currentVm;
-    private long lineNo;
 
     FtraceLineDecoder(String fileName, ParseOptions options, ParseStats stats) {
         this.stats = stats;
@@ -54,7 +57,6 @@ final class FtraceLineDecoder implements LineDecoder {
 
     @Override
     public LineResult decode(String line) {
-        lineNo++;
         try {
             return decodeOrThrow(line);
         } catch (BadLine bad) {
@@ -114,7 +116,7 @@ final class FtraceLineDecoder implements LineDecoder {
             if (bad.isPresent()) {
                 throw new BadLine(bad.get());
             }
-            threads.map(m.pid(), m.vm(), lineNo);
+            threads.map(m.pid(), m.vm(), stats.lines());
             return LineResult.COMMENT;
         }
         return checked(((CommentRecords.EventRecord) record).event());
@@ -190,6 +192,6 @@ final class FtraceLineDecoder implements LineDecoder {
     private HostThreads.Attribution attribute(Matcher header) throws BadLine {
         String tgid = header.group("tgid") != null ? header.group("tgid") : header.group("ptgid");
         return threads.attribute(header.group("comm").strip(), Long.parseLong(header.group("pid")),
-                tgid == null ? ThreadMapping.NO_TGID : Long.parseLong(tgid), currentVm, lineNo);
+                tgid == null ? ThreadMapping.NO_TGID : Long.parseLong(tgid), currentVm, stats.lines());
     }
 }

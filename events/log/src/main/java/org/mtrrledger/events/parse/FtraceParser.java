@@ -1,6 +1,8 @@
 package org.mtrrledger.events.parse;
 
+import java.io.IOException;
 import java.io.Reader;
+import java.nio.file.Path;
 
 /**
  * Parses kvm:kvm_msr / kvm:kvm_cr tracepoint text in the three shapes of domain doc §8: the ftrace buffer
@@ -23,9 +25,15 @@ public final class FtraceParser implements LogParser {
         return LogFormat.FTRACE;
     }
 
+    /** Malformed UTF-8 reads as U+FFFD: a comm name may hold any bytes, and the line stays a trace line. */
+    @Override
+    public ParsedLog open(Path file, ParseOptions options) throws IOException {
+        return new ParsedLog(file.toString(), ParsedLog.Lines.of(file, "\uFFFD"), FtraceLineDecoder::new, options);
+    }
+
     @Override
     public ParsedLog open(String fileName, Reader reader, ParseOptions options) {
-        return new ParsedLog(fileName, LogParser.buffered(reader), FtraceLineDecoder::new, options);
+        return new ParsedLog(fileName, ParsedLog.Lines.of(reader), FtraceLineDecoder::new, options);
     }
 
     /** The VM id a trace file gets when neither {@code --vm} nor a {@code # mtrr: vm} record names one. */

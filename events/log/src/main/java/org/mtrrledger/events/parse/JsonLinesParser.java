@@ -2,7 +2,6 @@ package org.mtrrledger.events.parse;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -21,7 +20,7 @@ public final class JsonLinesParser implements LogParser {
 
     @Override
     public ParsedLog open(Path file, ParseOptions options) throws IOException {
-        return new ParsedLog(file.toString(), new Utf8Lines(Files.newInputStream(file), String.valueOf(MALFORMED)),
+        return new ParsedLog(file.toString(), ParsedLog.Lines.of(file, String.valueOf(MALFORMED)),
                 JsonLinesParser::decoder, options);
     }
 
@@ -41,7 +40,7 @@ public final class JsonLinesParser implements LogParser {
 
     @Override
     public ParsedLog open(String fileName, Reader reader, ParseOptions options) {
-        return new ParsedLog(fileName, LogParser.buffered(reader), JsonLinesParser::decoder, options);
+        return new ParsedLog(fileName, ParsedLog.Lines.of(reader), JsonLinesParser::decoder, options);
     }
 
     private static LineDecoder decoder(String fileName, ParseOptions options, ParseStats stats) {

@@ -2,9 +2,6 @@ package org.mtrrledger.events.parse;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -29,22 +26,36 @@ public enum LogFormat {
      * (both parsers yield no events for it, and ftrace is the format whose comments carry meaning).
      */
     public static LogFormat detect(Path file) throws IOException {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
+        try (ParsedLog.Lines in = ParsedLog.Lines.of(file, "\uFFFD")) {
             return detect(in);
         }
     }
 
     /** Same as {@link #detect(Path)} on an already opened reader; consumes lines from it. */
     public static LogFormat detect(BufferedReader in) throws IOException {
-        for (String line = withoutBom(in.readLine()); line != null; line = in.readLine()) {
-            String trimmed = line.strip();
+        return detect(ParsedLog.Lines.of(in));
+    }
+
+    /** A line over {@link LogParser#MAX_LINE_BYTES} is judged by its start, as the parsers show it. */
+    private static LogFormat detect(ParsedLog.Lines in) throws IOException {
+        boolean first = true;
+        while (true) {
+            String line;
+            try {
+                line = in.readLine();
+            } catch (ParsedLog.LineTooLong e) {
+                line = e.shown;
+            }
+            if (line == null) {
+                return FTRACE;
+            }
+            String trimmed = (first ? withoutBom(line) : line).strip();
+            first = false;
             if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                 continue;
             }
             return trimmed.startsWith("{") ? JSONL : FTRACE;
         }
-        return FTRACE;
     }
 
     /** The first line of a file without its byte order mark, if it has one (null stays null). */

@@ -1,11 +1,7 @@
 package org.mtrrledger.events.parse;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -17,15 +13,23 @@ import java.nio.file.Path;
  * any bytes).
  */
 public interface LogParser {
+    /**
+     * The longest line either format reads, in bytes of UTF-8 without the line end: 1 MiB. A longer line is a bad
+     * line like any other ({@code file:line: line of N bytes exceeds the limit ...}: fatal under
+     * {@link BadLinePolicy#FAIL}, counted and reported under {@link BadLinePolicy#SKIP}), and a file is read past it
+     * without keeping it, so no input makes the parser hold more than about this much of a line. Why 1 MiB: an event
+     * line of either format is under 300 bytes, and the longest valid one without padding is a few KiB (a JSON line
+     * whose 255-byte VM id, device name and keys have every character written as a six-character unicode escape);
+     * the limit leaves ample room for whatever another producer pads a valid line with (JSON allows whitespace
+     * between tokens) while a binary file or a runaway line is refused at the cost of one 1 MiB buffer. Trace text
+     * has a tighter rule of its own, 4096 characters ({@code FtraceLineDecoder.MAX_LINE}), checked after this one.
+     */
+    int MAX_LINE_BYTES = 1 << 20;
 
     LogFormat format();
 
     /** Opens {@code file}; the caller closes the returned log. The file name in positions is {@code file.toString()}. */
-    default ParsedLog open(Path file, ParseOptions options) throws IOException {
-        BufferedReader reader = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16);
-        return open(file.toString(), reader, options);
-    }
+    ParsedLog open(Path file, ParseOptions options) throws IOException;
 
     /** Parses an already open reader; {@code fileName} is used for positions, messages and (ftrace) the default VM. */
     ParsedLog open(String fileName, Reader reader, ParseOptions options);
@@ -40,9 +44,5 @@ public interface LogParser {
     /** {@code --format auto}: detects the format with {@link LogFormat#detect(Path)}, then opens the file. */
     static ParsedLog openAuto(Path file, ParseOptions options) throws IOException {
         return forFormat(LogFormat.detect(file)).open(file, options);
-    }
-
-    static BufferedReader buffered(Reader reader) {
-        return reader instanceof BufferedReader b ? b : new BufferedReader(reader, 1 << 16);
     }
 }

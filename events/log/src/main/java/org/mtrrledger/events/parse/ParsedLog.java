@@ -2,7 +2,10 @@ package org.mtrrledger.events.parse;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -31,20 +34,6 @@ public final class ParsedLog implements Iterable<MtrrEvent>, AutoCloseable {
     private final EventIterator iterator = new EventIterator();
     private boolean iterated;
 
-    ParsedLog(String fileName, BufferedReader reader, DecoderFactory decoders, ParseOptions options) {
-        this(fileName, new Lines() {
-            @Override
-            public String readLine() throws IOException {
-                return reader.readLine();
-            }
-
-            @Override
-            public void close() throws IOException {
-                reader.close();
-            }
-        }, decoders, options);
-    }
-
     ParsedLog(String fileName, Lines reader, DecoderFactory decoders, ParseOptions options) {
         this.fileName = fileName;
         this.reader = reader;
@@ -52,10 +41,74 @@ public final class ParsedLog implements Iterable<MtrrEvent>, AutoCloseable {
         this.policy = options.policy();
     }
 
-    /** Where a parse reads its lines: a {@link BufferedReader}, or {@link Utf8Lines} for a file. */
+    /** Where a parse reads its lines: a file ({@link Utf8Lines}), or text already open as a {@link Reader}. */
     interface Lines extends java.io.Closeable {
-        /** The next line without its line end, or null at the end. */
-        String readLine() throws IOException;
+        /**
+         * The next line without its line end, or null at the end.
+         *
+         * @throws LineTooLong for a line of more than {@link LogParser#MAX_LINE_BYTES} bytes of UTF-8, which is then
+         *                     read past: the next call reads the next line
+         */
+        String readLine() throws IOException, LineTooLong;
+
+        /** The lines of a UTF-8 file, each malformed sequence read as {@code replacement} ({@link Utf8Lines}). */
+        static Lines of(Path file, String replacement) throws IOException {
+            return new Utf8Lines(Files.newInputStream(file), replacement);
+        }
+
+        /**
+         * The lines of {@code text}, held to the same limit as a file's. A reader holds each line in full before it
+         * is measured, so only a file read by {@link Utf8Lines} keeps memory bounded whatever its lines.
+         */
+        static Lines of(Reader text) {
+            BufferedReader reader = text instanceof BufferedReader b ? b : new BufferedReader(text, 1 << 16);
+            return new Lines() {
+                @Override
+                public String readLine() throws IOException, LineTooLong {
+                    String line = reader.readLine();
+                    long bytes = line == null || line.length() <= LogParser.MAX_LINE_BYTES / 3 ? 0 : utf8Length(line);
+                    if (bytes > LogParser.MAX_LINE_BYTES) {
+                        int shown = Math.min(line.length(), Utf8Lines.SHOWN_BYTES);
+                        throw new LineTooLong(bytes, LogParser.MAX_LINE_BYTES, line.substring(0,
+                                Character.isHighSurrogate(line.charAt(shown - 1)) ? shown - 1 : shown));
+                    }
+                    return line;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    reader.close();
+                }
+            };
+        }
+
+        /** Bytes of {@code s} in UTF-8: a surrogate pair is 4 (an unpaired one, which has no UTF-8 form, counts 2). */
+        private static long utf8Length(String s) {
+            long n = 0;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                n += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * A line longer than the limit, read past without keeping it: a bad line like any other (it fails the parse under
+     * {@link BadLinePolicy#FAIL}, and is counted and reported under {@link BadLinePolicy#SKIP}), shown by its start.
+     * Stackless: a file of such lines read under SKIP may throw many.
+     */
+    static final class LineTooLong extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        /** The start of the line, as text. */
+        final String shown;
+
+        LineTooLong(long bytes, int limit, String shown) {
+            super("line of " + bytes + " bytes exceeds the limit of " + limit + " bytes (only its start is shown)",
+                    null, false, false);
+            this.shown = shown;
+        }
     }
 
     /** Factory so decoders can be wired to this run's stats (thread mappings, skipped-kind details). */
@@ -117,14 +170,21 @@ public final class ParsedLog implements Iterable<MtrrEvent>, AutoCloseable {
         @Override
         public boolean hasNext() {
             while (next == null && !eof) {
-                String line = readLine();
+                String line;
+                LineResult tooLong = null;
+                try {
+                    line = readLine();
+                } catch (LineTooLong e) {
+                    line = lineNo == 0 ? LogFormat.withoutBom(e.shown) : e.shown;
+                    tooLong = new LineResult.Reject(e.getMessage());
+                }
                 if (line == null) {
                     eof = true;
                     break;
                 }
                 lineNo++;
                 stats.countLine();
-                handle(line, decoder.decode(line));
+                handle(line, tooLong != null ? tooLong : decoder.decode(line));
             }
             return next != null;
         }
@@ -161,7 +221,7 @@ public final class ParsedLog implements Iterable<MtrrEvent>, AutoCloseable {
             }
         }
 
-        private String readLine() {
+        private String readLine() throws LineTooLong {
             try {
                 return lineNo == 0 ? LogFormat.withoutBom(reader.readLine()) : reader.readLine();
             } catch (IOException e) {

@@ -18,13 +18,19 @@ import java.util.Arrays;
  * <p>Splitting before decoding reads the same text because the bytes 0x0A and 0x0D are never part of a UTF-8
  * sequence, and the JDK's decoder judges a sequence cut short by a line end exactly as one cut short by the end of
  * its input: same replacements, same characters ({@code Utf8LinesPropertiesTest} compares both on random bytes).
+ *
+ * <p>A line of more than {@code maxLineBytes} bytes (line end excluded) is not returned: {@link #readLine()} throws
+ * {@link ParsedLog.LineTooLong} with its length and its first {@value #SHOWN_BYTES} bytes, having read on to its end
+ * without keeping the rest, so the buffer never grows past {@code maxLineBytes + 1} bytes whatever the input, and
+ * the next call reads the next line.
  */
 final class Utf8Lines implements ParsedLog.Lines {
-    /** The largest array the JVM reliably allocates (as {@code ArraysSupport.SOFT_MAX_ARRAY_LENGTH}). */
-    static final int MAX_BUFFER = Integer.MAX_VALUE - 8;
+    /** How much of a line over the limit is kept to show it: about what an error message shows of any bad line. */
+    static final int SHOWN_BYTES = 240;
 
     private final InputStream in;
     private final CharsetDecoder decoder;
+    private final int maxLineBytes;
     private byte[] buf;
     private int pos;
     private int limit;
@@ -32,20 +38,27 @@ final class Utf8Lines implements ParsedLog.Lines {
     /** The last line ended with {@code \r}: a {@code \n} right after it belongs to that line end. */
     private boolean skipLf;
 
-    /** A reader whose decoder replaces each malformed sequence with {@code replacement}, with a 64 KiB buffer. */
+    /**
+     * A reader whose decoder replaces each malformed sequence with {@code replacement}, with a 64 KiB buffer and
+     * lines of at most {@link LogParser#MAX_LINE_BYTES}.
+     */
     Utf8Lines(InputStream in, String replacement) {
-        this(in, replacement, 1 << 16);
+        this(in, replacement, 1 << 16, LogParser.MAX_LINE_BYTES);
     }
 
-    Utf8Lines(InputStream in, String replacement, int bufferSize) {
+    Utf8Lines(InputStream in, String replacement, int bufferSize, int maxLineBytes) {
+        if (maxLineBytes < 1 || maxLineBytes >= Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("line limit " + maxLineBytes + " outside 1.." + (Integer.MAX_VALUE - 9));
+        }
         this.in = in;
         this.decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith(replacement);
-        this.buf = new byte[Math.max(1, bufferSize)];
+        this.maxLineBytes = maxLineBytes;
+        this.buf = new byte[Math.max(1, Math.min(bufferSize, maxLineBytes + 1))];
     }
 
     @Override
-    public String readLine() throws IOException {
+    public String readLine() throws IOException, ParsedLog.LineTooLong {
         if (skipLf) {
             skipLf = false;
             if (pos == limit && !fill()) {
@@ -67,6 +80,9 @@ final class Utf8Lines implements ParsedLog.Lines {
                 }
             }
             int scanned = i - pos;
+            if (scanned > maxLineBytes) {
+                throw skipRest();
+            }
             if (!fill()) {
                 if (pos == limit) {
                     return null;
@@ -80,8 +96,36 @@ final class Utf8Lines implements ParsedLog.Lines {
     }
 
     /**
+     * Reads past the end of a line already over the limit (the buffer holds its unread start and no line end),
+     * keeping only the bytes it shows.
+     */
+    private ParsedLog.LineTooLong skipRest() throws IOException {
+        long length = limit - pos;
+        int end = Math.min(limit, pos + SHOWN_BYTES);
+        while (end > pos && end < limit && (buf[end] & 0xC0) == 0x80) {
+            end--; // a sequence the cut would split is left out rather than shown as malformed
+        }
+        String shown = text(pos, end);
+        pos = limit;
+        while (fill()) {
+            for (int i = pos; i < limit; i++) {
+                if (buf[i] == '\n' || buf[i] == '\r') {
+                    skipLf = buf[i] == '\r';
+                    length += i - pos;
+                    pos = i + 1;
+                    return new ParsedLog.LineTooLong(length, maxLineBytes, shown);
+                }
+            }
+            length += limit - pos;
+            pos = limit;
+        }
+        return new ParsedLog.LineTooLong(length, maxLineBytes, shown);
+    }
+
+    /**
      * Reads more input after what is buffered, first moving the unread bytes to the front (or growing the buffer if
-     * they fill it). False at the end of the input.
+     * they fill it: {@link #readLine()} asks for more only while they are a line within the limit, so the buffer
+     * stays within {@code maxLineBytes + 1}). False at the end of the input.
      */
     private boolean fill() throws IOException {
         if (eof) {
@@ -93,12 +137,7 @@ final class Utf8Lines implements ParsedLog.Lines {
             pos = 0;
         }
         if (limit == buf.length) {
-            // Doubling past the largest array Java allows would overflow into a negative size.
-            int grown = (int) Math.min(2L * buf.length, MAX_BUFFER);
-            if (grown == buf.length) {
-                throw new IOException("a line longer than " + MAX_BUFFER + " bytes");
-            }
-            buf = Arrays.copyOf(buf, grown);
+            buf = Arrays.copyOf(buf, (int) Math.min(2L * buf.length, maxLineBytes + 1L));
         }
         int n = in.read(buf, limit, buf.length - limit);
         if (n < 0) {
@@ -116,6 +155,11 @@ final class Utf8Lines implements ParsedLog.Lines {
             }
         }
         return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The size of the buffer now, which whatever the input stays within {@code maxLineBytes + 1}. */
+    int capacity() {
+        return buf.length;
     }
 
     @Override

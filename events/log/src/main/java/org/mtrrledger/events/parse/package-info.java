@@ -16,8 +16,9 @@
  * {@code msr_write} (→ guest MsrWrite, {@code faulted} on {@code (#GP)}) and {@code cr_write 0} (→ Cr0Write) make
  * events; reads, other CRs, other events, {@code #} comments, blank lines and trace-cmd preambles
  * ({@code cpus=N}, {@code version = N}, {@code CPU N is empty}) are counted in
- * {@link org.mtrrledger.events.parse.ParseStats} and skipped. Lines over 4096 characters are bad. {@code <pid>} is
- * the thread id; the TGID (the process: one QEMU process is one VM) is ftrace's {@code options/record-tgid} column
+ * {@link org.mtrrledger.events.parse.ParseStats} and skipped. Lines over 4096 characters are bad (as is a line of
+ * either format over {@link org.mtrrledger.events.parse.LogParser#MAX_LINE_BYTES} bytes). {@code <pid>} is the
+ * thread id; the TGID (the process: one QEMU process is one VM) is ftrace's {@code options/record-tgid} column
  * ({@code trace_print_context()}: {@code "(%7d) "}, {@code "(%5d) "} before v5.13, {@code (-------)} when the
  * kernel does not know it, which counts as absent) or perf script's {@code pid/tid} ({@code -F +pid}).
  * {@code trace-cmd report} prints no TGID.

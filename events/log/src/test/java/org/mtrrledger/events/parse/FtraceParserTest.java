@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.events.avro.Cr0Write;
 import org.mtrrledger.events.avro.DmaDirection;
 import org.mtrrledger.events.avro.DmaOp;
@@ -233,6 +237,34 @@ class FtraceParserTest {
             assertEquals(2, log.stats().rejectedLines());
             assertEquals(3, log.stats().events(EventKind.MSR_WRITE));
             assertEquals(1, log.stats().events(EventKind.CR0_WRITE));
+        }
+    }
+
+    @Test
+    void shouldRejectATraceLineOverTheLimitFromAFileOrAReaderAndNumberTheLinesAfterIt(@TempDir Path dir)
+            throws IOException {
+        String over = "x".repeat(LogParser.MAX_LINE_BYTES + 1);
+        String text = over + "\n" + " qemu-system-x86-900 [000] .....  1.000001: kvm_msr: msr_write 2ff = 0x0\n";
+        Path file = Files.writeString(dir.resolve("host-a.trace"), text);
+        String fromFile;
+        try (ParsedLog log = new FtraceParser().open(file, ParseOptions.DEFAULTS)) {
+            fromFile = assertThrows(LogParseException.class, log::readAll).getMessage();
+        }
+        assertTrue(fromFile.startsWith(file + ":1: line of 1048577 bytes exceeds the limit of 1048576 bytes"),
+                fromFile);
+        try (ParsedLog log = parse(text, ParseOptions.DEFAULTS)) {
+            assertEquals(fromFile.replace(file.toString(), FILE),
+                    assertThrows(LogParseException.class, log::readAll).getMessage());
+        }
+        try (ParsedLog log = new FtraceParser().open(file, ParseOptions.DEFAULTS.withPolicy(BadLinePolicy.SKIP))) {
+            assertEquals(1, log.readAll().size());
+            assertEquals(1, log.stats().rejectedLines());
+            assertEquals(file + ":2", log.stats().threadMappings().get(0).firstLine());
+        }
+        String tooLongForATrace = "x".repeat(FtraceLineDecoder.MAX_LINE + 1);
+        try (ParsedLog log = parse(tooLongForATrace, ParseOptions.DEFAULTS)) {
+            assertTrue(assertThrows(LogParseException.class, log::readAll).getMessage().startsWith(
+                    FILE + ":1: line longer than 4096 characters, expected a trace line"));
         }
     }
 

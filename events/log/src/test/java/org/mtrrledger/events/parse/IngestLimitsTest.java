@@ -17,8 +17,9 @@ import org.mtrrledger.events.avro.MtrrEvent;
 
 /**
  * What JSON Lines ingest refuses so that nothing it accepts can stop the fold ({@link EventRules}), and how it reads
- * the bytes of a file: malformed UTF-8 is a bad line, a byte order mark is not part of the first line, and a bad
- * line's control characters are escaped when it is echoed.
+ * the bytes of a file: malformed UTF-8 is a bad line, so is a line over {@link LogParser#MAX_LINE_BYTES} (read past,
+ * never held), a byte order mark is not part of the first line, and a bad line's control characters are escaped when
+ * it is echoed.
  */
 class IngestLimitsTest {
     private static final String OK = "{\"vm\":\"ok-vm\",\"vcpu\":0,\"type\":\"cr0_write\",\"value\":\"0x11\"}\n";
@@ -52,10 +53,52 @@ class IngestLimitsTest {
         assertTrue(message.length() < 600, "the offending text is cut: " + message.length());
     }
 
+    /** A valid vm_config line of exactly {@code bytes} bytes: JSON allows whitespace between tokens. */
+    private static String paddedLine(int bytes) {
+        String start = "{\"vm\":\"padded\",";
+        String end = "\"type\":\"vm_config\"}";
+        return start + " ".repeat(bytes - start.length() - end.length()) + end;
+    }
+
     @Test
-    void shouldRejectATenMegabyteVmIdWithFileAndLine() throws IOException {
-        String message = rejection(file(OK + vmLine("v".repeat(10 << 20))));
-        assertTrue(message.contains("fleet.jsonl:2: vm id of 10485760 bytes is longer than 255"), message);
+    void shouldFailOnALineOverTheLimitNamingFileLineAndLimitWithoutEchoingIt() throws IOException {
+        String message = rejection(file(OK + vmLine("v".repeat(10 << 20)) + OK));
+        assertTrue(message.startsWith(dir.resolve("fleet.jsonl") + ":2: line of 10485788 bytes exceeds the limit of "
+                + "1048576 bytes (only its start is shown); offending text: '{\"vm\":\"vvv"), message);
+        assertTrue(message.length() < 600, "the offending text is cut: " + message.length());
+    }
+
+    @Test
+    void shouldAcceptALineExactlyAtTheLimit() throws IOException {
+        String atLimit = paddedLine(LogParser.MAX_LINE_BYTES);
+        assertEquals(LogParser.MAX_LINE_BYTES, atLimit.getBytes(StandardCharsets.UTF_8).length);
+        try (ParsedLog log = LogParser.openAuto(file(OK + atLimit + "\n" + OK), ParseOptions.DEFAULTS)) {
+            List<MtrrEvent> events = log.readAll();
+            assertEquals(List.of("ok-vm", "padded", "ok-vm"), events.stream().map(MtrrEvent::getVm).toList());
+        }
+        String message = rejection(file(OK + paddedLine(LogParser.MAX_LINE_BYTES + 1) + "\n"));
+        assertTrue(message.contains("fleet.jsonl:2: line of 1048577 bytes exceeds the limit of 1048576 bytes"),
+                message);
+    }
+
+    @Test
+    void shouldSkipAndCountLinesOverTheLimitUnderSkipAndParseTheLinesAfterThem() throws IOException {
+        String over = paddedLine(LogParser.MAX_LINE_BYTES + 1);
+        // CR LF and CR line ends after a long line: each is one line end, as after any other line
+        Path f = file(OK + over + "\r\n" + OK.replace("\n", "\r") + over + "\n\n" + OK + over);
+        try (ParsedLog log = LogParser.openAuto(f, ParseOptions.DEFAULTS.withPolicy(BadLinePolicy.SKIP))) {
+            List<MtrrEvent> events = log.readAll();
+            assertEquals(List.of(1L, 3L, 6L), events.stream()
+                    .map(e -> ((org.mtrrledger.events.avro.FilePosition) e.getSource()).getLine()).toList());
+            assertEquals(3, log.stats().rejectedLines());
+            assertEquals(7, log.stats().lines());
+            assertEquals(List.of(2L, 4L, 7L), log.rejected().stream().map(RejectedLine::line).toList());
+            RejectedLine first = log.rejected().get(0);
+            assertEquals("line of 1048577 bytes exceeds the limit of 1048576 bytes (only its start is shown)",
+                    first.reason());
+            assertEquals(over.substring(0, Utf8Lines.SHOWN_BYTES), first.text());
+            assertTrue(first.reportLine().startsWith(f + ":2: line of 1048577 bytes"), first.reportLine());
+        }
     }
 
     @Test

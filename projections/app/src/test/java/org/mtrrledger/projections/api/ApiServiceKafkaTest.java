@@ -2,39 +2,31 @@ package org.mtrrledger.projections.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtrrledger.projections.api.ApiFixture.await;
+import static org.mtrrledger.projections.api.ApiFixture.folded;
+import static org.mtrrledger.projections.api.ApiFixture.latestOffset;
+import static org.mtrrledger.projections.api.ApiFixture.metrics;
+import static org.mtrrledger.projections.api.ApiFixture.ok;
+import static org.mtrrledger.projections.api.ApiFixture.publish;
+import static org.mtrrledger.projections.api.ApiFixture.sum;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.engine.consume.EngineConfig;
-import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.consume.PoisonPolicy;
 import org.mtrrledger.engine.store.Durability;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
-import org.mtrrledger.events.avro.MtrrEvent;
-import org.mtrrledger.events.codec.EventCodec;
-import org.mtrrledger.events.kafka.EventPublisher;
-import org.mtrrledger.events.kafka.IngestDigest;
-import org.mtrrledger.events.kafka.KeyedRecord;
-import org.mtrrledger.events.kafka.ProgressListener;
-import org.mtrrledger.events.kafka.TopicAdmin;
-import org.mtrrledger.projections.api.ApiFixture.Reply;
 import org.mtrrledger.projections.ledger.PolicyProjection;
+import org.mtrrledger.events.avro.MtrrEvent;
+import org.mtrrledger.events.kafka.EventPublisher;
 
 /**
  * {@code mtrr serve}'s process for real: an embedded broker, the engine following the topic in the background and
@@ -55,18 +47,16 @@ class ApiServiceKafkaTest {
     void shouldAnswerOldOffsetsUnchangedWhileFoldingNewEventsAndExposeMetrics() throws Exception {
         List<MtrrEvent> log = ApiFixture.sample();
         int firstHalf = 120;
-        TopicAdmin.ensureTopic(broker.bootstrap(), TOPIC, 2);
-        TopicAdmin.ensureIngestLedger(broker.bootstrap(), TopicAdmin.ledgerTopicOf(TOPIC));
+        ApiFixture.createTopic(broker.bootstrap(), TOPIC);
         try (EventPublisher pub = new EventPublisher(broker.bootstrap(), TOPIC, "tx-api-test");
                 LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY,
                         Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS)) {
             publish(pub, "first", log.subList(0, firstHalf));
             EngineConfig config = new EngineConfig(TOPIC, "api-test", 16, PoisonPolicy.FAIL);
-            try (ApiService service = ApiService.start(broker.bootstrap(), config, store,
-                    new InetSocketAddress("127.0.0.1", 0), EngineProgress.NONE)) {
+            try (ApiService service = ApiFixture.serve(broker.bootstrap(), config, store)) {
                 int port = service.server().port();
                 assertEquals(200, ApiFixture.get(port, "/healthz").status());
-                await("first half folded and ready", () -> latest(port) == firstHalf - 1
+                await("first half folded and ready", () -> latestOffset(port, VM) == firstHalf - 1
                         && ApiFixture.get(port, "/readyz").status() == 200);
                 assertEquals(200, ApiFixture.get(port, "/readyz").status());
 
@@ -96,10 +86,10 @@ class ApiServiceKafkaTest {
                                 + "&vcpu=per-vm"));
                         assertEquals(policiesOld, ok(port, "/api/vms/" + VM + "/policies?at=" + old));
                         asked[0]++;
-                        return folded(port) == end;
+                        return folded(port, VM) == end;
                     });
                     if (end < log.size()) {
-                        partial.add(folded(port));
+                        partial.add(folded(port, VM));
                     }
                 }
                 assertTrue(partial.size() > 1, "the second half was folded in several steps: " + partial);
@@ -131,67 +121,5 @@ class ApiServiceKafkaTest {
                 assertEquals(stored, sum(m2, "mtrr_zaps_total{"), 0.0);
             }
         }
-    }
-
-    static void publish(EventPublisher pub, String label, List<MtrrEvent> events) {
-        EventCodec codec = new EventCodec();
-        List<KeyedRecord> records = new ArrayList<>();
-        for (MtrrEvent e : events) {
-            records.add(new KeyedRecord(e.getVm(), codec.encode(e)));
-        }
-        pub.publishFile(IngestDigest.sha256(label.getBytes(StandardCharsets.UTF_8)), label, records.iterator(),
-                ProgressListener.NONE);
-    }
-
-    static JsonNode ok(int port, String path) {
-        Reply r = ApiFixture.get(port, path);
-        assertEquals(200, r.status(), path + " -> " + r.body());
-        return r.json();
-    }
-
-    /** How many of the VM's events the store has folded (transaction markers take offsets too). */
-    static long folded(int port) {
-        Reply r = ApiFixture.get(port, "/api/vms/" + VM);
-        return r.status() == 200 ? r.json().get("events").asLong() : -1;
-    }
-
-    static long latest(int port) {
-        Reply r = ApiFixture.get(port, "/api/vms/" + VM);
-        return r.status() == 200 ? r.json().get("latest_offset").asLong() : -1;
-    }
-
-    static void await(String what, Callable<Boolean> condition) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(20)).until(condition);
-    }
-
-    private static final Pattern SAMPLE = Pattern.compile(
-            "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*\\})? "
-                    + "(-?[0-9.]+(?:[eE][-+]?[0-9]+)?|NaN|[+-]Inf)");
-
-    /** Parses Prometheus text: every non-comment line must be {@code name{labels} value}. */
-    static Map<String, Double> metrics(String text) {
-        Map<String, Double> out = new HashMap<>();
-        for (String line : text.split("\n")) {
-            if (line.isBlank() || line.startsWith("#")) {
-                if (line.startsWith("#")) {
-                    assertTrue(line.startsWith("# HELP ") || line.startsWith("# TYPE "), line);
-                }
-                continue;
-            }
-            Matcher m = SAMPLE.matcher(line);
-            assertTrue(m.matches(), "not Prometheus text: " + line);
-            String value = m.group(3);
-            out.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)), value.equals("NaN") ? Double.NaN
-                    : value.endsWith("Inf") ? (value.startsWith("-") ? Double.NEGATIVE_INFINITY
-                    : Double.POSITIVE_INFINITY) : Double.parseDouble(value));
-        }
-        assertTrue(out.size() > 10, text);
-        return out;
-    }
-
-    static double sum(Map<String, Double> m, String prefix) {
-        return m.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue)
-                .sum();
     }
 }

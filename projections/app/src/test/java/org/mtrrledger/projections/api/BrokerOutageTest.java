@@ -2,8 +2,12 @@ package org.mtrrledger.projections.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtrrledger.projections.api.ApiFixture.await;
+import static org.mtrrledger.projections.api.ApiFixture.folded;
+import static org.mtrrledger.projections.api.ApiFixture.latestOffset;
+import static org.mtrrledger.projections.api.ApiFixture.metrics;
+import static org.mtrrledger.projections.api.ApiFixture.publish;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.consume.EngineConfig;
-import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.consume.PoisonPolicy;
 import org.mtrrledger.engine.store.Durability;
 import org.mtrrledger.engine.store.LedgerStore;
@@ -21,7 +24,6 @@ import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.events.kafka.EventPublisher;
-import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.projections.api.ApiFixture.Reply;
 import org.mtrrledger.projections.ledger.PolicyProjection;
 
@@ -48,43 +50,36 @@ class BrokerOutageTest {
         String bootstrap = broker.bootstrap();
         try (LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY, Durability.WAL_NO_SYNC,
                 PolicyProjection.OUTPUTS)) {
-            TopicAdmin.ensureTopic(bootstrap, TOPIC, 2);
-            TopicAdmin.ensureIngestLedger(bootstrap, TopicAdmin.ledgerTopicOf(TOPIC));
+            ApiFixture.createTopic(bootstrap, TOPIC);
             try (EventPublisher pub = new EventPublisher(bootstrap, TOPIC, "tx-outage")) {
-                ApiServiceKafkaTest.publish(pub, "first", log.subList(0, firstHalf));
+                publish(pub, "first", log.subList(0, firstHalf));
             }
             EngineConfig config = new EngineConfig(TOPIC, "outage", 16, PoisonPolicy.FAIL, Duration.ofSeconds(2));
-            try (ApiService service = ApiService.start(bootstrap, config, store,
-                    new InetSocketAddress("127.0.0.1", 0), EngineProgress.NONE)) {
+            try (ApiService service = ApiFixture.serve(bootstrap, config, store)) {
                 int port = service.server().port();
-                ApiServiceKafkaTest.await("first half folded and ready", () -> ApiServiceKafkaTest.latest(port)
-                        == firstHalf - 1 && ApiFixture.get(port, "/readyz").status() == 200);
+                await("first half folded and ready", () -> latestOffset(port, VM) == firstHalf - 1
+                        && ApiFixture.get(port, "/readyz").status() == 200);
 
                 broker.stop();
-                ApiServiceKafkaTest.await("readyz reports the outage",
+                await("readyz reports the outage",
                         () -> ApiFixture.get(port, "/readyz").status() == 503);
                 Reply ready = ApiFixture.get(port, "/readyz");
                 assertTrue(ready.json().path("reason").asText().contains("Kafka at " + bootstrap), ready.body());
                 assertEquals(200, ApiFixture.get(port, "/healthz").status());
-                assertEquals(firstHalf, events(port), "the store still answers");
+                assertEquals(firstHalf, folded(port, VM), "the store still answers");
                 assertEquals(200, ApiFixture.get(port, "/api/vms/" + VM + "/memtype?vcpu=0").status());
-                assertEquals(0.0, ApiServiceKafkaTest.metrics(ApiFixture.get(port, "/metrics").body())
+                assertEquals(0.0, metrics(ApiFixture.get(port, "/metrics").body())
                         .get("mtrr_engine_ready"));
                 assertTrue(service.engineFailure() == null, "the engine died: " + service.engineFailure());
 
                 assertEquals(bootstrap, broker.start().bootstrap());
                 try (EventPublisher pub = new EventPublisher(bootstrap, TOPIC, "tx-outage")) {
-                    ApiServiceKafkaTest.publish(pub, "second", log.subList(firstHalf, log.size()));
+                    publish(pub, "second", log.subList(firstHalf, log.size()));
                 }
-                ApiServiceKafkaTest.await("the fold catches up and is ready", () -> events(port) == log.size()
-                        && ApiFixture.get(port, "/readyz").status() == 200);
+                await("the fold catches up and is ready", () -> folded(port, VM)
+                        == log.size() && ApiFixture.get(port, "/readyz").status() == 200);
                 assertTrue(ApiFixture.get(port, "/readyz").json().path("reason").isMissingNode());
             }
         }
-    }
-
-    static long events(int port) {
-        Reply r = ApiFixture.get(port, "/api/vms/" + VM);
-        return r.status() == 200 ? r.json().get("events").asLong() : -1;
     }
 }

@@ -77,7 +77,7 @@ class StoreMetricsTest {
 
     /** The store's series of a scrape (the process's own meters and the store size left out). */
     static Map<String, Double> storeSeries(String scrape) {
-        return ApiServiceKafkaTest.metrics(scrape).entrySet().stream()
+        return ApiFixture.metrics(scrape).entrySet().stream()
                 .filter(e -> !e.getKey().startsWith("mtrr_engine_") && !e.getKey().startsWith("mtrr_api_")
                         && !e.getKey().startsWith("mtrr_store_size_bytes"))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
@@ -128,8 +128,8 @@ class StoreMetricsTest {
 
             long events = vms.stream().mapToLong(v -> q.latest(v).vm().eventCount()).sum();
             assertEquals(log.size(), events);
-            assertEquals(events, ApiServiceKafkaTest.sum(m, "mtrr_events_total{"), 0.0);
-            assertEquals(events, ApiServiceKafkaTest.sum(m, "mtrr_vm_events{"), 0.0, "the VM series and other "
+            assertEquals(events, ApiFixture.sum(m, "mtrr_events_total{"), 0.0);
+            assertEquals(events, ApiFixture.sum(m, "mtrr_vm_events{"), 0.0, "the VM series and other "
                     + "add up to the fleet");
             assertTrue(m.get("mtrr_events_total{kind=\"msr_write\"}") > m.get("mtrr_events_total{kind=\"cr0_write\"}"));
 
@@ -150,7 +150,7 @@ class StoreMetricsTest {
                 assertEquals(zaps, m.entrySet().stream().filter(e -> e.getKey().startsWith("mtrr_vm_zaps{")
                         && e.getKey().contains(policy)).mapToDouble(Map.Entry::getValue).sum(), 0.0);
             }
-            assertTrue(ApiServiceKafkaTest.sum(m, "mtrr_zaps_total{") > 0);
+            assertTrue(ApiFixture.sum(m, "mtrr_zaps_total{") > 0);
 
             // the two VMs with the most events have series of their own, every other VM is in "other"
             List<String> top = vms.stream().sorted((a, b) -> Long.compare(q.latest(b).vm().eventCount(),
@@ -224,7 +224,7 @@ class StoreMetricsTest {
                 seen.add(now);
             }
             assertEquals(5, seen.size(), "scraped while folding");
-            assertEquals(log.size(), ApiServiceKafkaTest.sum(seen.get(seen.size() - 1), "mtrr_events_total{"), 0.0);
+            assertEquals(log.size(), ApiFixture.sum(seen.get(seen.size() - 1), "mtrr_events_total{"), 0.0);
         });
     }
 }

@@ -10,15 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,24 +22,17 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.mtrrledger.broker.EmbeddedBroker;
+import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
 import org.mtrrledger.engine.consume.EngineConfig;
-import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.consume.PoisonPolicy;
 import org.mtrrledger.engine.store.Durability;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
-import org.mtrrledger.events.avro.MtrrEvent;
-import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.kafka.EventPublisher;
-import org.mtrrledger.events.kafka.IngestDigest;
-import org.mtrrledger.events.kafka.KeyedRecord;
-import org.mtrrledger.events.kafka.ProgressListener;
-import org.mtrrledger.events.kafka.TopicAdmin;
 import org.mtrrledger.projections.api.ApiFixture;
 import org.mtrrledger.projections.api.ApiService;
 import org.mtrrledger.projections.ledger.PolicyProjection;
@@ -63,6 +49,10 @@ class MonitoringProvisioningTest {
 
     private static JsonNode compose;
     private static JsonNode dashboard;
+
+    /** For the one test that scrapes a real process; a broker per class costs what one inline broker did. */
+    @RegisterExtension
+    static final EmbeddedBrokerExtension broker = new EmbeddedBrokerExtension();
 
     @TempDir
     Path data;
@@ -220,7 +210,7 @@ class MonitoringProvisioningTest {
     }
 
     @Test
-    void shouldQueryOnlyMetricsAndLabelsThatARealScrapeOfServeHas() throws Exception {
+    void shouldQueryOnlyMetricsAndLabelsThatARealScrapeOfServeHas() throws IOException {
         Map<String, Set<String>> scraped = labelsByMetric(scrapeServe());
         List<String> queries = queries();
         assertTrue(queries.size() >= 20, queries.toString());
@@ -270,38 +260,22 @@ class MonitoringProvisioningTest {
     }
 
     /** {@code mtrr serve}'s process (embedded broker, engine, server) over the sample, caught up; its /metrics. */
-    private String scrapeServe() throws Exception {
-        List<MtrrEvent> log = ApiFixture.sample();
+    private String scrapeServe() throws IOException {
         String topic = EngineConfig.DEFAULT_TOPIC;
-        try (EmbeddedBroker broker = EmbeddedBroker.start(data.resolve("kafka"))) {
-            TopicAdmin.ensureTopic(broker.bootstrap(), topic, 2);
-            TopicAdmin.ensureIngestLedger(broker.bootstrap(), TopicAdmin.ledgerTopicOf(topic));
-            try (EventPublisher pub = new EventPublisher(broker.bootstrap(), topic, "tx-monitoring");
-                    LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY,
-                            Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS)) {
-                EventCodec codec = new EventCodec();
-                List<KeyedRecord> records = new ArrayList<>();
-                log.forEach(e -> records.add(new KeyedRecord(e.getVm(), codec.encode(e))));
-                pub.publishFile(IngestDigest.sha256("sample".getBytes(StandardCharsets.UTF_8)), "sample",
-                        records.iterator(), ProgressListener.NONE);
-                try (ApiService service = ApiService.start(broker.bootstrap(),
-                        new EngineConfig(topic, "monitoring", 100, PoisonPolicy.FAIL), store,
-                        new InetSocketAddress("127.0.0.1", 0), EngineProgress.NONE)) {
-                    int port = service.server().port();
-                    HttpClient http = HttpClient.newHttpClient();
-                    Awaitility.await("caught up").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                            .until(() -> get(http, port, "/readyz").statusCode() == 200);
-                    assertEquals(200, get(http, port, "/api/vms").statusCode(), "a request for the histogram");
-                    HttpResponse<String> metrics = get(http, port, "/metrics");
-                    assertEquals(200, metrics.statusCode());
-                    return metrics.body();
-                }
+        ApiFixture.createTopic(broker.bootstrap(), topic);
+        try (EventPublisher pub = new EventPublisher(broker.bootstrap(), topic, "tx-monitoring");
+                LedgerStore store = LedgerStore.open(data.resolve("store"), OpenMode.PRIMARY,
+                        Durability.WAL_NO_SYNC, PolicyProjection.OUTPUTS)) {
+            ApiFixture.publish(pub, "sample", ApiFixture.sample());
+            try (ApiService service = ApiFixture.serve(broker.bootstrap(),
+                    new EngineConfig(topic, "monitoring", 100, PoisonPolicy.FAIL), store)) {
+                int port = service.server().port();
+                ApiFixture.await("caught up", () -> ApiFixture.get(port, "/readyz").status() == 200);
+                assertEquals(200, ApiFixture.get(port, "/api/vms").status(), "a request for the histogram");
+                ApiFixture.Reply metrics = ApiFixture.get(port, "/metrics");
+                assertEquals(200, metrics.status());
+                return metrics.body();
             }
         }
-    }
-
-    private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

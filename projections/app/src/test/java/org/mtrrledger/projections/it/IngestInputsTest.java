@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What {@code mtrr ingest} says about inputs it cannot take: paths that are not regular files are named as what they
- * are (before any broker is contacted), an unreadable file keeps its reason, a VM id the store cannot key is a bad
+ * are (before any broker is contacted), an unreadable file keeps its reason, a line over the length limit is a bad
  * line with file:line, and a bad line's control characters never reach the terminal or the report raw.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -69,13 +69,13 @@ class IngestInputsTest extends WithEmbeddedBroker {
     }
 
     @Test
-    void shouldRejectATenMegabyteVmIdWithFileAndLineAndPublishNothing() throws IOException {
+    void shouldRejectATenMegabyteLineWithFileLineAndLimitAndPublishNothing() throws IOException {
         Path f = Files.writeString(dir.resolve("huge-vm-id.jsonl"),
                 OK + "{\"vm\":\"" + "v".repeat(10 << 20) + "\",\"type\":\"vm_config\"}\n");
         ItSupport.CliResult r = ItSupport.cli("ingest", "--bootstrap", broker.bootstrap(), "--topic", "inputs.huge",
                 "--data", dir.resolve("huge").toString(), f.toString());
         assertEquals(1, r.exitCode(), r.toString().substring(0, Math.min(2000, r.toString().length())));
-        assertTrue(r.err().contains(f + ":2: vm id of 10485760 bytes is longer than 255 bytes"), r.err());
+        assertTrue(r.err().contains(f + ":2: line of 10485788 bytes exceeds the limit of 1048576 bytes"), r.err());
         assertTrue(r.err().contains("nothing of " + f + " was published"), r.err());
         assertTrue(r.err().length() < 2000, "the offending text is cut: " + r.err().length());
     }
