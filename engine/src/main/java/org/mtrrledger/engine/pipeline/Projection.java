@@ -41,7 +41,7 @@ public interface Projection<S extends ProjectionState<S>, M> {
     /** Advances {@code state} past one event (at {@code ref}) that the folds took as {@code folded}. */
     List<ProjectionRecord> project(S state, M memo, Folded folded, EventRef ref, MtrrEvent event);
 
-    /** The state of {@link #NONE}: empty. */
+    /** The state of a {@link Stateless} projection: empty. */
     enum Empty implements ProjectionState<Empty> {
         INSTANCE;
 
@@ -58,37 +58,37 @@ public interface Projection<S extends ProjectionState<S>, M> {
         }
     }
 
-    /** For a store without projections, and for replaying the fold state alone: no state, no outputs. */
-    Projection<Empty, Void> NONE = new Projection<>() {
+    /**
+     * A projection that keeps nothing per VM (no state, no memo) and, unless it says otherwise, declares no outputs:
+     * only {@link #project} is left to write.
+     */
+    interface Stateless extends Projection<Empty, Void> {
         @Override
-        public Class<Empty> stateType() {
+        default Class<Empty> stateType() {
             return Empty.class;
         }
 
         @Override
-        public List<OutputSpec<?>> outputs() {
+        default List<OutputSpec<?>> outputs() {
             return List.of();
         }
 
         @Override
-        public Empty initial(String vm) {
+        default Empty initial(String vm) {
             return Empty.INSTANCE;
         }
 
         @Override
-        public Empty decode(byte[] bytes) {
+        default Empty decode(byte[] bytes) {
             return Empty.INSTANCE;
         }
 
         @Override
-        public Void newMemo() {
+        default Void newMemo() {
             return null;
         }
+    }
 
-        @Override
-        public List<ProjectionRecord> project(Empty state, Void memo, Folded folded, EventRef ref,
-                MtrrEvent event) {
-            return List.of();
-        }
-    };
+    /** For a store without projections, and for replaying the fold state alone: no state, no outputs, no records. */
+    Stateless NONE = (state, memo, folded, ref, event) -> List.of();
 }

@@ -18,14 +18,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.broker.testing.EmbeddedBrokerExtension;
-import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
-import org.mtrrledger.engine.pipeline.Folded;
 import org.mtrrledger.engine.pipeline.Projection;
-import org.mtrrledger.engine.pipeline.ProjectionRecord;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
-import org.mtrrledger.engine.store.OutputSpec;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.kafka.EventPublisher;
@@ -65,43 +61,14 @@ class LedgerEngineStopTest {
         // A projection that parks the loop inside the fold of the first batch until stop() has been called.
         CountDownLatch folding = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Projection<Projection.Empty, Void> parking = new Projection<>() {
-            @Override
-            public Class<Projection.Empty> stateType() {
-                return Projection.Empty.class;
+        Projection.Stateless parking = (state, memo, folded, ref, event) -> {
+            folding.countDown();
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public Projection.Empty initial(String vm) {
-                return Projection.Empty.INSTANCE;
-            }
-
-            @Override
-            public Projection.Empty decode(byte[] bytes) {
-                return Projection.Empty.INSTANCE;
-            }
-
-            @Override
-            public List<OutputSpec<?>> outputs() {
-                return List.of();
-            }
-
-            @Override
-            public Void newMemo() {
-                return null;
-            }
-
-            @Override
-            public List<ProjectionRecord> project(Projection.Empty state, Void memo, Folded folded, EventRef ref,
-                    MtrrEvent event) {
-                folding.countDown();
-                try {
-                    stopped.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return List.of();
-            }
+            return List.of();
         };
         ExecutorService ex = Executors.newSingleThreadExecutor();
         try (LedgerStore store = LedgerStore.open(dir.resolve("store"), OpenMode.PRIMARY);

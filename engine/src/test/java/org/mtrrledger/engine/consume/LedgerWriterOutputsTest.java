@@ -41,27 +41,7 @@ class LedgerWriterOutputsTest {
      * Declares {@code outputs} and sends each MSR write to output 0 and each CR0 write to {@code cr0Output}, under
      * policy = the vCPU, two records per event.
      */
-    private record WriteLog(List<OutputSpec<?>> outputs, int cr0Output) implements Projection<Projection.Empty, Void> {
-        @Override
-        public Class<Projection.Empty> stateType() {
-            return Projection.Empty.class;
-        }
-
-        @Override
-        public Projection.Empty initial(String vm) {
-            return Projection.Empty.INSTANCE;
-        }
-
-        @Override
-        public Projection.Empty decode(byte[] bytes) {
-            return Projection.Empty.INSTANCE;
-        }
-
-        @Override
-        public Void newMemo() {
-            return null;
-        }
-
+    private record WriteLog(List<OutputSpec<?>> outputs, int cr0Output) implements Projection.Stateless {
         @Override
         public List<ProjectionRecord> project(Projection.Empty state, Void memo, Folded folded, EventRef ref,
                 MtrrEvent event) {
