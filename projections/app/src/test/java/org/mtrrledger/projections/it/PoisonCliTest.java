@@ -36,7 +36,7 @@ import org.mtrrledger.projections.ledger.PolicyProjection;
 
 /**
  * The issue's repro end to end through the CLI: records another producer wrote straight onto the topic (a VM id of
- * 70,000 characters, vCPU 5000, a VM's event on the wrong partition) no longer block the VMs around them.
+ * 70,000 characters, vCPU 5000, a VM's event on the wrong partition) do not block the VMs around them.
  * {@code run --poison SKIP} folds everything else and {@code mtrr skipped} and {@code GET /api/skipped} list the three
  * with partition, offset and reason; {@code run --poison FAIL} exits 1 naming the first one.
  */
