@@ -159,10 +159,7 @@ public final class LedgerWriter {
             Map<Slot, List<Foldable>> byVm = new HashMap<>();
             LogRecord previous = null;
             for (LogRecord r : records) {
-                Foldable f = check(r, batch, byVm);
-                if (f != null) {
-                    byVm.computeIfAbsent(f.slot(), k -> new ArrayList<>()).add(f);
-                }
+                check(r, batch, byVm);
                 // Polls come grouped by partition: note the next offset once per run of one partition's records.
                 if (previous != null && (r.ref().partition() != previous.ref().partition()
                         || !r.ref().topic().equals(previous.ref().topic()))) {
@@ -220,27 +217,26 @@ public final class LedgerWriter {
     }
 
     /**
-     * The record decoded and checked, or null if it is poison (then thrown under FAIL, listed as skipped under SKIP).
-     * {@code pending} holds this poll's records not yet folded: a VM new to this poll has no partition in its ledger
-     * yet, so its first record here claims one.
+     * Decodes and checks the record, then adds it to its VM's records in {@code pending} (this poll's, not yet
+     * folded), unless it is poison: then it is thrown under FAIL and listed as skipped under SKIP. A VM new to this
+     * poll has no partition in its ledger yet, so its first record here claims one.
      */
-    private Foldable check(LogRecord r, Batch batch, Map<Slot, List<Foldable>> pending) {
+    private void check(LogRecord r, Batch batch, Map<Slot, List<Foldable>> pending) {
         EventRef ref = r.ref();
         try {
             MtrrEvent e = foldable(r);
             Slot slot = slot(e.getVm(), r);
-            List<Foldable> earlier = pending.get(slot);
-            if (slot.ledger().partition() < 0 && earlier != null) {
-                checkSamePartition(e.getVm(), earlier.get(0).record().ref().partition(), r);
+            List<Foldable> vmRecords = pending.computeIfAbsent(slot, k -> new ArrayList<>());
+            if (slot.ledger().partition() < 0 && !vmRecords.isEmpty()) {
+                checkSamePartition(e.getVm(), vmRecords.get(0).record().ref().partition(), r);
             }
-            return new Foldable(r, e, slot);
+            vmRecords.add(new Foldable(r, e, slot));
         } catch (Unfoldable u) {
             if (poison == PoisonPolicy.FAIL) {
                 throw new PoisonRecordException(r, u.getMessage());
             }
             skipped.put(batch, ref.partition(), ref.offset(), new SkippedRecord(r.key(), r.value(), u.getMessage()));
             rejectedWork++;
-            return null;
         }
     }
 

@@ -44,9 +44,9 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
     /** This projection's tables ({@link #outputs()}); a record's {@link ProjectionRecord#output()} indexes it. */
     public static final List<OutputSpec<?>> OUTPUTS = List.of(ZAPS, HAZARDS);
     /** The position of {@link #ZAPS} in {@link #OUTPUTS}. */
-    public static final int ZAP_OUTPUT = 0;
+    public static final int ZAP_OUTPUT = OUTPUTS.indexOf(ZAPS);
     /** The position of {@link #HAZARDS} in {@link #OUTPUTS}. */
-    public static final int HAZARD_OUTPUT = 1;
+    public static final int HAZARD_OUTPUT = OUTPUTS.indexOf(HAZARDS);
 
     private final ZapPolicy[] policies = ZapPolicy.all().toArray(new ZapPolicy[0]);
 
