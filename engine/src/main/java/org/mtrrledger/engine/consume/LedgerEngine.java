@@ -180,6 +180,7 @@ public final class LedgerEngine implements AutoCloseable {
         }
     }
 
+    private boolean staleHeadsAdopted;
     private long lastReport = System.nanoTime();
     private long foldedAtReport;
 
@@ -217,7 +218,13 @@ public final class LedgerEngine implements AutoCloseable {
             folds.submit(batch);
             consumer.commitAsync(commit, null);
         } else {
-            // Idle: let the store (and whoever reads it) catch up with everything folded so far.
+            // Idle: let the store (and whoever reads it) catch up with everything folded so far, the heads a killed
+            // predecessor left behind included (once: after that every stale head is one this writer caches).
+            if (!staleHeadsAdopted) {
+                folds.drain();
+                writer.adoptStaleHeads();
+                staleHeadsAdopted = true;
+            }
             folds.drain();
         }
         long now = System.nanoTime();

@@ -32,7 +32,7 @@ import org.mtrrledger.events.parse.Printable;
 
 /**
  * Folds log records into the store. Everything one {@link #apply} call produces (event index entries, zaps, hazards,
- * checkpoints, the latest state of each touched VM, and the next offset of each partition) goes into ONE
+ * checkpoints, the heads of VMs whose stored head fell behind, and the next offset of each partition) goes into ONE
  * {@link Batch}: after a crash the store holds either all of it or none of it, and the stored offsets say exactly
  * where to resume (exactly-once effect without Kafka transactions on the read side).
  *
@@ -45,7 +45,11 @@ import org.mtrrledger.events.parse.Printable;
  *
  * <p>Per folded event the batch gets one record in the {@link EventLog} (event and outcome), one value per output
  * and policy with records in the {@link OutputTable} the projection declared for that output, and every K events of
- * the VM a checkpoint; per poll one state per touched VM.
+ * the VM a checkpoint. The VM's head in the {@link VmStateTable} is written when a poll leaves it {@link #MAX_HEAD_LAG}
+ * or more events behind the VM's ledger (and at the VM's first poll, so that the table lists every folded VM), and
+ * every stale head at {@link #drain}: readers catch a head up from the event log, as time travel does from a
+ * checkpoint. A host's trace interleaves its VMs, so a poll touches most of them; writing every touched VM's ledger
+ * (kilobytes each) per poll cost more than the poll's events themselves (bench/README.md, "Interleaved logs").
  *
  * <p>A poll is taken in two passes. The first, in log order, decodes and checks every record, so that poison is met
  * (and, under {@link PoisonPolicy#FAIL}, reported) in log order. The second folds VM by VM, in VM id order, each VM's
@@ -53,13 +57,24 @@ import org.mtrrledger.events.parse.Printable;
  * warm across its events and each column family's keys (all VM-first) ascend through the batch, which RocksDB's
  * skip list inserts fastest (an insert resumes from where the previous one ended).
  *
- * <p>VM ledgers are cached between calls; {@link #forget} drops those of revoked partitions.
+ * <p>VM ledgers are cached between calls; {@link #forget} drops those of revoked partitions, and a poll that fails
+ * while folding drops them all (its batch is discarded, so the cache would be ahead of the store).
  */
 public final class LedgerWriter {
+    /**
+     * A poll writes a VM's head when its ledger is this many events past the stored one: it bounds what a reader
+     * replays to answer "latest" while the engine folds (a few milliseconds of refolding), and leaves a VM that gets
+     * a few dozen events per poll written once every several polls.
+     */
+    public static final int MAX_HEAD_LAG = 256;
     private final LedgerStore store;
     private final MetaTable meta;
     private final VmStateTable<VmLedger> states;
     private final CheckpointTable<VmLedger> checkpoints;
+    /** Brings a stored head up to the last stored event of its VM when the VM's ledger is not cached. */
+    private final TimeTravel catchUp;
+    /** The heads read for their last offsets only (their headers). */
+    private final VmStateTable<Long> lastOffsets;
     private final EventLog<FoldedEvent> events;
     /** The projection's declared outputs, by {@link ProjectionRecord#output()}. */
     private final List<OutputTable<byte[]>> outputs = new ArrayList<>();
@@ -81,7 +96,27 @@ public final class LedgerWriter {
      * A cached VM ledger with its keys (encoded once per VM, not per event) and the partition its id hashes to (-1
      * while the partition count is unknown).
      */
-    private record Slot(VmLedger ledger, VmKeys keys, int home) {
+    private static final class Slot {
+        final VmLedger ledger;
+        final VmKeys keys;
+        final int home;
+        /** The ledger's event count when its head was last put in a batch; -1 while the store has no head. */
+        long headCount;
+
+        Slot(VmLedger ledger, VmKeys keys, int home, long headCount) {
+            this.ledger = ledger;
+            this.keys = keys;
+            this.home = home;
+            this.headCount = headCount;
+        }
+
+        VmLedger ledger() {
+            return ledger;
+        }
+
+        boolean headStale(long maxLag) {
+            return headCount < 0 || ledger.vm().eventCount() - headCount >= maxLag;
+        }
     }
     private volatile long rejected;
     private boolean topicRecorded;
@@ -116,6 +151,8 @@ public final class LedgerWriter {
         this.meta = store.meta();
         this.states = new VmStateTable<>(store, ledgers);
         this.checkpoints = new CheckpointTable<>(store, ledgers);
+        this.catchUp = new TimeTravel(store, pipeline);
+        this.lastOffsets = TimeTravel.headOffsets(store);
         this.events = new EventLog<>(store, FoldedEvent::decode);
         for (OutputSpec<?> o : pipeline.projection().outputs()) {
             outputs.add(OutputTable.raw(store, o));
@@ -138,9 +175,43 @@ public final class LedgerWriter {
         }
     }
 
-    /** Returns once every batch applied so far is in the store (rethrows a failed write). */
+    /**
+     * Writes the head of every VM whose stored one is behind its ledger, then returns once every batch applied so far
+     * is in the store (rethrows a failed write): after it the {@link VmStateTable} holds every VM's latest ledger.
+     */
     public void drain() {
+        Batch batch = null;
+        for (Slot s : ledgers.values()) {
+            if (s.headStale(1)) {
+                if (batch == null) {
+                    batch = store.newBatch(64 * 1024);
+                }
+                putHead(batch, s);
+            }
+        }
+        if (batch != null) {
+            writes.submit(batch);
+        }
         writes.drain();
+    }
+
+    /**
+     * Caches, caught up, the ledger of every VM whose stored head is behind the VM's stored events and not cached
+     * here (a writer killed before it drained leaves such heads), so that the next {@link #drain} writes their
+     * heads too. A head per VM header and one key seek per VM, plus the refold of the stale ones: the engine calls it
+     * once, when it is first idle.
+     */
+    public void adoptStaleHeads() {
+        lastOffsets.all().forEach((vm, head) -> {
+            if (!ledgers.containsKey(vm) && events.lastOffset(vm, head + 1).isPresent()) {
+                ledgers.put(vm, load(vm, VmKeys.of(vm), homeOf(vm)));
+            }
+        });
+    }
+
+    private void putHead(Batch batch, Slot s) {
+        states.put(batch, s.keys, s.ledger);
+        s.headCount = s.ledger.vm().eventCount();
     }
 
     /** Folds the records (in log order per partition) and commits them with the next offsets, atomically. */
@@ -151,6 +222,7 @@ public final class LedgerWriter {
         Set<Slot> touched = new HashSet<>();
         Map<String, long[]> nextOffsets = new HashMap<>();
         Batch batch = store.newBatch(expectedBatchBytes(records));
+        boolean folding = false;
         try {
             if (!topicRecorded) {
                 meta.putTopic(batch, records.get(0).ref().topic());
@@ -170,13 +242,16 @@ public final class LedgerWriter {
             noteNext(nextOffsets, previous);
             List<Slot> vms = new ArrayList<>(byVm.keySet());
             vms.sort((a, b) -> a.ledger().vm().vm().compareTo(b.ledger().vm().vm()));
+            folding = true;
             for (Slot slot : vms) {
                 for (Foldable f : byVm.get(slot)) {
                     foldOne(f, batch, touched);
                 }
             }
             for (Slot l : touched) {
-                states.put(batch, l.keys(), l.ledger());
+                if (l.headStale(MAX_HEAD_LAG)) {
+                    putHead(batch, l);
+                }
             }
             for (Map.Entry<String, long[]> e : nextOffsets.entrySet()) {
                 String topic = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
@@ -184,6 +259,9 @@ public final class LedgerWriter {
             }
         } catch (RuntimeException | Error e) {
             batch.close();
+            if (folding) {
+                ledgers.clear();
+            }
             foldedWork = folded;
             rejectedWork = rejected;
             throw e;
@@ -256,11 +334,11 @@ public final class LedgerWriter {
         if (step.fold().outcome().status() == Outcome.Status.REJECTED) {
             rejectedWork++;
         }
-        FoldedEvent.put(events, batch, slot.keys(), ref.offset(), ref.partition(), r.value(),
+        FoldedEvent.put(events, batch, slot.keys, ref.offset(), ref.partition(), r.value(),
                 step.fold().outcome());
-        putOutputs(batch, slot.keys(), ref.offset(), step.records());
+        putOutputs(batch, slot.keys, ref.offset(), step.records());
         if (ledger.vm().eventCount() % checkpointEvery == 0) {
-            checkpoints.put(batch, slot.keys(), ref.offset(), ledger);
+            checkpoints.put(batch, slot.keys, ref.offset(), ledger);
         }
     }
 
@@ -325,20 +403,34 @@ public final class LedgerWriter {
     private Slot slot(String vm, LogRecord r) throws Unfoldable {
         Slot l = ledgers.get(vm);
         if (l == null) {
-            VmKeys keys = VmKeys.of(vm);
-            int home = partitionCount > 0 ? BuiltInPartitioner.partitionForKey(
-                    vm.getBytes(java.nio.charset.StandardCharsets.UTF_8), partitionCount) : -1;
+            int home = homeOf(vm);
             checkHome(vm, home, r);
-            VmLedger stored = states.get(vm);
-            l = new Slot(stored == null ? pipeline.newLedger(vm) : stored, keys, home);
+            l = load(vm, VmKeys.of(vm), home);
             ledgers.put(vm, l);
         } else {
-            checkHome(vm, l.home(), r);
+            checkHome(vm, l.home, r);
         }
         int partition = l.ledger().partition();
         if (partition >= 0) {
             checkSamePartition(vm, partition, r);
         }
+        return l;
+    }
+
+    /** The partition the VM's id hashes to, as the publisher places it; -1 while the partition count is unknown. */
+    private int homeOf(String vm) {
+        return partitionCount > 0 ? BuiltInPartitioner.partitionForKey(
+                vm.getBytes(java.nio.charset.StandardCharsets.UTF_8), partitionCount) : -1;
+    }
+
+    /** The VM's stored head caught up with its stored events, or a new ledger if the store has none. */
+    private Slot load(String vm, VmKeys keys, int home) {
+        VmLedger stored = states.get(vm);
+        if (stored == null) {
+            return new Slot(pipeline.newLedger(vm), keys, home, -1);
+        }
+        Slot l = new Slot(stored, keys, home, stored.vm().eventCount());
+        catchUp.replay(stored, vm, stored.lastOffset() + 1, Long.MAX_VALUE, (TimeTravel.ReplayVisitor) null);
         return l;
     }
 

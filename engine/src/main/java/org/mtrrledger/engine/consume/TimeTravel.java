@@ -36,9 +36,16 @@ public final class TimeTravel {
         this.events = new EventLog<>(store, b -> new Replayable(FoldedEvent.partitionOf(b), FoldedEvent.payloadOf(b)));
     }
 
-    /** How VM ledgers folded by {@code pipeline} are stored (latest state and checkpoints). */
+    /** How VM ledgers folded by {@code pipeline} are stored (heads and checkpoints). */
     public static ValueCodec<VmLedger> ledgerCodec(Pipeline pipeline) {
         return ValueCodec.of(VmLedger::encode, b -> VmLedger.decode(b, pipeline.projection()));
+    }
+
+    /** The VMs' heads read for their last offsets only (the ledgers' headers); not for writing. */
+    public static VmStateTable<Long> headOffsets(LedgerStore store) {
+        return new VmStateTable<>(store, ValueCodec.of(o -> {
+            throw new UnsupportedOperationException("heads are put as ledgers");
+        }, VmLedger::lastOffsetOf));
     }
 
     private record Replayable(int partition, byte[] payload) {
@@ -49,17 +56,31 @@ public final class TimeTravel {
         return at(vm, offset, null);
     }
 
-    /** As {@link #at(String, long)}, collecting every replayed event into {@code replayed} if not null. */
+    /** The ledger after the VM's last stored event; null if the store has no such VM. */
+    public VmLedger latest(String vm) {
+        return at(vm, Long.MAX_VALUE, null);
+    }
+
+    /**
+     * As {@link #at(String, long)}, collecting every replayed event into {@code replayed} if not null (then the replay
+     * starts at the checkpoint, so that it lists every event since).
+     *
+     * <p>The VM's head ({@link VmStateTable}) is the newest state the writer stored, at most
+     * {@code LedgerWriter.MAX_HEAD_LAG} events behind its last stored event while the engine folds and none once it
+     * has drained; at or after the head only the events since it are refolded.
+     */
     public VmLedger at(String vm, long offset, List<StoredEvent> replayed) {
         VmLedger head = states.get(vm);
         if (head == null) {
             return null;
         }
+        VmLedger ledger;
         if (offset >= head.lastOffset() && replayed == null) {
-            return head;
+            ledger = head;
+        } else {
+            CheckpointTable.Checkpoint<VmLedger> cp = checkpoints.atOrBefore(vm, offset);
+            ledger = cp == null ? pipeline.newLedger(vm) : cp.state();
         }
-        CheckpointTable.Checkpoint<VmLedger> cp = checkpoints.atOrBefore(vm, offset);
-        VmLedger ledger = cp == null ? pipeline.newLedger(vm) : cp.state();
         replay(ledger, vm, ledger.lastOffset() + 1, offset, replayed);
         return ledger;
     }

@@ -53,7 +53,7 @@ public final class Column {
     /** {@link MetaTable}: offsets per partition, the topic; and the store's own {@code format-version}. */
     public static final Column META = engine("META", "meta", true, Layout.META);
 
-    /** {@link VmStateTable}: the latest state per VM, keyed by VM id. */
+    /** {@link VmStateTable}: each VM's head (a recent state the event log catches up), keyed by VM id. */
     public static final Column VM_STATE = engine("VM_STATE", "vm-state", true, Layout.VM);
 
     /** {@link CheckpointTable}: full VM states every K events, by (VM, offset), with retention. */

@@ -62,6 +62,15 @@ public final class EventLog<V> {
         }
     }
 
+    /** Offset of the VM's last stored event at or after {@code from}, if any: one step of a reverse scan. */
+    public OptionalLong lastOffset(String vm, long from) {
+        try (CloseableIterator<Entry> it = store.scanReverse(Column.EVENTS, Keys.vmOffsetKey(vm, Math.max(0, from)),
+                Keys.prefixEnd(Keys.vmPrefix(vm)))) {
+            return it.hasNext() ? OptionalLong.of(Keys.decodeVmOffsetKey(it.next().key()).offset())
+                    : OptionalLong.empty();
+        }
+    }
+
     /** Puts the event at {@code offset}, its {@code length} bytes written in place by {@code value}. */
     public void put(Batch batch, VmKeys vm, long offset, int length, Batch.ValueWriter value) {
         batch.put(Column.EVENTS, vm.offsetKey(offset), length, value);

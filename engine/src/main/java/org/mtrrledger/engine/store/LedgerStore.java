@@ -33,7 +33,7 @@ import org.rocksdb.WriteBatch;
  * key layouts, value codecs and retention, and are all that the layers above use. The engine owns five of them:
  * <ul>
  *   <li>{@link MetaTable} ({@link #meta()}): consumer offsets and the topic;
- *   <li>{@link VmStateTable}: latest state per VM;
+ *   <li>{@link VmStateTable}: each VM's head, a recent state the event log catches up;
  *   <li>{@link CheckpointTable}: a full VM state every K events of that VM, thinned with age, so the
  *       state at any offset is the nearest checkpoint plus a short refold;
  *   <li>{@link EventLog}: the folded log, one record per event by (VM, offset), so a VM's replay or

@@ -6,9 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The latest state of each VM ({@link Column#VM_STATE}). Key: the VM id in UTF-8, nothing after it. Value: the VM's
- * state after the last folded event ({@link ValueCodec}), overwritten by every batch that folds one of its events.
- * Point reads (bloom-filtered); a full scan lists the VMs in id order. Retention: until the VM is forgotten.
+ * Each VM's head ({@link Column#VM_STATE}): a recent state of the VM, from which a reader reaches the latest by
+ * refolding the VM's events stored after it ({@link EventLog}), as time travel does from a checkpoint. Key: the VM id
+ * in UTF-8, nothing after it. Value: the VM's state after the event at its last offset ({@link ValueCodec}),
+ * overwritten by the batch that folds the VM's first events, then whenever the writer's ledger has moved a bounded
+ * number of events past it, and whenever the writer drains (then every head is the latest state). The row's presence
+ * is what says "the store has folded this VM". Point reads (bloom-filtered); a full scan lists the VMs in id order.
+ * Retention: until the VM is forgotten.
  */
 public final class VmStateTable<V> {
     private final LedgerStore store;
@@ -19,7 +23,7 @@ public final class VmStateTable<V> {
         this.codec = codec;
     }
 
-    /** The VM's latest state, or null if the store has never folded an event of it. */
+    /** The VM's head, or null if the store has never folded an event of it. */
     public V get(String vm) {
         byte[] b = store.get(Column.VM_STATE, Keys.vmKey(vm));
         return b == null ? null : codec.decode(b);
@@ -41,7 +45,7 @@ public final class VmStateTable<V> {
         return out;
     }
 
-    /** Every VM's latest state, by VM id in id order (one scan). */
+    /** Every VM's head, by VM id in id order (one scan). */
     public Map<String, V> all() {
         Map<String, V> out = new LinkedHashMap<>();
         try (CloseableIterator<Entry> it = store.scan(Column.VM_STATE, new byte[0], null)) {

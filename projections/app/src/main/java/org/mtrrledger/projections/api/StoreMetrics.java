@@ -28,7 +28,8 @@ import org.mtrrledger.projections.zap.PolicyId;
  * <p><b>Cost.</b> Nothing is persisted for metrics. A scrape first reads the committed offsets (a short META scan);
  * when they equal the last scrape's, the store has not changed (the engine commits offsets in the same atomic batch
  * as the state) and the rendered text is reused. Otherwise it reads each VM's last offset
- * ({@link LedgerQueries#lastOffsets()}, one scan reading only the ledgers' headers), decodes only the VMs whose last
+ * ({@link LedgerQueries#lastOffsets()}: one scan reading only the heads' headers, then the keys of any events stored
+ * after each head), decodes only the VMs whose last
  * offset moved and counts only their stored events since the last scrape, so a scrape costs what was
  * folded since the previous one (the first scrape of a process reads every stored event once). The cache lives in
  * this object only.

@@ -14,7 +14,6 @@ import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OutputTable;
 import org.mtrrledger.engine.store.SkippedTable;
-import org.mtrrledger.engine.store.ValueCodec;
 import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.model.EventRef;
@@ -35,8 +34,9 @@ public final class LedgerQueries {
     /** Time travel of the fold state alone: memtype and state queries need no zap/hazard projection replay. */
     private final TimeTravel foldOnly;
     private final EventCodec codec = new EventCodec();
+    /** The VMs' heads, read here only to list and look up VMs; their ledgers come caught up from time travel. */
     private final VmStateTable<VmLedger> states;
-    /** The same table read for the ledgers' last offsets only (their headers). */
+    /** The same table read for the heads' last offsets only (their headers). */
     private final VmStateTable<Long> lastOffsets;
     private final EventLog<FoldedEvent> events;
     private final OutputTable<ZapRecord> zaps;
@@ -49,9 +49,7 @@ public final class LedgerQueries {
         this.timeTravel = new TimeTravel(store, pipeline);
         this.foldOnly = new TimeTravel(store, new Pipeline(org.mtrrledger.engine.pipeline.Projection.NONE));
         this.states = new VmStateTable<>(store, TimeTravel.ledgerCodec(pipeline));
-        this.lastOffsets = new VmStateTable<>(store, ValueCodec.of(o -> {
-            throw new UnsupportedOperationException("queries do not write");
-        }, VmLedger::lastOffsetOf));
+        this.lastOffsets = TimeTravel.headOffsets(store);
         this.events = new EventLog<>(store, FoldedEvent::decode);
         this.zaps = OutputTable.of(store, PolicyProjection.ZAPS);
         this.hazards = OutputTable.of(store, PolicyProjection.HAZARDS);
@@ -77,11 +75,14 @@ public final class LedgerQueries {
     }
 
     /**
-     * Every VM's last folded offset, in VM id order: one scan that decodes only each ledger's header, so a caller can
-     * find the VMs that changed before decoding any state.
+     * Every VM's last folded offset, in VM id order: one scan that decodes only each head's header, then per VM the
+     * keys of the events stored after its head (none once the engine has drained), so a caller can find the VMs that
+     * changed before decoding any state.
      */
     public Map<String, Long> lastOffsets() {
-        return lastOffsets.all();
+        Map<String, Long> out = lastOffsets.all();
+        out.replaceAll((vm, head) -> events.lastOffset(vm, head + 1).orElse(head));
+        return out;
     }
 
     /** Throws {@link UnknownVmException} unless the store has folded an event of {@code vm} (one key lookup). */
@@ -91,22 +92,21 @@ public final class LedgerQueries {
         }
     }
 
-    /** The latest ledger of a VM, or an error naming the known VMs. */
+    /** The latest ledger of a VM (its head caught up with the event log), or an error naming the known VMs. */
     public VmLedger latest(String vm) {
-        VmLedger l = states.get(vm);
-        if (l == null) {
-            throw new UnknownVmException(vm, vms());
-        }
-        return l;
+        return known(vm, timeTravel.latest(vm));
     }
 
     /** The ledger at an offset (latest when null). */
     public VmLedger at(String vm, Long offset) {
-        VmLedger latest = latest(vm);
-        if (offset == null || offset >= latest.lastOffset()) {
-            return latest;
+        return known(vm, timeTravel.at(vm, offset == null ? Long.MAX_VALUE : offset));
+    }
+
+    private VmLedger known(String vm, VmLedger ledger) {
+        if (ledger == null) {
+            throw new UnknownVmException(vm, vms());
         }
-        return timeTravel.at(vm, offset);
+        return ledger;
     }
 
     /**
@@ -115,11 +115,7 @@ public final class LedgerQueries {
      * and divergence need. {@link VmLedger#projection()} of the result is empty.
      */
     public VmLedger foldAt(String vm, Long offset) {
-        VmLedger latest = latest(vm);
-        if (offset == null || offset >= latest.lastOffset()) {
-            return latest;
-        }
-        return foldOnly.at(vm, offset);
+        return known(vm, foldOnly.at(vm, offset == null ? Long.MAX_VALUE : offset));
     }
 
     /** Next offset to consume per partition of the events topic: how far the store has caught up. */
