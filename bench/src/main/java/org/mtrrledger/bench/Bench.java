@@ -116,19 +116,44 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------------------------ gen
 
-    /** Generates the fleet log of about {@code --events} events (typicalFleet, seed 42) into {@code --file}. */
+    /**
+     * Generates the fleet log of about {@code --events} events (typicalFleet, {@code --seed}, default 42) into
+     * {@code --file}. {@code --layout interleaved} (the default) interleaves the VMs as a host's trace does
+     * ({@link Interleave}, drawn with the fleet's seed); {@code vm-after-vm} leaves them as the generator writes them.
+     */
     static void gen(Args a) throws IOException {
         long target = a.num("events");
         long seed = a.num("seed", 42);
         Path file = a.path("file");
+        String layout = a.str("layout", "interleaved");
+        if (!layout.equals("interleaved") && !layout.equals("vm-after-vm")) {
+            throw new IllegalArgumentException("--layout must be interleaved or vm-after-vm, got " + layout);
+        }
         FleetGenerator.FleetPlan plan = FleetGenerator.plan(FleetGenerator.typicalFleet(seed), target);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path vmAfterVm = file.resolveSibling(file.getFileName() + ".vm-after-vm.tmp");
         Files.createDirectories(file.toAbsolutePath().getParent());
         long t0 = System.nanoTime();
-        long n = BootLogGenerator.write(plan.spec(), tmp, LogFormat.JSONL);
+        long n;
+        long t1;
+        if (layout.equals("interleaved")) {
+            try {
+                n = BootLogGenerator.write(plan.spec(), vmAfterVm, LogFormat.JSONL);
+                t1 = System.nanoTime();
+                Interleave.Summary s = Interleave.interleave(vmAfterVm, tmp, seed);
+                check(s.lines() == n, "interleaved " + s.lines() + " lines of " + n + " events");
+            } finally {
+                Files.deleteIfExists(vmAfterVm);
+            }
+        } else {
+            n = BootLogGenerator.write(plan.spec(), tmp, LogFormat.JSONL);
+            t1 = System.nanoTime();
+        }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        System.err.printf("bench: generated %,d events of %d VMs (typicalFleet seed %d, target %,d) into %s in %.1f s%n",
-                n, plan.spec().vms(), seed, target, file, (System.nanoTime() - t0) / 1e9);
+        long t2 = System.nanoTime();
+        System.err.printf("bench: generated %,d events of %d VMs (typicalFleet seed %d, target %,d, %s) into %s in"
+                + " %.1f s (%.1f s writing, %.1f s interleaving)%n", n, plan.spec().vms(), seed, target, layout, file,
+                (t2 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
     }
 
     // --------------------------------------------------------------------------------------------- ingest
@@ -158,6 +183,7 @@ public final class Bench {
         }
         long payload = pre.stream().mapToLong(r -> r.value().length).sum();
         out.extra.put("events", pre.size());
+        out.extra.put("file", file.getFileName().toString()); // its name says its layout (bench/run: -il)
         out.extra.put("file_bytes", Files.size(file));
         out.extra.put("mean_record_value_bytes", Stats.round((double) payload / pre.size()));
         for (int i = 0; i < runs; i++) {
