@@ -76,6 +76,11 @@ final class EngineHarness implements AutoCloseable {
             steps++;
             return out;
         }
+
+        @Override
+        public void settle(PoliciesState state, PolicyMemo memo) {
+            delegate.settle(state, memo);
+        }
     }
 
     final Counting projection = new Counting();

@@ -25,7 +25,7 @@ public final class Pipeline {
     }
 
     public VmLedger newLedger(String vm) {
-        return new VmLedger(VmState.empty(vm), PerVmCopy.empty(), projection.initial(vm), -1, -1);
+        return VmLedger.initial(vm, projection);
     }
 
     /** The result of one step: the fold's outcome and facts, and the projection's records. */
@@ -36,14 +36,9 @@ public final class Pipeline {
         FoldStep f = Fold.apply(ledger.vm(), event);
         PerVmCopy.Change c = ledger.perVm().apply(ledger.vm(), f);
         Folded folded = new Folded(ledger.vm(), f, ledger.perVm(), c);
-        List<ProjectionRecord> out = project(projection, ledger, ref, event, folded);
+        List<ProjectionRecord> out = ledger.project(projection, folded, ref, event);
         ledger.lastOffset(ref.offset());
         ledger.partition(ref.partition());
         return new Step(f, out);
-    }
-
-    private static <S extends ProjectionState<S>, M> List<ProjectionRecord> project(Projection<S, M> p,
-            VmLedger ledger, EventRef ref, MtrrEvent event, Folded f) {
-        return p.project(ledger.projection(p), ledger.memo(p), f, ref, event);
     }
 }

@@ -11,15 +11,19 @@ import org.mtrrledger.events.model.EventRef;
  * I/O, so live consumption, rebuild and time travel produce the same records.
  *
  * <p>A projection owns two kinds of per-VM data: its state {@code S}, which is persisted with the fold state
- * ({@link VmLedger}), and its memo {@code M}, transient working memory (caches) kept for one ledger between its
- * events. A memo is never encoded, copied or compared: a ledger that is decoded or copied starts with a fresh one,
- * so a memo must give the same records whether it is warm or new.
+ * ({@link VmLedger}), and its memo {@code M}, transient working memory kept for one ledger between its events:
+ * caches, scratch buffers, and work on the state it defers ({@link #settle}). A memo is never encoded, copied or
+ * compared: the ledger settles the state before it encodes, copies or hands it out, and a ledger that is decoded or
+ * copied starts with a fresh memo, so a memo must give the same records whether it is warm or new.
  *
  * @param <S> the persisted state
  * @param <M> the memo
  */
 public interface Projection<S extends ProjectionState<S>, M> {
-    /** The state type, for typed access to a ledger's state ({@link VmLedger#projection(Projection)}). */
+    /**
+     * The state type: checks a ledger's state where a reader asks for it at this projection's type
+     * ({@link VmLedger#projection(Projection)}) or another instance of this projection takes the ledger over.
+     */
     Class<S> stateType();
 
     /**
@@ -40,6 +44,12 @@ public interface Projection<S extends ProjectionState<S>, M> {
 
     /** Advances {@code state} past one event (at {@code ref}) that the folds took as {@code folded}. */
     List<ProjectionRecord> project(S state, M memo, Folded folded, EventRef ref, MtrrEvent event);
+
+    /**
+     * Applies to {@code state} the work {@code memo} deferred, so that the state alone is exact: its encoding, a
+     * copy, and what readers see of it. The memo stays usable for the next events.
+     */
+    void settle(S state, M memo);
 
     /** The state of a {@link Stateless} projection: empty. */
     enum Empty implements ProjectionState<Empty> {
@@ -86,6 +96,10 @@ public interface Projection<S extends ProjectionState<S>, M> {
         @Override
         default Void newMemo() {
             return null;
+        }
+
+        @Override
+        default void settle(Empty state, Void memo) {
         }
     }
 

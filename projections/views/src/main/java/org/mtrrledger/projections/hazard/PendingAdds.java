@@ -4,11 +4,12 @@ import java.util.Arrays;
 import org.mtrrledger.projections.memtype.MemtypeMap;
 
 /**
- * The adds a {@link PossibleSets} took but has not applied yet, in arrival order. Most of them never need applying:
+ * The adds a {@link PossibleSets} took but has not applied yet, in arrival order (kept in its
+ * {@link PossibleSets.Work}). Most of them never need applying:
  * after a zap every online vCPU is re-added (domain doc 9.4, step 5), and the next full zap (a DEF_TYPE write, a
  * CR0.CD toggle, a non-coherent DMA start/stop: {@code kvm_zap_gfn_range(kvm, 0, ~0)} and friends) empties the
- * whole space those adds covered before anything looked at them. Only a check point, a partial zap or an encode
- * needs the applied sets.
+ * whole space those adds covered before anything looked at them. Only a check point, a partial zap, a copy or an
+ * encode needs the applied sets.
  */
 final class PendingAdds {
     /** More than a full re-add after a zap usually queues (the distinct EPT maps of the online vCPUs: 1-3). */

@@ -73,15 +73,59 @@ public final class PossibleSets {
     private int size = 1;
 
     /**
-     * The arrays the next rebuild writes into ({@link #put}); {@link #install} swaps them with the live ones, so a
-     * rebuild allocates nothing once they are large enough.
+     * The working memory of one {@link PossibleSets} as a projection updates it event after event, kept in the
+     * projection's memo, never in the sets: the adds taken but not applied yet ({@link PendingAdds}), and the spare
+     * arrays a rebuild writes into ({@link #put}), swapped with the live ones when it ends, so a rebuild allocates
+     * nothing once they are large enough. Bound to one instance of the sets: {@link #settle} applies its adds there.
      */
-    private long[] nextStarts = new long[0];
-    private Cell[] nextCells = new Cell[0];
-    private int nextSize;
+    public static final class Work {
+        private final PendingAdds pending = new PendingAdds();
+        private long[] nextStarts = new long[0];
+        private Cell[] nextCells = new Cell[0];
+        private int nextSize;
 
-    /** Adds not applied to the arrays yet; every public reader applies them first ({@link #apply}). */
-    private final PendingAdds pending = new PendingAdds();
+        public Work() {
+        }
+
+        /** Starts a rebuild into the spare arrays, with room for {@code capacity} pieces (more grows them). */
+        private void begin(int capacity) {
+            if (nextStarts.length < capacity) {
+                nextStarts = new long[capacity];
+                nextCells = new Cell[capacity];
+            }
+            nextSize = 0;
+        }
+
+        /** Appends a piece of the rebuild, merged into the previous one if equal (the arrays stay canonical). */
+        private void put(long start, Cell cell) {
+            int n = nextSize;
+            if (n > 0 && nextCells[n - 1].equals(cell)) {
+                return;
+            }
+            if (n == nextStarts.length) {
+                nextStarts = Arrays.copyOf(nextStarts, n * 2);
+                nextCells = Arrays.copyOf(nextCells, n * 2);
+            }
+            nextStarts[n] = start;
+            nextCells[n] = cell;
+            nextSize = n + 1;
+        }
+
+        /**
+         * Makes the rebuild live in {@code p}; its old arrays become the spare ones. Their stale cells are not
+         * cleared: each rebuild writes a slot before it reads it, and cells are small immutable values (copies share
+         * them).
+         */
+        private void install(PossibleSets p) {
+            long[] s = p.starts;
+            Cell[] c = p.cells;
+            p.starts = nextStarts;
+            p.cells = nextCells;
+            p.size = nextSize;
+            nextStarts = s;
+            nextCells = c;
+        }
+    }
 
     public PossibleSets() {
     }
@@ -100,100 +144,73 @@ public final class PossibleSets {
         return lo;
     }
 
-    /** Starts a rebuild into the spare arrays, with room for {@code capacity} pieces (more grows them). */
-    private void beginRebuild(int capacity) {
-        if (nextStarts.length < capacity) {
-            nextStarts = new long[capacity];
-            nextCells = new Cell[capacity];
-        }
-        nextSize = 0;
-    }
-
-    /** Appends a piece of the rebuild, merged into the previous one if equal (the arrays stay canonical). */
-    private void put(long start, Cell cell) {
-        int n = nextSize;
-        if (n > 0 && nextCells[n - 1].equals(cell)) {
-            return;
-        }
-        if (n == nextStarts.length) {
-            nextStarts = Arrays.copyOf(nextStarts, n * 2);
-            nextCells = Arrays.copyOf(nextCells, n * 2);
-        }
-        nextStarts[n] = start;
-        nextCells[n] = cell;
-        nextSize = n + 1;
-    }
-
-    /**
-     * Makes the rebuild live; the old arrays become the spare ones. Their stale cells are not cleared: each rebuild
-     * writes a slot before it reads it, and cells are small immutable values (copies share them).
-     */
-    private void install() {
-        long[] s = starts;
-        Cell[] c = cells;
-        starts = nextStarts;
-        cells = nextCells;
-        size = nextSize;
-        nextStarts = s;
-        nextCells = c;
-    }
-
     /** A zap: the range's sets become empty. */
     public void clear(GfnRange r) {
+        clear(r, new Work());
+    }
+
+    /** {@link #clear(GfnRange)}, with the adds {@code work} holds for these sets taken first. */
+    public void clear(GfnRange r, Work work) {
         if (r.degenerate()) {
             return;
         }
-        if (pending.coveredBy(r.start(), r.end())) {
+        if (work.pending.coveredBy(r.start(), r.end())) {
             // Whatever the pending adds would have made possible lies inside r: this zap takes it away again.
-            pending.clear();
+            work.pending.clear();
         } else {
-            apply();
+            settle(work);
         }
         if (size == 1 && cells[0].mask() == 0) {
             return;
         }
-        beginRebuild(size + 2);
+        work.begin(size + 2);
         int i = 0;
         while (i < size && Long.compareUnsigned(starts[i], r.start()) < 0) {
-            put(starts[i], cells[i]);
+            work.put(starts[i], cells[i]);
             i++;
         }
-        put(r.start(), Cell.EMPTY);
+        work.put(r.start(), Cell.EMPTY);
         if (r.end() != 0) {
             int j = indexOf(r.end());
-            put(r.end(), cells[j]);
+            work.put(r.end(), cells[j]);
             for (j++; j < size; j++) {
-                put(starts[j], cells[j]);
+                work.put(starts[j], cells[j]);
             }
         }
-        install();
+        work.install(this);
+    }
+
+    /** Adds every page's entry of {@code ept} (packed values) as possible since {@code offset}. */
+    public void add(MemtypeMap ept, long offset) {
+        addNow(ept, offset, new Work());
     }
 
     /**
-     * Adds every page's entry of {@code ept} (packed values) as possible since {@code offset}. Queued: applied when
-     * the sets are next read, unless a zap of the whole range drops it first ({@link PendingAdds}).
+     * {@link #add(MemtypeMap, long)}, queued in {@code work}: applied when the sets are next settled
+     * ({@link #settle}), unless a zap of the whole range drops it first ({@link PendingAdds}).
      */
-    public void add(MemtypeMap ept, long offset) {
-        if (pending.isFull()) {
-            apply();
+    public void add(MemtypeMap ept, long offset, Work work) {
+        if (work.pending.isFull()) {
+            settle(work);
         }
-        pending.add(ept, offset);
+        work.pending.add(ept, offset);
     }
 
-    /** Applies the pending adds in order. */
-    private void apply() {
+    /** Applies the adds {@code work} holds for these sets, in order: before they are read, copied or encoded. */
+    public void settle(Work work) {
+        PendingAdds pending = work.pending;
         if (pending.isEmpty()) {
             return;
         }
         for (int k = 0; k < pending.size(); k++) {
-            addNow(pending.map(k), pending.offset(k));
+            addNow(pending.map(k), pending.offset(k), work);
         }
         pending.clear();
     }
 
     /** {@link #add} applied: one merge of the arrays with the map's ranges. */
-    private void addNow(MemtypeMap ept, long offset) {
-        beginRebuild(size + ept.size() + 1);
+    private void addNow(MemtypeMap ept, long offset, Work work) {
+        work.begin(size + ept.size() + 1);
         int i = 0;
         int m = 0;
         long pos = 0;
@@ -219,7 +236,7 @@ public final class PossibleSets {
                     lastOut = out;
                 }
             }
-            put(pos, out);
+            work.put(pos, out);
             long nextOwn = i + 1 < size ? starts[i + 1] : -1L;
             long nextMap = Long.compareUnsigned(pos, limit) < 0 ? ept.end(m) : -1L;
             long next = Long.compareUnsigned(nextOwn, nextMap) < 0 ? nextOwn : nextMap;
@@ -234,12 +251,11 @@ public final class PossibleSets {
             }
             pos = next;
         }
-        install();
+        work.install(this);
     }
 
     /** The cells overlapping [start, end), clipped to it. */
     public List<Span> spans(long start, long end) {
-        apply();
         List<Span> out = new ArrayList<>();
         int i = indexOf(start);
         long s = start;
@@ -259,11 +275,10 @@ public final class PossibleSets {
     }
 
     /**
-     * {@link #spans} without the list, for {@link HazardCheck}: the index of the piece holding {@code gfn}, pending
-     * adds applied first. {@link #pieceCell} and {@link #pieceEnd} then walk the pieces from there.
+     * {@link #spans} without the list, for {@link HazardCheck}: the index of the piece holding {@code gfn}.
+     * {@link #pieceCell} and {@link #pieceEnd} then walk the pieces from there.
      */
     int pieceAt(long gfn) {
-        apply();
         return indexOf(gfn);
     }
 
@@ -276,31 +291,21 @@ public final class PossibleSets {
         return i + 1 < size ? starts[i + 1] : -1L;
     }
 
-    /** An independent copy of the sets, pending adds applied to the copy (this instance is not changed). */
+    /** An independent copy of the sets. */
     public PossibleSets copy() {
         PossibleSets p = new PossibleSets();
         p.starts = Arrays.copyOf(starts, size);
         p.cells = Arrays.copyOf(cells, size);
         p.size = size;
-        for (int k = 0; k < pending.size(); k++) {
-            p.pending.add(pending.map(k), pending.offset(k));
-        }
-        p.apply();
         return p;
     }
 
-    /** This instance if nothing is pending, else a {@link #copy()} with the pending adds applied. */
-    private PossibleSets settled() {
-        return pending.isEmpty() ? this : copy();
-    }
-
     public void writeTo(DataOutput out) throws IOException {
-        PossibleSets p = settled();
-        out.writeInt(p.size);
-        for (int i = 0; i < p.size; i++) {
-            out.writeLong(p.starts[i]);
-            out.writeShort(p.cells[i].mask());
-            for (long x : p.cells[i].since()) {
+        out.writeInt(size);
+        for (int i = 0; i < size; i++) {
+            out.writeLong(starts[i]);
+            out.writeShort(cells[i].mask());
+            for (long x : cells[i].since()) {
                 out.writeLong(x);
             }
         }
@@ -326,18 +331,17 @@ public final class PossibleSets {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof PossibleSets other)) {
-            return false;
-        }
-        PossibleSets a = settled();
-        PossibleSets b = other.settled();
-        return a.size == b.size && Arrays.equals(a.starts, 0, a.size, b.starts, 0, b.size)
-                && Arrays.equals(a.cells, 0, a.size, b.cells, 0, b.size);
+        return o instanceof PossibleSets b && size == b.size && Arrays.equals(starts, 0, size, b.starts, 0, b.size)
+                && Arrays.equals(cells, 0, size, b.cells, 0, b.size);
     }
 
+    /** {@code Arrays.hashCode} of the live starts. */
     @Override
     public int hashCode() {
-        PossibleSets p = settled();
-        return Arrays.hashCode(Arrays.copyOf(p.starts, p.size));
+        int h = 1;
+        for (int i = 0; i < size; i++) {
+            h = 31 * h + Long.hashCode(starts[i]);
+        }
+        return h;
     }
 }

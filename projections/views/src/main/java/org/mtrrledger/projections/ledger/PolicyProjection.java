@@ -75,6 +75,13 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
         return new PolicyMemo();
     }
 
+    @Override
+    public void settle(PoliciesState state, PolicyMemo memo) {
+        for (int i = 0; i < PoliciesState.POLICIES; i++) {
+            state.possible[i].settle(memo.sets[i]);
+        }
+    }
+
     /** The policies' state of a ledger this projection made (or an equal one: any {@code PolicyProjection}). */
     public static PoliciesState stateOf(VmLedger ledger) {
         return PoliciesState.class.cast(ledger.projection());
@@ -106,11 +113,12 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
                 GfnRange c = z.range().clip(limit);
                 s.counters[i].countZap(z.range(), c, limit);
                 if (c != null) {
-                    s.possible[i].clear(c);
+                    s.possible[i].clear(c, memo.sets[i]);
                     cleared = true;
                 }
             }
             if (checkPoint != null) {
+                s.possible[i].settle(memo.sets[i]);
                 List<Hazard> hazards = checkPoint.hazards(p.id(), s.possible[i], ref.offset());
                 for (int k = 0; k < hazards.size(); k++) {
                     Hazard h = hazards.get(k);
@@ -123,7 +131,7 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
                     }
                 }
             }
-            addOnlineVcpus(p, s, memo.added[i], folded, cleared, vcpuChanged, changed, ref.offset(), guestMaps);
+            addOnlineVcpus(p, s.possible[i], memo.sets[i], memo.added[i], folded, cleared, vcpuChanged, changed, ref.offset(), guestMaps);
         }
         zaps.clear();
         return out == null ? List.of() : out;
@@ -141,28 +149,29 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
      * {@link MtrrSource#VCPU0}); otherwise only the event's own vCPU, if the event changed it. And a map the policy
      * added since its last zap is not added again (maps are interned: vCPUs in the same state share one).
      */
-    private static void addOnlineVcpus(ZapPolicy p, PoliciesState s, AddedMaps added, Folded folded,
-            boolean zapped, boolean vcpuChanged, VcpuState changed, long offset, GuestMapCache guestMaps) {
-        int i = p.id().code;
+    private static void addOnlineVcpus(ZapPolicy p, PossibleSets possible, PossibleSets.Work work, AddedMaps added,
+            Folded folded, boolean zapped, boolean vcpuChanged, VcpuState changed, long offset,
+            GuestMapCache guestMaps) {
         if (zapped) {
             added.clear();
         }
         boolean all = zapped || affectsEveryVcpu(p, folded, vcpuChanged);
         if (!all) {
             if (changed != null && changed.online()) {
-                add(s.possible[i], added, guestMaps.eptOfEventVcpu(p.era(), p.mtrrSource(), changed), offset);
+                add(possible, work, added, guestMaps.eptOfEventVcpu(p.era(), p.mtrrSource(), changed), offset);
             }
             return;
         }
         List<MemtypeMap> maps = guestMaps.eptOfOnlineVcpus(p.era(), p.mtrrSource());
         for (int k = 0; k < maps.size(); k++) {
-            add(s.possible[i], added, maps.get(k), offset);
+            add(possible, work, added, maps.get(k), offset);
         }
     }
 
-    private static void add(PossibleSets possible, AddedMaps added, MemtypeMap ept, long offset) {
+    private static void add(PossibleSets possible, PossibleSets.Work work, AddedMaps added, MemtypeMap ept,
+            long offset) {
         if (!added.contains(ept)) {
-            possible.add(ept, offset);
+            possible.add(ept, offset, work);
             added.add(ept);
         }
     }

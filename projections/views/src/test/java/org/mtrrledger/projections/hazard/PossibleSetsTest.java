@@ -19,8 +19,9 @@ import org.mtrrledger.projections.memtype.MemtypeMap;
 
 /**
  * Possible-sets against domain doc 9.2 read page by page: a zap empties each page's set, an add puts each page's
- * entry in its set (with the offset, unless already there). Adds are queued and zaps of the whole space drop them;
- * none of that may show in what the sets say (spans, encoding, copies, equality), whenever they are read.
+ * entry in its set (with the offset, unless already there). Applied at once, or queued in a {@link PossibleSets.Work}
+ * whose zaps of the whole space drop them: none of the queueing may show in what the settled sets say (spans,
+ * encoding, copies, equality), whenever they are read.
  */
 class PossibleSetsTest {
     /** A small GFN space, so the page-by-page model stays cheap; maps of a smaller limit cover a prefix. */
@@ -40,23 +41,31 @@ class PossibleSetsTest {
     private static void assertSaysWhatAddingAndClearingPageByPageSays(long seed) throws IOException {
         Random r = new Random(seed);
         PossibleSets sets = new PossibleSets();
+        PossibleSets queued = new PossibleSets();
+        PossibleSets.Work work = new PossibleSets.Work();
         PageModel model = new PageModel();
         for (int step = 0, n = 1 + r.nextInt(60); step < n; step++) {
             int pick = r.nextInt(10);
             if (pick < 5) {
                 MemtypeMap m = randomMap(r);
                 sets.add(m, step);
+                queued.add(m, step, work);
                 model.add(m, step);
             } else if (pick < 8) {
                 GfnRange z = randomZap(r);
                 sets.clear(z);
+                queued.clear(z, work);
                 model.clear(z);
             } else {
-                // A read in the middle: applies whatever is queued; the model has nothing to do.
+                // A read in the middle: settles whatever is queued; the model has nothing to do.
                 readEverything(sets, model);
+                queued.settle(work);
+                readEverything(queued, model);
             }
         }
         readEverything(sets, model);
+        queued.settle(work);
+        readEverything(queued, model);
     }
 
     private static void readEverything(PossibleSets sets, PageModel model) throws IOException {
