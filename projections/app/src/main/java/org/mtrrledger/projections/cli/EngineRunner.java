@@ -1,15 +1,12 @@
 package org.mtrrledger.projections.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Map;
 import org.mtrrledger.broker.KafkaEndpoint;
-import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.EngineProgress;
 import org.mtrrledger.engine.consume.LedgerEngine;
 import org.mtrrledger.engine.consume.StopCondition;
 import org.mtrrledger.engine.pipeline.Pipeline;
-import org.mtrrledger.engine.store.Durability;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OpenMode;
 import org.mtrrledger.events.kafka.TopicAdmin;
@@ -20,17 +17,24 @@ final class EngineRunner {
     private EngineRunner() {
     }
 
-    /** Runs the engine until {@code until} says so or a signal stops it, and prints its summary to {@code out}. */
+    /**
+     * Runs the engine over {@code data}'s store on {@code kafka}'s topic (created if missing) through {@code endpoint},
+     * folding as {@code engine} says, until {@code until} says so or a signal stops it; prints its progress to stderr
+     * and its summary to stdout.
+     */
     @SuppressWarnings("try") // the Termination resource only has to be open while the engine runs
-    static LedgerEngine.RunSummary run(KafkaEndpoint endpoint, String topic, int partitions, Path storeDir,
-            Durability durability, EngineConfig config, StopCondition until, PrintStream out, PrintStream err) {
-        TopicAdmin.ensureTopic(endpoint.bootstrap(), topic, partitions);
+    static LedgerEngine.RunSummary run(KafkaEndpoint endpoint, KafkaOptions kafka, DataOptions data,
+            EngineOptions engine, StopCondition until) {
+        PrintStream out = System.out;
+        TopicAdmin.ensureTopic(endpoint.bootstrap(), kafka.topic(), kafka.partitions);
         LedgerEngine.RunSummary summary;
         PolicyProjection projection = new PolicyProjection();
-        try (LedgerStore store = LedgerStore.open(storeDir, OpenMode.PRIMARY, durability, projection.outputs());
-                LedgerEngine engine = new LedgerEngine(endpoint.bootstrap(), config, store, new Pipeline(projection));
-                Termination signals = Termination.onSignal(engine::stop)) {
-            summary = engine.run(until, progress(err));
+        try (LedgerStore store = LedgerStore.open(data.storeDir(), OpenMode.PRIMARY, engine.durability,
+                projection.outputs());
+                LedgerEngine running = new LedgerEngine(endpoint.bootstrap(), engine.config(kafka), store,
+                        new Pipeline(projection));
+                Termination signals = Termination.onSignal(running::stop)) {
+            summary = running.run(until, progress(System.err));
         }
         printSummary(summary, out);
         out.flush();

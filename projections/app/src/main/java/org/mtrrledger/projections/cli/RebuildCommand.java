@@ -26,8 +26,7 @@ final class RebuildCommand implements Callable<Integer> {
                 LedgerStore.destroy(data.storeDir());
                 System.err.println("# dropped store " + data.storeDir());
             }
-            EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
-                    engine.durability, engine.config(kafka), StopCondition.UNTIL_IDLE, System.out, System.err);
+            EngineRunner.run(ep, kafka, data, engine, StopCondition.UNTIL_IDLE);
             return 0;
         }
     }

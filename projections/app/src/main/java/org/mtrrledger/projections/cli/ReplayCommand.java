@@ -37,8 +37,7 @@ final class ReplayCommand implements Callable<Integer> {
         try (KafkaEndpoint ep = kafka.connect(data)) {
             Ingester.Totals t = new Ingester(ep, kafka.topic(), kafka.partitions, kafka.brokerTimeout, System.out, System.err)
                     .ingest(ingest);
-            EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
-                    engine.durability, engine.config(kafka), StopCondition.UNTIL_IDLE, System.out, System.err);
+            EngineRunner.run(ep, kafka, data, engine, StopCondition.UNTIL_IDLE);
             summarize(data, t);
         }
     }

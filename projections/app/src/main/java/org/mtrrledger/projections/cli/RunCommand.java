@@ -25,9 +25,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (KafkaEndpoint ep = kafka.connect(data)) {
-            EngineRunner.run(ep, kafka.topic(), kafka.partitions, data.storeDir(),
-                    engine.durability, engine.config(kafka),
-                    untilIdle ? StopCondition.UNTIL_IDLE : StopCondition.FOLLOW, System.out, System.err);
+            EngineRunner.run(ep, kafka, data, engine, untilIdle ? StopCondition.UNTIL_IDLE : StopCondition.FOLLOW);
             return 0;
         }
     }
