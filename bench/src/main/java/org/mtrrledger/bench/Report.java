@@ -144,30 +144,31 @@ final class Report {
             head[i + 1] = sizes[i] + (Double.isNaN(ev) ? "" : String.format(" (%,.0f ev)", ev));
         }
         rows.add(head);
-        row(rows, bySize, sizes, "ingest: parse+encode+publish  ev/s", s -> rate(s, "ingest", "parse_events_per_s"));
-        row(rows, bySize, sizes, "ingest: producer alone (bound) ev/s", s -> rate(s, "ingest", "raw_events_per_s"));
-        row(rows, bySize, sizes, "  ingest / producer", s -> ratio(s, "ingest", "ingest_over_producer"));
-        row(rows, bySize, sizes, "fold: engine, all on         ev/s", s -> rate(s, "fold", "engine_events_per_s"));
-        row(rows, bySize, sizes, "fold: consume-and-discard    ev/s", s -> rate(s, "fold", "consume_events_per_s"));
-        row(rows, bySize, sizes, "fold: Streams aggregate(Fold) ev/s", s -> rate(s, "fold", "streams_events_per_s"));
-        row(rows, bySize, sizes, "  fold / consume", s -> ratio(s, "fold", "fold_over_consume"));
-        row(rows, bySize, sizes, "fold: Streams Processor(Fold) ev/s", s -> rate(s, "fold", "processor_events_per_s"));
-        row(rows, bySize, sizes, "  fold / streams", s -> ratio(s, "fold", "fold_over_streams"));
-        row(rows, bySize, sizes, "  fold / streams processor", s -> ratio(s, "fold", "fold_over_processor"));
+        row(rows, bySize, sizes, "ingest: parse+encode+publish  ev/s", Shown.RATE, "ingest", "parse_events_per_s");
+        row(rows, bySize, sizes, "ingest: producer alone (bound) ev/s", Shown.RATE, "ingest", "raw_events_per_s");
+        row(rows, bySize, sizes, "  ingest / producer", Shown.RATIO, "ingest", "ingest_over_producer");
+        row(rows, bySize, sizes, "fold: engine, all on         ev/s", Shown.RATE, "fold", "engine_events_per_s");
+        row(rows, bySize, sizes, "fold: consume-and-discard    ev/s", Shown.RATE, "fold", "consume_events_per_s");
+        row(rows, bySize, sizes, "fold: Streams aggregate(Fold) ev/s", Shown.RATE, "fold", "streams_events_per_s");
+        row(rows, bySize, sizes, "  fold / consume", Shown.RATIO, "fold", "fold_over_consume");
+        row(rows, bySize, sizes, "fold: Streams Processor(Fold) ev/s", Shown.RATE, "fold", "processor_events_per_s");
+        row(rows, bySize, sizes, "  fold / streams", Shown.RATIO, "fold", "fold_over_streams");
+        row(rows, bySize, sizes, "  fold / streams processor", Shown.RATIO, "fold", "fold_over_processor");
         row(rows, bySize, sizes, "memtype snapshot p50/p99/max ms", s -> lat(s, "memtype"));
         row(rows, bySize, sizes, "zaps-by-GFN      p50/p99/max ms", s -> lat(s, "zaps_by_gfn"));
-        row(rows, bySize, sizes, "restart: start -> 1st record s", s -> secs(s, "resume",
-                "process_start_to_first_record_s"));
-        row(rows, bySize, sizes, "  of which JVM start -> main s", s -> secs(s, "resume", "jvm_start_to_main_s"));
-        row(rows, bySize, sizes, "rebuild: start -> caught up s", s -> secs(s, "rebuild",
-                "process_start_to_caught_up_s"));
-        row(rows, bySize, sizes, "  refold only ev/s", s -> rate(s, "rebuild", "refold_events_per_s"));
-        row(rows, bySize, sizes, "heap used after full fold+GC MiB", s -> mib(s, "rebuild", "heap_used_after_gc_mib"));
-        row(rows, bySize, sizes, "process RSS after fold MiB", s -> mib(s, "rebuild", "rss_mib"));
-        row(rows, bySize, sizes, "RocksDB on disk (closed) MiB", s -> bytesMib(s, "rebuild", "store_du_bytes_closed"));
-        row(rows, bySize, sizes, "topic on disk: segments MiB", s -> bytesMib(s, "rebuild", "topic_log_bytes"));
-        row(rows, bySize, sizes, "  allocated incl. indexes MiB", s -> bytesMib(s, "rebuild",
-                "topic_allocated_bytes"));
+        row(rows, bySize, sizes, "restart: start -> 1st record s",
+                Shown.SECS, "resume", "process_start_to_first_record_s");
+        row(rows, bySize, sizes, "  of which JVM start -> main s", Shown.SECS, "resume", "jvm_start_to_main_s");
+        row(rows, bySize, sizes, "rebuild: start -> caught up s",
+                Shown.SECS, "rebuild", "process_start_to_caught_up_s");
+        row(rows, bySize, sizes, "  refold only ev/s", Shown.RATE, "rebuild", "refold_events_per_s");
+        row(rows, bySize, sizes, "heap used after full fold+GC MiB", Shown.MIB, "rebuild", "heap_used_after_gc_mib");
+        row(rows, bySize, sizes, "process RSS after fold MiB", Shown.MIB, "rebuild", "rss_mib");
+        row(rows, bySize, sizes, "RocksDB on disk (closed) MiB",
+                Shown.BYTES_AS_MIB, "rebuild", "store_du_bytes_closed");
+        row(rows, bySize, sizes, "topic on disk: segments MiB", Shown.BYTES_AS_MIB, "rebuild", "topic_log_bytes");
+        row(rows, bySize, sizes, "  allocated incl. indexes MiB",
+                Shown.BYTES_AS_MIB, "rebuild", "topic_allocated_bytes");
         int[] w = new int[head.length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
@@ -185,6 +186,12 @@ final class Report {
                 System.out.println("-".repeat(b.length()));
             }
         }
+    }
+
+    /** A row of one median per size, shown as {@code shown} says. */
+    private static void row(List<String[]> rows, Map<String, Object> bySize, String[] sizes, String label,
+            Shown shown, String kind, String key) {
+        row(rows, bySize, sizes, label, s -> shown.of(s, kind, key));
     }
 
     @SuppressWarnings("unchecked")
@@ -210,29 +217,27 @@ final class Report {
         return Double.isNaN(c) ? "" : " [" + (long) c + "]";
     }
 
-    private static String rate(Map<String, Object> s, String kind, String key) {
-        double v = num(s, kind + ".median." + key);
-        return Double.isNaN(v) ? "-" : String.format("%,.0f", v) + n(s, kind, key);
-    }
+    /** How a median is printed: its format, applied to the value divided by the unit. */
+    private enum Shown {
+        RATE("%,.0f", 1),
+        RATIO("%.2f", 1),
+        SECS("%.2f", 1),
+        MIB("%,.0f", 1),
+        BYTES_AS_MIB("%,.1f", 1048576.0);
 
-    private static String ratio(Map<String, Object> s, String kind, String key) {
-        double v = num(s, kind + ".median." + key);
-        return Double.isNaN(v) ? "-" : String.format("%.2f", v) + n(s, kind, key);
-    }
+        private final String format;
+        private final double unit;
 
-    private static String secs(Map<String, Object> s, String kind, String key) {
-        double v = num(s, kind + ".median." + key);
-        return Double.isNaN(v) ? "-" : String.format("%.2f", v) + n(s, kind, key);
-    }
+        Shown(String format, double unit) {
+            this.format = format;
+            this.unit = unit;
+        }
 
-    private static String mib(Map<String, Object> s, String kind, String key) {
-        double v = num(s, kind + ".median." + key);
-        return Double.isNaN(v) ? "-" : String.format("%,.0f", v) + n(s, kind, key);
-    }
-
-    private static String bytesMib(Map<String, Object> s, String kind, String key) {
-        double v = num(s, kind + ".median." + key);
-        return Double.isNaN(v) ? "-" : String.format("%,.1f", v / 1048576.0) + n(s, kind, key);
+        /** The median of {@code key} in {@code kind}'s runs with its run count, or "-" if there is none. */
+        String of(Map<String, Object> s, String kind, String key) {
+            double v = num(s, kind + ".median." + key);
+            return Double.isNaN(v) ? "-" : String.format(format, v / unit) + n(s, kind, key);
+        }
     }
 
     private static String lat(Map<String, Object> s, String key) {
