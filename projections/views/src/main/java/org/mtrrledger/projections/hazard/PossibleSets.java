@@ -16,7 +16,9 @@ import org.mtrrledger.projections.memtype.MemtypeMap;
  * which it first became possible since the last zap, so a hazard can say since when the stale entry has lurked.
  *
  * <p>Layout: parallel sorted arrays of range starts and {@link Cell}s; a cell holds until the next start. Adjacent
- * equal cells are merged, so the arrays stay as small as the map's real structure (a handful of ranges).
+ * equal cells are merged, so the arrays stay as small as the map's real structure (a handful of ranges). The sets
+ * are these arrays and nothing else (what {@link #writeTo} writes and {@link #equals} compares): a projection
+ * queues its adds and rebuilds through a {@link Work} kept in its memo, and settles them before the sets are read.
  */
 public final class PossibleSets {
     /** An immutable set of packed EPT entries (bit i = entry i, 16 possible) with the offset each became possible. */
@@ -144,7 +146,7 @@ public final class PossibleSets {
         return lo;
     }
 
-    /** A zap: the range's sets become empty. */
+    /** A zap: the range's sets become empty. Applied at once, into arrays of its own (no {@link Work} at hand). */
     public void clear(GfnRange r) {
         clear(r, new Work());
     }
@@ -180,7 +182,10 @@ public final class PossibleSets {
         work.install(this);
     }
 
-    /** Adds every page's entry of {@code ept} (packed values) as possible since {@code offset}. */
+    /**
+     * Adds every page's entry of {@code ept} (packed values) as possible since {@code offset}. Applied at once, into
+     * arrays of its own (no {@link Work} at hand).
+     */
     public void add(MemtypeMap ept, long offset) {
         addNow(ept, offset, new Work());
     }

@@ -15,7 +15,8 @@ import org.mtrrledger.projections.zap.PolicyId;
 /**
  * The zap/hazard projection's per-VM state: for each policy the possible-sets and the running counters. Layout:
  * the policy count (one byte), then per policy in {@link PolicyId} order its {@link PolicyCounters} and its
- * {@link PossibleSets}. Caches live in the projection's memo ({@link PolicyMemo}), not here.
+ * {@link PossibleSets}, and nothing else: caches, scratch and the possible-sets' adds not applied yet live in the
+ * projection's memo ({@link PolicyMemo}), so equality and the encoding see the same fields.
  */
 public final class PoliciesState implements ProjectionState<PoliciesState> {
     static final int POLICIES = PolicyId.values().length;
