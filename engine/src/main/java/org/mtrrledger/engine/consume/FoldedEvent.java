@@ -67,6 +67,18 @@ public record FoldedEvent(int partition, byte[] payload, Outcome outcome) {
         return p;
     }
 
+    /** The outcome alone, for a reader of the fold's verdicts (skips copying and decoding the payload). */
+    public static Outcome outcomeOf(byte[] bytes) {
+        try {
+            int at = 8 + ByteBuffer.wrap(bytes, 4, 4).getInt();
+            return Outcome.decode(java.util.Arrays.copyOfRange(bytes, at, bytes.length));
+        } catch (CorruptValueException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CorruptValueException("stored event", e);
+        }
+    }
+
     /** The partition alone. */
     public static int partitionOf(byte[] bytes) {
         return ByteBuffer.wrap(bytes).getInt();

@@ -43,9 +43,21 @@ public final class TimeTravel {
 
     /** The VMs' heads read for their last offsets only (the ledgers' headers); not for writing. */
     public static VmStateTable<Long> headOffsets(LedgerStore store) {
+        return headHeaders(store, VmLedger::lastOffsetOf);
+    }
+
+    /**
+     * The VMs' heads read for their partitions only (the ledgers' headers): a VM's events all live in one partition,
+     * so its head's is its latest's.
+     */
+    public static VmStateTable<Integer> headPartitions(LedgerStore store) {
+        return headHeaders(store, VmLedger::partitionOf);
+    }
+
+    private static <T> VmStateTable<T> headHeaders(LedgerStore store, java.util.function.Function<byte[], T> header) {
         return new VmStateTable<>(store, ValueCodec.of(o -> {
             throw new UnsupportedOperationException("heads are put as ledgers");
-        }, VmLedger::lastOffsetOf));
+        }, header));
     }
 
     private record Replayable(int partition, byte[] payload) {

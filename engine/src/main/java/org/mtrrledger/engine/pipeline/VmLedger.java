@@ -169,6 +169,14 @@ public final class VmLedger {
         return ByteBuffer.wrap(bytes).getLong(4);
     }
 
+    /** The {@link #partition()} of an encoded ledger, read from its header without decoding the states. */
+    public static int partitionOf(byte[] bytes) {
+        if (bytes.length < 12) {
+            throw new CorruptValueException("VM ledger", new IllegalArgumentException(bytes.length + " bytes"));
+        }
+        return ByteBuffer.wrap(bytes).getInt(0);
+    }
+
     public static VmLedger decode(byte[] bytes, Projection<?, ?> projection) {
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);

@@ -36,6 +36,66 @@ public final class EventLog<V> {
     }
 
     /**
+     * How far ahead, in offsets, an ordered read ({@link #getAll}) steps to the next wanted offset before it seeks
+     * instead. A VM has at most one entry per offset, so a gap of at most this many offsets is at most this many
+     * steps, each a key read out of the block the iterator has pinned; a longer gap may hold any number of entries
+     * (of other offsets of the VM) and costs one seek, a binary search of every level's index. A step is a native
+     * call too, so stepping blindly over up to this many entries before seeking costs more than it saves on a store
+     * of interleaved VMs (measured: about 480 steps and 30 seeks per 100 zaps' triggers, against 40 and 73).
+     */
+    public static final int MAX_STEPS = 8;
+
+    /**
+     * Visits {@code vm}'s events at {@code offsets} ({@code vm 0x00 offset} keys, so one VM's events are adjacent and
+     * in offset order) in ascending offset order, each once, while {@code visitor} returns true: ONE forward scan
+     * bounded by the least and greatest offset asked for, which steps to the next offset when it is at most
+     * {@link #MAX_STEPS} offsets ahead and seeks when it is further. An offset with no stored event is passed over.
+     * Only the events visited are copied and decoded; the entries stepped over have only their keys read.
+     */
+    public void getAll(String vm, long[] offsets, Visitor<V> visitor) {
+        long[] wanted = offsets.clone();
+        java.util.Arrays.sort(wanted);
+        if (wanted.length == 0 || wanted[wanted.length - 1] < 0) {
+            return;
+        }
+        long first = Math.max(0, wanted[0]);
+        long last = wanted[wanted.length - 1];
+        byte[] end = last == Long.MAX_VALUE ? Keys.prefixEnd(Keys.vmPrefix(vm)) : Keys.vmOffsetKey(vm, last + 1);
+        try (CloseableIterator<Entry> it = store.scan(Column.EVENTS, Keys.vmOffsetKey(vm, first), end)) {
+            long previous = -1;
+            for (long want : wanted) {
+                if (want < first || want == previous) {
+                    continue;
+                }
+                previous = want;
+                byte[] key = it.peekKey();
+                long at = key == null ? -1 : offsetOf(key);
+                if (key != null && at < want && want - at > MAX_STEPS) {
+                    it.seek(Keys.vmOffsetKey(vm, want));
+                    key = it.peekKey();
+                    at = key == null ? -1 : offsetOf(key);
+                }
+                while (key != null && at < want) {
+                    it.skip();
+                    key = it.peekKey();
+                    at = key == null ? -1 : offsetOf(key);
+                }
+                if (key == null) {
+                    return;
+                }
+                if (at == want && !visitor.visit(want, decode.apply(it.peekValue()))) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The offset of a key of this VM's scan: its last 8 bytes (the VM id before them is the scan's bound). */
+    private static long offsetOf(byte[] key) {
+        return Keys.getLong(key, key.length - Long.BYTES);
+    }
+
+    /**
      * Visits {@code vm}'s events with offsets in [{@code from}, {@code to}] ({@code to} may be {@link Long#MAX_VALUE})
      * in offset order while {@code visitor} returns true: one bounded scan.
      */

@@ -100,6 +100,7 @@ public final class LedgerStore implements AutoCloseable {
     private final RocksHandle rocks;
     private final BatchBuffers batchBuffers = new BatchBuffers();
     private final MetaTable meta = new MetaTable(this);
+    private final StoreReads reads = new StoreReads();
 
     private LedgerStore(Path path, OpenMode mode, Durability durability, List<Column> columns) {
         this.path = path;
@@ -173,10 +174,18 @@ public final class LedgerStore implements AutoCloseable {
         return meta;
     }
 
+    /** The native reads this store has made since it was opened (gets, seeks, iterator steps). */
+    public StoreReads reads() {
+        return reads;
+    }
+
     /** The value of {@code key} in column {@code c}, or {@code null} if absent. */
     byte[] get(Column c, byte[] key) {
         Objects.requireNonNull(key, "key");
-        return guarded("get", c, () -> rocks.db().get(handle(c), rocks.readOptions(), key));
+        return guarded("get", c, () -> {
+            reads.get();
+            return rocks.db().get(handle(c), rocks.readOptions(), key);
+        });
     }
 
     /**
@@ -216,6 +225,7 @@ public final class LedgerStore implements AutoCloseable {
                     ReadOptions options = new ReadOptions();
                     RocksIterator it = rocks.db().newIterator(handle(c),
                             lower == null ? options : options.setIterateLowerBound(lower))) {
+                reads.seek();
                 it.seekForPrev(key);
                 if (it.isValid()) {
                     byte[] found = it.key();
@@ -520,6 +530,7 @@ public final class LedgerStore implements AutoCloseable {
                     options.setIterateUpperBound(upper);
                 }
                 it = rocks.db().newIterator(handle(c), options);
+                reads.seek();
                 if (reverse) {
                     it.seekToLast();
                 } else {

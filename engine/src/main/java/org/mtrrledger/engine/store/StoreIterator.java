@@ -61,12 +61,68 @@ final class StoreIterator implements CloseableIterator<Entry> {
         return store.guarded("iterate", column, () -> {
             requireLive();
             Entry e = new Entry(it.key(), it.value());
-            if (reverse) {
-                it.prev();
-            } else {
-                it.next();
-            }
+            advance();
             return e;
+        });
+    }
+
+    @Override
+    public byte[] peekKey() {
+        if (!hasNext()) {
+            return null;
+        }
+        return store.guarded("iterate", column, () -> {
+            requireLive();
+            return it.key();
+        });
+    }
+
+    @Override
+    public byte[] peekValue() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("scan of " + column + " in " + store.path() + " is exhausted");
+        }
+        return store.guarded("iterate", column, () -> {
+            requireLive();
+            return it.value();
+        });
+    }
+
+    @Override
+    public void skip() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("scan of " + column + " in " + store.path() + " is exhausted");
+        }
+        store.guarded("iterate", column, () -> {
+            requireLive();
+            advance();
+            return null;
+        });
+    }
+
+    /** One native step in the scan's direction; under the guard, on a live iterator. */
+    private void advance() {
+        store.reads().step();
+        if (reverse) {
+            it.prev();
+        } else {
+            it.next();
+        }
+    }
+
+    @Override
+    public void seek(byte[] key) {
+        if (reverse) {
+            throw new UnsupportedOperationException("seek on a reverse scan of " + column);
+        }
+        if (exhausted) {
+            return;
+        }
+        store.guarded("seek", column, () -> {
+            requireLive();
+            store.reads().seek();
+            it.seek(key);
+            return null;
         });
     }
 

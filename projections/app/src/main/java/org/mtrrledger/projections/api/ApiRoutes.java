@@ -133,8 +133,9 @@ final class ApiRoutes {
         return ApiServer.Response.json(200, body);
     }
 
+    /** The summary reads the fold state alone: the zap and hazard projection is not decoded for it. */
     static Map<String, Object> vmSummary(LedgerQueries q, String vm) {
-        return VmJson.summary(vm, q.latest(vm));
+        return VmJson.summary(vm, q.foldAt(vm, null));
     }
 
     /** A parameter's {@link Position} checked for form alone: a 400 naming it when it has none. */
@@ -275,9 +276,9 @@ final class ApiRoutes {
             next = Cursor.zaps(z.policy().code, z.offset(), z.seq());
         }
         List<Map<String, Object>> items = new ArrayList<>();
-        Map<Long, StoredEvent> triggers = new java.util.HashMap<>();
+        Map<Long, StoredEvent> triggers = q.triggersOf(vm, found, ZapRecord::offset);
         for (ZapRecord z : found) {
-            items.add(PolicyJson.zap(vm, topic, z, triggers.computeIfAbsent(z.offset(), o -> q.event(vm, o))));
+            items.add(PolicyJson.zap(vm, topic, z, triggers.get(z.offset())));
         }
         return page(items, next, resolved);
     }

@@ -52,7 +52,7 @@ final class Timeline {
 
     private static Window window(LedgerQueries q, String vm, Params p) {
         long first = q.firstOffset(vm);
-        long last = q.latest(vm).lastOffset();
+        long last = q.lastOffset(vm);
         ApiRoutes.Resolved resolved = new ApiRoutes.Resolved();
         Long from = ApiRoutes.resolve(q, vm, ApiRoutes.position(p, "from"), resolved);
         Long to = ApiRoutes.resolve(q, vm, ApiRoutes.position(p, "to"), resolved);
@@ -167,13 +167,14 @@ final class Timeline {
     private static List<Object> hazardMarks(LedgerQueries q, String vm, List<Object> records) {
         List<Object> out = new ArrayList<>();
         Map<String, Object> last = null;
+        Map<Long, StoredEvent> triggers = q.triggersOf(vm, records, o -> ((Hazard) o).offset());
         for (Object o : records) {
             Hazard h = (Hazard) o;
             if (last != null && (long) last.get("offset") == h.offset()) {
                 last.put("count", (int) last.get("count") + 1);
                 continue;
             }
-            Map<String, Object> full = PolicyJson.hazard(vm, "", h, q.event(vm, h.offset()));
+            Map<String, Object> full = PolicyJson.hazard(vm, "", h, triggers.get(h.offset()));
             last = new LinkedHashMap<>();
             last.put("offset", h.offset());
             last.put("seq", h.seq());
@@ -247,7 +248,7 @@ final class Timeline {
         List<PolicyId> policies = what.equals("event") ? List.of(PolicyId.values()[0]) : p.policies();
         Integer only = p.index("vcpu");
         long first = q.firstOffset(vm);
-        long last = q.latest(vm).lastOffset();
+        long last = q.lastOffset(vm);
         boolean next = dir.equals("next");
         Object best = null;
         long bestOffset = -1;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -15,12 +16,10 @@ import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.events.avro.MsrWrite;
 import org.mtrrledger.events.model.Cr0;
-import org.mtrrledger.projections.hazard.Hazard;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.render.EventJson;
 import org.mtrrledger.projections.render.PolicyJson;
 import org.mtrrledger.projections.zap.PolicyId;
-import org.mtrrledger.projections.zap.ZapRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,15 +120,21 @@ final class ExportCommand implements Callable<Integer> {
         for (PolicyId p : PolicyId.values()) {
             int tid = POLICY_TID + p.code;
             meta(g, "thread_name", pid, tid, "policy " + p.label);
-            for (ZapRecord z : q.zaps(vm, p, from, to)) {
-                instant(g, z.degenerate() ? "zap (degenerate)" : "zap", "zap", pid, tid, tsOf.get(z.offset()),
-                        PolicyJson.zap(vm, topic, z, q.event(vm, z.offset())));
-                counts[0]++;
-            }
-            for (Hazard h : q.hazards(vm, p, from, to)) {
-                instant(g, "hazard " + h.kind().label(), "hazard", pid, tid, tsOf.get(h.offset()),
-                        PolicyJson.hazard(vm, topic, h, q.event(vm, h.offset())));
-                counts[1]++;
+            try {
+                q.zaps(vm, p, from, 0, to, z -> true, (z, trigger) -> {
+                    instant(g, z.degenerate() ? "zap (degenerate)" : "zap", "zap", pid, tid, tsOf.get(z.offset()),
+                            PolicyJson.zap(vm, topic, z, trigger));
+                    counts[0]++;
+                    return true;
+                });
+                q.hazards(vm, p, from, 0, to, h -> true, (h, trigger) -> {
+                    instant(g, "hazard " + h.kind().label(), "hazard", pid, tid, tsOf.get(h.offset()),
+                            PolicyJson.hazard(vm, topic, h, trigger));
+                    counts[1]++;
+                    return true;
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
         }
     }
@@ -162,6 +167,15 @@ final class ExportCommand implements Callable<Integer> {
 
     /** A thread-scoped instant event; {@code ts} is null only for a record whose event lies outside the range. */
     private static void instant(JsonGenerator g, String name, String cat, int pid, int tid, Double ts,
+            Map<String, Object> args) {
+        try {
+            writeInstant(g, name, cat, pid, tid, ts, args);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeInstant(JsonGenerator g, String name, String cat, int pid, int tid, Double ts,
             Map<String, Object> args) throws IOException {
         if (ts == null) {
             throw new IllegalStateException(name + " at an offset without a stored event");

@@ -78,7 +78,7 @@ final class Positions {
         if (offset == null || spec.offset() != null) {
             return;
         }
-        int partition = q.latest(vm).partition();
+        int partition = q.partition(vm);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("resolved", option);

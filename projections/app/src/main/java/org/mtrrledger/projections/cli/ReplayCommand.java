@@ -49,9 +49,8 @@ final class ReplayCommand implements Callable<Integer> {
                     .right(1, 2, 3, 4, 5);
             long vms = 0;
             for (String vm : t.byVm.isEmpty() ? q.vms() : t.byVm.keySet()) {
-                VmLedger l = q.latest(vm);
-                long rejected = q.events(vm, 0, Long.MAX_VALUE).stream()
-                        .filter(e -> e.outcome().status() == Outcome.Status.REJECTED).count();
+                VmLedger l = q.foldAt(vm, null);
+                long rejected = q.countOutcomes(vm, Outcome.Status.REJECTED);
                 if (vms++ < 20) {
                     table.row(vm, l.partition(), l.lastOffset(), l.vm().vcpus().size(), l.vm().eventCount(), rejected);
                 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.render.PolicyJson;
 import org.mtrrledger.projections.zap.PolicyId;
-import org.mtrrledger.projections.zap.ZapRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,11 +53,8 @@ final class ZapsCommand extends QueryCommand {
         for (String vm : vms.resolve(q, false)) {
             long[] r = range.resolve(q, vm, output.json);
             for (PolicyId p : ps) {
-                for (ZapRecord z : q.zaps(vm, p, r[0], r[1])) {
-                    if (g != null && !z.range().contains(g)) {
-                        continue;
-                    }
-                    Map<String, Object> zj = PolicyJson.zap(vm, topic, z, q.event(vm, z.offset()));
+                q.zaps(vm, p, r[0], 0, r[1], z -> g == null || z.range().contains(g), (z, trigger) -> {
+                    Map<String, Object> zj = PolicyJson.zap(vm, topic, z, trigger);
                     if (output.json) {
                         JsonLinesOut.print(out, zj);
                     } else {
@@ -73,7 +69,8 @@ final class ZapsCommand extends QueryCommand {
                                         + j.get("new") : j.containsKey("op") ? " " + j.get("op") : ""),
                                 j.get("source"), zj.get("rule"));
                     }
-                }
+                    return true;
+                });
             }
         }
         if (!output.json) {

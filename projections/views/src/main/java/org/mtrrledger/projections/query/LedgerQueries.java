@@ -24,8 +24,10 @@ import org.mtrrledger.projections.zap.ZapRecord;
 
 /**
  * Read-only questions over the local store: no broker needed. Reads only through the store's typed tables (latest
- * states, event log, zap and hazard outputs, skipped records, offsets); every listing is one bounded scan, and a
- * question about an unknown VM costs one key lookup (the VM's state is not decoded to answer "no such VM").
+ * states, event log, zap and hazard outputs, skipped records, offsets); every listing is one bounded scan, the
+ * trigger events of listed zaps and hazards come from one ordered scan of the event log per chunk of records
+ * ({@link #triggers}), not a read per record, and a VM's existence, last offset and partition are answered from its
+ * head's header (the VM's state is not decoded to answer "no such VM").
  */
 public final class LedgerQueries {
     private final LedgerStore store;
@@ -38,7 +40,11 @@ public final class LedgerQueries {
     private final VmStateTable<VmLedger> states;
     /** The same table read for the heads' last offsets only (their headers). */
     private final VmStateTable<Long> lastOffsets;
+    /** The same table read for the heads' partitions only (their headers). */
+    private final VmStateTable<Integer> partitions;
     private final EventLog<FoldedEvent> events;
+    /** The same log read for the fold's outcomes only (payloads not decoded). */
+    private final EventLog<org.mtrrledger.engine.fold.Outcome> outcomes;
     private final OutputTable<ZapRecord> zaps;
     private final OutputTable<Hazard> hazards;
     private final SkippedTable<SkippedRecord> skipped;
@@ -50,7 +56,9 @@ public final class LedgerQueries {
         this.foldOnly = new TimeTravel(store, new Pipeline(org.mtrrledger.engine.pipeline.Projection.NONE));
         this.states = new VmStateTable<>(store, TimeTravel.ledgerCodec(pipeline));
         this.lastOffsets = TimeTravel.headOffsets(store);
+        this.partitions = TimeTravel.headPartitions(store);
         this.events = new EventLog<>(store, FoldedEvent::decode);
+        this.outcomes = new EventLog<>(store, FoldedEvent::outcomeOf);
         this.zaps = OutputTable.of(store, PolicyProjection.ZAPS);
         this.hazards = OutputTable.of(store, PolicyProjection.HAZARDS);
         this.skipped = new SkippedTable<>(store, SkippedRecord.CODEC);
@@ -83,6 +91,31 @@ public final class LedgerQueries {
         Map<String, Long> out = lastOffsets.all();
         out.replaceAll((vm, head) -> events.lastOffset(vm, head + 1).orElse(head));
         return out;
+    }
+
+    /**
+     * The VM's last folded offset ({@link #latest}'s, without folding it): one key lookup decoding only the head's
+     * header, then one step of a reverse scan over the events stored after the head. An unknown VM is an
+     * {@link UnknownVmException}.
+     */
+    public long lastOffset(String vm) {
+        Long head = lastOffsets.get(vm);
+        if (head == null) {
+            throw new UnknownVmException(vm, vms());
+        }
+        return events.lastOffset(vm, head + 1).orElse(head);
+    }
+
+    /**
+     * The partition holding the VM's events ({@link #latest}'s, without folding it): one key lookup decoding only the
+     * head's header. An unknown VM is an {@link UnknownVmException}.
+     */
+    public int partition(String vm) {
+        Integer p = partitions.get(vm);
+        if (p == null) {
+            throw new UnknownVmException(vm, vms());
+        }
+        return p;
     }
 
     /** Throws {@link UnknownVmException} unless the store has folded an event of {@code vm} (one key lookup). */
@@ -156,11 +189,139 @@ public final class LedgerQueries {
                 fe.outcome());
     }
 
+    /**
+     * How many of the VM's stored events the fold gave {@code status}: one scan of the event log decoding only the
+     * outcomes, not the payloads.
+     */
+    public long countOutcomes(String vm, org.mtrrledger.engine.fold.Outcome.Status status) {
+        requireVm(vm);
+        long[] n = {0};
+        outcomes.scan(vm, 0, Long.MAX_VALUE, (offset, o) -> {
+            if (o.status() == status) {
+                n[0]++;
+            }
+            return true;
+        });
+        return n[0];
+    }
+
     /** Offset of the VM's first stored event (its last one is {@link #latest}'s). */
     public long firstOffset(String vm) {
         requireVm(vm);
         java.util.OptionalLong first = events.firstOffset(vm);
-        return first.isPresent() ? first.getAsLong() : latest(vm).lastOffset();
+        return first.isPresent() ? first.getAsLong() : lastOffset(vm);
+    }
+
+    /**
+     * The VM's events at {@code offsets} (any order, repeats allowed) by offset, in ascending offset order: ONE
+     * ordered scan of the event log that steps over short gaps and seeks over long ones ({@link EventLog#getAll}),
+     * not a point read per offset. An offset without a stored event has no entry; nothing of another VM is read.
+     */
+    public java.util.SortedMap<Long, StoredEvent> triggers(String vm, long[] offsets) {
+        java.util.SortedMap<Long, StoredEvent> out = new java.util.TreeMap<>();
+        String topic = topic();
+        events.getAll(vm, offsets, (offset, fe) -> {
+            out.put(offset, stored(vm, topic, offset, fe));
+            return true;
+        });
+        return out;
+    }
+
+    /** The trigger offsets of {@code records}, for {@link #triggers}. */
+    private static <R> long[] offsetsOf(List<R> records, java.util.function.ToLongFunction<R> offset) {
+        long[] out = new long[records.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = offset.applyAsLong(records.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #triggers} of {@code records}' offsets. A record whose trigger is not stored is an
+     * {@link IllegalArgumentException} naming the VM and the offset, as {@link #event} says.
+     */
+    public <R> Map<Long, StoredEvent> triggersOf(String vm, List<R> records,
+            java.util.function.ToLongFunction<R> offset) {
+        Map<Long, StoredEvent> found = triggers(vm, offsetsOf(records, offset));
+        for (R r : records) {
+            if (!found.containsKey(offset.applyAsLong(r))) {
+                event(vm, offset.applyAsLong(r));
+            }
+        }
+        return found;
+    }
+
+    /** Receives a zap or hazard with the event that triggered it; returning false stops the listing. */
+    @FunctionalInterface
+    public interface TriggeredVisitor<R> {
+        boolean visit(R record, StoredEvent trigger);
+    }
+
+    /** How many records a triggered listing gathers before resolving their triggers with one {@link #triggers}. */
+    public static final int TRIGGER_CHUNK = 256;
+
+    /**
+     * Visits the zaps of a policy for a VM from position ({@code fromOffset}, {@code fromSeq}) up to trigger offset
+     * {@code to}, those {@code keep} accepts, each with its trigger event, in log order while {@code visitor} returns
+     * true: one scan of the zaps, and per {@link #TRIGGER_CHUNK} kept zaps one ordered scan of the event log for
+     * their triggers. A zap whose trigger is not stored is an {@link IllegalArgumentException} as {@link #event} says.
+     */
+    public void zaps(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
+            java.util.function.Predicate<ZapRecord> keep, TriggeredVisitor<ZapRecord> visitor) {
+        Chunks<ZapRecord> chunks = new Chunks<>(vm, ZapRecord::offset, keep, visitor);
+        zaps.scan(vm, policy.code, fromOffset, fromSeq, to, (o, seq, z) -> chunks.add(z));
+        chunks.flush();
+    }
+
+    /** As {@link #zaps(String, PolicyId, long, int, long, java.util.function.Predicate, TriggeredVisitor)}, hazards. */
+    public void hazards(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
+            java.util.function.Predicate<Hazard> keep, TriggeredVisitor<Hazard> visitor) {
+        Chunks<Hazard> chunks = new Chunks<>(vm, Hazard::offset, keep, visitor);
+        hazards.scan(vm, policy.code, fromOffset, fromSeq, to, (o, seq, h) -> chunks.add(h));
+        chunks.flush();
+    }
+
+    /** Kept records gathered up to {@link #TRIGGER_CHUNK}, then handed out with their triggers. */
+    private final class Chunks<R> {
+        private final String vm;
+        private final java.util.function.ToLongFunction<R> offset;
+        private final java.util.function.Predicate<R> keep;
+        private final TriggeredVisitor<R> visitor;
+        private final List<R> pending = new ArrayList<>(TRIGGER_CHUNK);
+        private boolean stopped;
+
+        Chunks(String vm, java.util.function.ToLongFunction<R> offset, java.util.function.Predicate<R> keep,
+                TriggeredVisitor<R> visitor) {
+            this.vm = vm;
+            this.offset = offset;
+            this.keep = keep;
+            this.visitor = visitor;
+        }
+
+        /** Takes a scanned record; false once the visitor has stopped the listing. */
+        boolean add(R record) {
+            if (keep.test(record)) {
+                pending.add(record);
+                if (pending.size() == TRIGGER_CHUNK) {
+                    flush();
+                }
+            }
+            return !stopped;
+        }
+
+        void flush() {
+            if (stopped || pending.isEmpty()) {
+                return;
+            }
+            Map<Long, StoredEvent> found = triggersOf(vm, pending, offset);
+            for (R r : pending) {
+                if (!visitor.visit(r, found.get(offset.applyAsLong(r)))) {
+                    stopped = true;
+                    break;
+                }
+            }
+            pending.clear();
+        }
     }
 
     /** Zaps of a policy for a VM whose trigger offset is in [from, to], in log order. */

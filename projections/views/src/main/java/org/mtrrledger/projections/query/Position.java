@@ -2,7 +2,6 @@ package org.mtrrledger.projections.query;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.parse.TraceTimestamp;
 
@@ -49,12 +48,12 @@ public final class Position {
     public record Spec(String name, String given, Long offset, Long nth, String file, Long line, Long tsNs) {
         /** The offset this position names in {@code vm}'s log; an {@link Invalid} when the log has no such point. */
         public long resolve(LedgerQueries q, String vm) {
-            VmLedger l = q.latest(vm);
+            long last = q.lastOffset(vm);
             if (offset != null) {
                 long first = q.firstOffset(vm);
-                if (offset < first || offset > l.lastOffset()) {
+                if (offset < first || offset > last) {
                     throw new Invalid(name, name + " " + given + " is outside VM " + vm + "'s log: its events are at "
-                            + "offsets " + first + ".." + l.lastOffset() + " of partition " + l.partition(), true);
+                            + "offsets " + first + ".." + last + " of partition " + q.partition(vm), true);
                 }
                 return offset;
             }

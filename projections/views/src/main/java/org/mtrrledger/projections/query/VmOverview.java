@@ -16,7 +16,7 @@ public record VmOverview(String vm, int partition, long firstOffset, long lastOf
 
     /** One scan of the VM's stored events (their source files and first and last trace timestamps). */
     public static VmOverview of(LedgerQueries q, String vm) {
-        VmLedger l = q.latest(vm);
+        VmLedger l = q.foldAt(vm, null);
         TreeSet<String> files = new TreeSet<>();
         long[] count = {0};
         Long[] ts = {null, null};
