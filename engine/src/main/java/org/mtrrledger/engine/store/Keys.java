@@ -143,7 +143,9 @@ final class Keys {
     /** {@code partition(4B BE)}: prefix of one partition's keys in {@link Column#SKIPPED}. */
     public static byte[] partitionPrefix(int partition) {
         checkPartition(partition);
-        return Values.ofInt(partition);
+        byte[] prefix = new byte[PARTITION_BYTES];
+        BigEndian.putInt(prefix, 0, partition);
+        return prefix;
     }
 
     /** {@code partition(4B BE) offset(8B BE)} for {@link Column#SKIPPED}. */

@@ -38,7 +38,7 @@ import org.rocksdb.WriteOptions;
  *
  * <h2>Open modes</h2>
  * One process opens the store {@link OpenMode#PRIMARY} (RocksDB's file lock enforces that); it creates the
- * directory, the database and missing column families. Query commands running beside it open an
+ * directory, the database and missing column families. A reader in another process while it runs opens a
  * {@link OpenMode#secondary(Path) secondary}, which follows the primary's WAL and files on {@link #catchUp()};
  * {@link OpenMode#READ_ONLY} is a frozen view for tools run while no engine is writing. The read-only modes refuse a
  * directory that holds no store, or a store lacking some of the families they open.

@@ -30,24 +30,4 @@ final class Values {
         }
         return BigEndian.getLong(value, 0);
     }
-
-    /** 4 bytes big-endian. */
-    public static byte[] ofInt(int v) {
-        byte[] b = new byte[Integer.BYTES];
-        BigEndian.putInt(b, 0, v);
-        return b;
-    }
-
-    /**
-     * Inverse of {@link #ofInt}.
-     *
-     * @throws IllegalArgumentException if the value is not exactly 4 bytes
-     */
-    public static int asInt(byte[] value) {
-        Objects.requireNonNull(value, "value");
-        if (value.length != Integer.BYTES) {
-            throw new IllegalArgumentException("expected a 4-byte big-endian int, got " + value.length + " bytes");
-        }
-        return BigEndian.getInt(value, 0);
-    }
 }
