@@ -50,19 +50,19 @@ class OutcomeEncodingPropertiesTest {
 
     @Test
     void shouldDecodeOutcomesWrittenByStoreFormat2() {
-        qt().withExamples(500).forAll(outcomes()).checkAssert(o -> assertEquals(o, Outcome.decode(format2(o))));
+        qt().withExamples(500).forAll(outcomes()).checkAssert(o -> assertEquals(o, Outcome.decode(writeUtf(o))));
     }
 
     @Test
-    void shouldNeverBeLongerThanFormat2() {
-        qt().withExamples(300).forAll(outcomes()).checkAssert(o -> assertTrue(o.encode().length <= format2(o).length));
+    void shouldNeverBeLongerThanWithEveryStringThroughWriteUtf() {
+        qt().withExamples(300).forAll(outcomes()).checkAssert(o -> assertTrue(o.encode().length <= writeUtf(o).length));
     }
 
     @Test
     void shouldWriteTextExactlyAsWriteUtfDoes() {
         qt().withExamples(200).forAll(outcomes()).checkAssert(o -> {
             Outcome textOnly = new Outcome(o.status(), o.reason(), List.of(), o.notes());
-            assertArrayEquals(format2(textOnly), textOnly.encode());
+            assertArrayEquals(writeUtf(textOnly), textOnly.encode());
         });
     }
 
@@ -95,7 +95,7 @@ class OutcomeEncodingPropertiesTest {
         assertTrue(huge.startsWith(back));
     }
 
-    private static byte[] format2(Outcome o) {
-        return Format2Outcome.encode(o);
+    private static byte[] writeUtf(Outcome o) {
+        return WriteUtfOutcome.encode(o);
     }
 }
