@@ -51,7 +51,7 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
         if (reason != null) {
             n += OutcomeLabels.textSize(reason);
         }
-        // Indexed loops: the engine sizes and writes every event's outcome, and list iterators were allocated.
+        // Indexed loops: the engine sizes and writes every event's outcome, and a list iterator is an allocation.
         for (int i = 0; i < changes.size(); i++) {
             n += OutcomeLabels.fieldSize(changes.get(i).field());
         }
