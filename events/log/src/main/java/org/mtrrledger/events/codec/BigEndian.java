@@ -36,8 +36,4 @@ public final class BigEndian {
     public static int getInt(byte[] b, int at) {
         return (int) INT.get(b, at);
     }
-
-    public static short getShort(byte[] b, int at) {
-        return (short) SHORT.get(b, at);
-    }
 }
