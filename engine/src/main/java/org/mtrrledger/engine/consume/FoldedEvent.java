@@ -1,14 +1,12 @@
 package org.mtrrledger.engine.consume;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import org.mtrrledger.engine.store.CorruptValueException;
-import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.store.Batch;
+import org.mtrrledger.engine.store.CorruptValueException;
 import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.VmKeys;
+import org.mtrrledger.events.codec.BigEndian;
 
 /**
  * The value of the {@link EventLog} (keyed by VM and offset): the record's partition, the record value as it
@@ -35,23 +33,17 @@ public record FoldedEvent(int partition, byte[] payload, Outcome outcome) {
     }
 
     private static void writeTo(int partition, byte[] payload, Outcome outcome, byte[] out, int at) {
-        INT_BE.set(out, at, partition);
-        INT_BE.set(out, at + 4, payload.length);
+        BigEndian.putInt(out, at, partition);
+        BigEndian.putInt(out, at + 4, payload.length);
         System.arraycopy(payload, 0, out, at + 8, payload.length);
         outcome.encodeInto(out, at + 8 + payload.length);
     }
 
-    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-
     public static FoldedEvent decode(byte[] bytes) {
         try {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            int partition = b.getInt();
-            byte[] p = new byte[b.getInt()];
-            b.get(p);
-            byte[] o = new byte[b.remaining()];
-            b.get(o);
-            return new FoldedEvent(partition, p, Outcome.decode(o));
+            byte[] p = payloadOf(bytes);
+            byte[] o = Arrays.copyOfRange(bytes, 8 + p.length, bytes.length);
+            return new FoldedEvent(partitionOf(bytes), p, Outcome.decode(o));
         } catch (CorruptValueException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -61,9 +53,8 @@ public record FoldedEvent(int partition, byte[] payload, Outcome outcome) {
 
     /** The payload alone, for replay (skips decoding the outcome). */
     public static byte[] payloadOf(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes, 4, bytes.length - 4);
-        byte[] p = new byte[b.getInt()];
-        b.get(p);
+        byte[] p = new byte[BigEndian.getInt(bytes, 4)];
+        System.arraycopy(bytes, 8, p, 0, p.length); // throws if the stored length runs past the value
         return p;
     }
 
@@ -81,6 +72,6 @@ public record FoldedEvent(int partition, byte[] payload, Outcome outcome) {
 
     /** The partition alone. */
     public static int partitionOf(byte[] bytes) {
-        return ByteBuffer.wrap(bytes).getInt();
+        return BigEndian.getInt(bytes, 0);
     }
 }

@@ -30,6 +30,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.events.kafka.TopicReader;
 import org.mtrrledger.events.model.EventRef;
 
 /**
@@ -97,17 +98,12 @@ public final class LedgerEngine implements AutoCloseable {
     }
 
     /**
-     * How the engine reads the log, without group membership: offsets live in the store (never auto-committed), only
-     * committed transactions (ingest publishes a file per transaction), and polls large enough that a fold batch
+     * How the engine reads the log, without group membership: {@link TopicReader#committedReadSettings} (offsets
+     * live in the store, only committed transactions) with polls and fetches large enough that a fold batch
      * amortises its store write. The bench's consume-and-discard bound reads with exactly these.
      */
     public static Properties readSettings(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        Properties p = TopicReader.committedReadSettings(bootstrap, 10_000);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 << 20));
         return p;

@@ -61,16 +61,14 @@ public sealed interface ChangedField permits ChangedField.Msr, ChangedField.Name
         }
     }
 
-    /** The field {@code label} names, or null ({@link #label()} inverted, for text written by store format 2). */
-    static ChangedField ofLabel(String label) {
-        for (Named n : Named.values()) {
-            if (n.label.equals(label)) {
-                return n;
-            }
-        }
+    /**
+     * The MSR {@code label} names, or null: {@link Msr#label()} inverted, for an MSR outside the block, which is
+     * stored as its label (every other field is stored as a code).
+     */
+    static Msr msrOfLabel(String label) {
         if (label.startsWith("msr 0x") && label.length() > 6 && label.length() <= 22) {
             try {
-                ChangedField f = msr(Long.parseUnsignedLong(label.substring(6), 16));
+                Msr f = msr(Long.parseUnsignedLong(label.substring(6), 16));
                 return f.label().equals(label) ? f : null;
             } catch (NumberFormatException e) {
                 return null;

@@ -3,11 +3,9 @@ package org.mtrrledger.engine.fold;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.mtrrledger.events.codec.BigEndian;
 
 /**
  * What one event did to the state, kept for audit: whether it took effect, why not, and each value it changed.
@@ -53,7 +51,7 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
         if (reason != null) {
             n += OutcomeLabels.textSize(reason);
         }
-        // Indexed loops: the engine sizes and writes every event's outcome, and list iterators were allocated.
+        // Indexed loops: the engine sizes and writes every event's outcome, and a list iterator is an allocation.
         for (int i = 0; i < changes.size(); i++) {
             n += OutcomeLabels.fieldSize(changes.get(i).field());
         }
@@ -71,25 +69,21 @@ public record Outcome(Status status, String reason, List<Change> changes, List<S
         if (reason != null) {
             p = OutcomeLabels.writeText(reason, out, p);
         }
-        SHORT_BE.set(out, p, (short) changes.size());
+        BigEndian.putShort(out, p, (short) changes.size());
         p += 2;
         for (int i = 0; i < changes.size(); i++) {
             Change c = changes.get(i);
             p = OutcomeLabels.writeField(c.field(), out, p);
-            LONG_BE.set(out, p, c.oldValue());
-            LONG_BE.set(out, p + 8, c.newValue());
+            BigEndian.putLong(out, p, c.oldValue());
+            BigEndian.putLong(out, p + 8, c.newValue());
             p += 16;
         }
-        SHORT_BE.set(out, p, (short) notes.size());
+        BigEndian.putShort(out, p, (short) notes.size());
         p += 2;
         for (int i = 0; i < notes.size(); i++) {
             p = OutcomeLabels.writeText(notes.get(i), out, p);
         }
     }
-
-    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle SHORT_BE =
-            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
     public static Outcome decode(byte[] bytes) {
         try {

@@ -15,9 +15,8 @@ import java.io.IOException;
  *
  * Reasons and notes are always text; a field is a code unless it is an MSR outside the block (then its label as
  * text). A writeUTF length never starts with 0xFE or 0xFF because longer texts are cut to {@link #MAX_UTF_BYTES}
- * (an outcome's reason or note of 65,000 bytes is not something the fold produces), so the two kinds of slot are
- * told apart by their first byte, and an outcome written with every string through writeUTF (store format 2)
- * decodes to the same outcome.
+ * (an outcome's reason or note of 65,000 bytes is not something the fold produces), so a field slot's first byte
+ * tells a code from a label.
  */
 final class OutcomeLabels {
     private static final int MSR_BLOCK = 0xFF;
@@ -81,7 +80,7 @@ final class OutcomeLabels {
         return end;
     }
 
-    /** Reads what {@link #writeField} (or writeUTF of the field's label) wrote. */
+    /** Reads what {@link #writeField} wrote: a code, or the label of an MSR outside the block. */
     static ChangedField readField(DataInputStream in) throws IOException {
         in.mark(2);
         int hi = in.readUnsignedByte();
@@ -93,24 +92,15 @@ final class OutcomeLabels {
         }
         in.reset();
         String label = in.readUTF();
-        ChangedField f = ChangedField.ofLabel(label);
+        ChangedField f = ChangedField.msrOfLabel(label);
         if (f == null) {
             throw new IOException("unknown changed field '" + label + "'");
         }
         return f;
     }
 
-    /** Reads what {@link #writeText} wrote; a field code in a text slot reads as the field's label. */
+    /** Reads what {@link #writeText} wrote. */
     static String readText(DataInputStream in) throws IOException {
-        in.mark(2);
-        int hi = in.readUnsignedByte();
-        if (hi == MSR_BLOCK) {
-            return ChangedField.msr(ChangedField.Msr.BLOCK + in.readUnsignedByte()).label();
-        }
-        if (hi == NAMED_CODE) {
-            return named(in.readUnsignedByte()).label();
-        }
-        in.reset();
         return in.readUTF();
     }
 

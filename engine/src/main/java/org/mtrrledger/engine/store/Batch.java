@@ -127,12 +127,6 @@ public final class Batch implements AutoCloseable {
         return count;
     }
 
-    /** Size of the serialized batch in bytes: exactly what the WAL record will hold. */
-    public long sizeInBytes() {
-        live("batch size", null);
-        return size;
-    }
-
     /** Discards the writes (the buffer goes back to the store for the next batch). Idempotent. */
     @Override
     public void close() {

@@ -3,6 +3,7 @@ package org.mtrrledger.engine.store;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.mtrrledger.events.codec.BigEndian;
 
 /**
  * Periodic full snapshots of a VM's state ({@link Column#CHECKPOINTS}), so that "state at offset O" is one
@@ -90,7 +91,7 @@ public final class CheckpointTable<V> {
         }
         byte[] encoded = codec.encode(state);
         byte[] value = new byte[Long.BYTES + encoded.length];
-        Keys.putLong(value, 0, r.written);
+        BigEndian.putLong(value, 0, r.written);
         System.arraycopy(encoded, 0, value, Long.BYTES, encoded.length);
         batch.put(Column.CHECKPOINTS, vm.offsetKey(offset), value);
         r.written++;
@@ -124,7 +125,7 @@ public final class CheckpointTable<V> {
                         throw new CorruptValueException("checkpoint of " + vm.vm(),
                                 new IllegalArgumentException(e.value().length + " bytes"));
                     }
-                    r.written = Keys.getLong(e.value(), 0) + 1;
+                    r.written = BigEndian.getLong(e.value(), 0) + 1;
                     want = tailLength(r.written) + (r.written >= dense + sparse ? 1 : 0);
                 }
                 newest.add(Keys.decodeVmOffsetKey(e.key()).offset());

@@ -1,14 +1,12 @@
 package org.mtrrledger.engine.store;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import org.mtrrledger.events.codec.BigEndian;
 
 /**
  * Encoders and decoders for the key layouts documented on {@link Column}.
@@ -31,8 +29,6 @@ final class Keys {
     private static final int OFFSET_BYTES = Long.BYTES;
     private static final int PARTITION_BYTES = Integer.BYTES;
     private static final int TAG_BYTES = 1;
-    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private Keys() {}
 
@@ -111,7 +107,7 @@ final class Keys {
         checkOffset(offset);
         byte[] key = new byte[id.length + 1 + OFFSET_BYTES];
         System.arraycopy(id, 0, key, 0, id.length);
-        putLong(key, id.length + 1, offset);
+        BigEndian.putLong(key, id.length + 1, offset);
         return key;
     }
 
@@ -138,7 +134,7 @@ final class Keys {
         int i = id.length;
         System.arraycopy(id, 0, key, 0, i);
         key[i + 1] = (byte) policy;
-        putLong(key, i + 2, offset);
+        BigEndian.putLong(key, i + 2, offset);
         return key;
     }
 
@@ -147,7 +143,9 @@ final class Keys {
     /** {@code partition(4B BE)}: prefix of one partition's keys in {@link Column#SKIPPED}. */
     public static byte[] partitionPrefix(int partition) {
         checkPartition(partition);
-        return Values.ofInt(partition);
+        byte[] prefix = new byte[PARTITION_BYTES];
+        BigEndian.putInt(prefix, 0, partition);
+        return prefix;
     }
 
     /** {@code partition(4B BE) offset(8B BE)} for {@link Column#SKIPPED}. */
@@ -155,8 +153,8 @@ final class Keys {
         checkPartition(partition);
         checkOffset(offset);
         byte[] key = new byte[PARTITION_BYTES + OFFSET_BYTES];
-        putInt(key, 0, partition);
-        putLong(key, PARTITION_BYTES, offset);
+        BigEndian.putInt(key, 0, partition);
+        BigEndian.putLong(key, PARTITION_BYTES, offset);
         return key;
     }
 
@@ -173,13 +171,14 @@ final class Keys {
     /** Decodes {@link #vmOffsetKey}. */
     public static VmOffset decodeVmOffsetKey(byte[] key) {
         int sep = separatorIndex(key, OFFSET_BYTES);
-        return new VmOffset(decodeUtf8(key, 0, sep), getLong(key, sep + 1));
+        return new VmOffset(decodeUtf8(key, 0, sep), BigEndian.getLong(key, sep + 1));
     }
 
     /** Decodes {@link #vmPolicyOffsetKey}. */
     public static VmPolicyOffset decodeVmPolicyOffsetKey(byte[] key) {
         int sep = separatorIndex(key, TAG_BYTES + OFFSET_BYTES);
-        return new VmPolicyOffset(decodeUtf8(key, 0, sep), Byte.toUnsignedInt(key[sep + 1]), getLong(key, sep + 2));
+        return new VmPolicyOffset(decodeUtf8(key, 0, sep), Byte.toUnsignedInt(key[sep + 1]),
+                BigEndian.getLong(key, sep + 2));
     }
 
     /** Decodes {@link #partitionOffsetKey}. */
@@ -188,7 +187,7 @@ final class Keys {
         if (key.length != PARTITION_BYTES + OFFSET_BYTES) {
             throw new IllegalArgumentException("not a partition/offset key (want 12 bytes): " + hex(key));
         }
-        return new PartitionOffset(getInt(key, 0), getLong(key, PARTITION_BYTES));
+        return new PartitionOffset(BigEndian.getInt(key, 0), BigEndian.getLong(key, PARTITION_BYTES));
     }
 
     // ---------------------------------------------------------------- ranges
@@ -215,22 +214,6 @@ final class Keys {
     }
 
     // ---------------------------------------------------------------- internals
-
-    static void putLong(byte[] b, int at, long v) {
-        LONG_BE.set(b, at, v);
-    }
-
-    static long getLong(byte[] b, int at) {
-        return (long) LONG_BE.get(b, at);
-    }
-
-    static void putInt(byte[] b, int at, int v) {
-        INT_BE.set(b, at, v);
-    }
-
-    static int getInt(byte[] b, int at) {
-        return (int) INT_BE.get(b, at);
-    }
 
     /** Validates a VM id and returns its UTF-8 bytes. */
     static byte[] vmBytes(String vm) {

@@ -376,16 +376,6 @@ public final class LedgerStore implements AutoCloseable {
         return path;
     }
 
-    /** How this store was opened. */
-    public OpenMode mode() {
-        return mode;
-    }
-
-    /** How writes are made durable. */
-    public Durability durability() {
-        return durability;
-    }
-
     /**
      * Closes still-open iterators, then (primary only) flushes every memtable to SST files, atomically
      * across families, whatever the {@link Durability}: that makes a {@link Durability#NO_WAL} store

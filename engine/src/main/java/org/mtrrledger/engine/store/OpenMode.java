@@ -24,7 +24,13 @@ public sealed interface OpenMode permits OpenMode.Primary, OpenMode.Secondary, O
 
     /**
      * A RocksDB secondary instance: reads the primary's files while an engine process holds the primary
-     * open, and follows its progress on {@link LedgerStore#catchUp()}. Meant for query commands.
+     * open, and follows its progress on {@link LedgerStore#catchUp()}.
+     *
+     * <p>It exists because it is the one safe way for another process to read a store while an engine writes
+     * it: {@link #READ_ONLY} is a view fixed at opening, and opening read-only a store whose WAL is being appended
+     * is not safe. The commands read stores {@link #READ_ONLY} (no engine runs beside them) or through the engine's
+     * own process ({@code serve}); what watches a running engine from outside, as the integration tests do to
+     * wait on a child engine's stored offsets, opens a secondary.
      *
      * @param secondaryDir a private directory for this secondary's own files (created if missing);
      *     must differ from the store directory and from any other live secondary's directory

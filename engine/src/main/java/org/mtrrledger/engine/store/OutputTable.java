@@ -2,6 +2,7 @@ package org.mtrrledger.engine.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mtrrledger.events.codec.BigEndian;
 
 /**
  * One projection output, in the column family the projection declared for it ({@link OutputSpec}): the records a
@@ -96,7 +97,7 @@ public final class OutputTable<V> {
         }
         batch.put(column, vm.policyOffsetKey(policy, offset), size, (out, at) -> {
             for (byte[] b : encoded) {
-                Keys.putInt(out, at, b.length);
+                BigEndian.putInt(out, at, b.length);
                 System.arraycopy(b, 0, out, at + 4, b.length);
                 at += 4 + b.length;
             }
@@ -104,7 +105,7 @@ public final class OutputTable<V> {
     }
 
     private int length(byte[] v, int at) {
-        int n = at + 4 <= v.length ? Keys.getInt(v, at) : -1;
+        int n = at + 4 <= v.length ? BigEndian.getInt(v, at) : -1;
         if (n < 0 || at + 4 + n > v.length) {
             throw new CorruptValueException(column.familyName() + " value", new IllegalArgumentException(
                     "record length " + n + " at byte " + at + " of " + v.length));

@@ -40,27 +40,16 @@ public final class StoreDigest {
         return digest(store, c, new byte[0], null);
     }
 
-    /**
-     * {@code vm}'s records in the VM-keyed table {@code c} ({@link Column#VM_STATE}, {@link Column#CHECKPOINTS},
-     * {@link Column#EVENTS} and every {@link OutputTable}).
-     */
-    public static Table ofVm(LedgerStore store, Column c, String vm) {
-        byte[][] r = vmRange(c, vm);
-        return digest(store, c, r[0], r[1]);
-    }
-
-    /** The records skipped on {@code partition} ({@link Column#SKIPPED}). */
-    public static Table ofSkipped(LedgerStore store, int partition) {
-        byte[] prefix = Keys.partitionPrefix(partition);
-        return digest(store, Column.SKIPPED, prefix, Keys.prefixEnd(prefix));
-    }
-
     /** The first entry where table {@code c} of two stores differs, for failure messages; null if equal. */
     public static String firstDifference(LedgerStore a, LedgerStore b, Column c) {
         return firstDifference(a, b, c, new byte[0], null);
     }
 
-    /** As {@link #firstDifference(LedgerStore, LedgerStore, Column)} for {@code vm}'s records only. */
+    /**
+     * As {@link #firstDifference(LedgerStore, LedgerStore, Column)} for {@code vm}'s records only, in the VM-keyed
+     * table {@code c} ({@link Column#VM_STATE}, {@link Column#CHECKPOINTS}, {@link Column#EVENTS} and every
+     * {@link OutputTable}).
+     */
     public static String firstDifference(LedgerStore a, LedgerStore b, Column c, String vm) {
         byte[][] r = vmRange(c, vm);
         return firstDifference(a, b, c, r[0], r[1]);

@@ -1,6 +1,7 @@
 package org.mtrrledger.engine.store;
 
 import java.util.Objects;
+import org.mtrrledger.events.codec.BigEndian;
 
 /**
  * The few value encodings the store itself defines (offsets and the format version in META).
@@ -13,7 +14,7 @@ final class Values {
     /** 8 bytes big-endian. */
     public static byte[] ofLong(long v) {
         byte[] b = new byte[Long.BYTES];
-        Keys.putLong(b, 0, v);
+        BigEndian.putLong(b, 0, v);
         return b;
     }
 
@@ -27,26 +28,6 @@ final class Values {
         if (value.length != Long.BYTES) {
             throw new IllegalArgumentException("expected an 8-byte big-endian long, got " + value.length + " bytes");
         }
-        return Keys.getLong(value, 0);
-    }
-
-    /** 4 bytes big-endian. */
-    public static byte[] ofInt(int v) {
-        byte[] b = new byte[Integer.BYTES];
-        Keys.putInt(b, 0, v);
-        return b;
-    }
-
-    /**
-     * Inverse of {@link #ofInt}.
-     *
-     * @throws IllegalArgumentException if the value is not exactly 4 bytes
-     */
-    public static int asInt(byte[] value) {
-        Objects.requireNonNull(value, "value");
-        if (value.length != Integer.BYTES) {
-            throw new IllegalArgumentException("expected a 4-byte big-endian int, got " + value.length + " bytes");
-        }
-        return Keys.getInt(value, 0);
+        return BigEndian.getLong(value, 0);
     }
 }

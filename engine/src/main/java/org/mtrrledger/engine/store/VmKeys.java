@@ -4,7 +4,7 @@ import java.util.ArrayDeque;
 
 /**
  * One VM as the tables address it: its id checked and UTF-8 encoded once (the engine writes several keys per event,
- * and checking the id each time was a measurable share of it), plus what {@link CheckpointTable}'s retention
+ * and checking the id for each would be a measurable share of that), plus what {@link CheckpointTable}'s retention
  * remembers about the VM's newest checkpoints. Opaque above the store: the keys it builds stay inside.
  */
 public final class VmKeys {

@@ -149,11 +149,8 @@ class KeysTest {
     }
 
     @Test
-    void shouldRoundTripLongAndIntValues() {
-        qt().forAll(Gens.anyLong(), Gens.anyInt()).checkAssert((l, i) -> {
-            assertEquals(l, Values.asLong(Values.ofLong(l)));
-            assertEquals(i, Values.asInt(Values.ofInt(i)));
-        });
+    void shouldRoundTripLongValues() {
+        qt().forAll(Gens.anyLong()).checkAssert(l -> assertEquals(l, Values.asLong(Values.ofLong(l))));
     }
 
     @Test

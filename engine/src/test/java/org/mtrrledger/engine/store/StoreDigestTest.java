@@ -49,10 +49,8 @@ class StoreDigestTest {
 
             fill(b, 4, "vm-10"); // one more event of vm-10 only
             assertNotEquals(StoreDigest.of(a, Column.EVENTS), StoreDigest.of(b, Column.EVENTS));
-            assertEquals(StoreDigest.ofVm(a, Column.EVENTS, "vm-1"), StoreDigest.ofVm(b, Column.EVENTS, "vm-1"),
-                    "vm-1's records do not include vm-10's");
-            assertEquals(1, StoreDigest.ofVm(a, Column.VM_STATE, "vm-1").entries(), "one state per VM");
-            assertNull(StoreDigest.firstDifference(a, b, Column.EVENTS, "vm-1"));
+            assertNull(StoreDigest.firstDifference(a, b, Column.EVENTS, "vm-1"), "vm-1's records exclude vm-10's");
+            assertNull(StoreDigest.firstDifference(a, b, Column.VM_STATE, "vm-1"));
             String diff = StoreDigest.firstDifference(a, b, Column.EVENTS, "vm-10");
             assertEquals("EVENTS entry #3: <none> vs VmOffset[vm=vm-10, offset=3] (7 value bytes)", diff);
         }
@@ -72,12 +70,11 @@ class StoreDigestTest {
                 b.write(y);
             }
             assertNull(StoreDigest.firstSkippedDifference(a, b, 0));
-            assertEquals(StoreDigest.ofSkipped(a, 0), StoreDigest.ofSkipped(b, 0));
-            assertEquals(0, StoreDigest.ofSkipped(a, 1).entries());
             assertEquals("SKIPPED entry #0: <none> vs PartitionOffset[partition=1, offset=7] (1 value bytes)",
                     StoreDigest.firstSkippedDifference(a, b, 1));
             for (Column c : List.of(Column.META, Column.SKIPPED)) {
-                assertThrows(IllegalArgumentException.class, () -> StoreDigest.ofVm(a, c, "vm-1"), c.toString());
+                assertThrows(IllegalArgumentException.class, () -> StoreDigest.firstDifference(a, b, c, "vm-1"),
+                        c.toString());
             }
         }
     }

@@ -29,8 +29,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * Creates the events topic and its ingest ledger, and waits until they can really be written.
  *
  * <p>Why the wait: {@code createTopics} returns when the controller has recorded the topic, before every
- * partition has a leader that serves requests. An idempotent producer writing in that window was once seen
- * to wedge with {@code OutOfOrderSequenceException}; so both {@code ensure*} methods return only once
+ * partition has a leader that serves requests. An idempotent producer writing in that window can wedge with
+ * {@code OutOfOrderSequenceException}; so both {@code ensure*} methods return only once
  * {@code listOffsets(latest)} answers for every partition.
  *
  * <p>Replication: on a cluster of {@value #REPLICATED_CLUSTER} or more brokers both topics are created with

@@ -129,13 +129,27 @@ public final class TopicReader {
     }
 
     static Properties consumerProps(String bootstrap) {
+        Properties p = committedReadSettings(bootstrap, 5000);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "mtrr-reader");
+        return p;
+    }
+
+    /**
+     * Consumer settings for reading what is committed in a topic from a position the caller chooses: only records of
+     * committed transactions ({@code read_committed}: ingest publishes a file per transaction), offsets never
+     * auto-committed (the reader keeps its position itself, or seeks each time), and the earliest offset where
+     * there is no position. Every reader of the log starts from these and adds what is its own (client id, group,
+     * fetch sizes).
+     *
+     * @param maxPollRecords records one poll returns at most: the batch the caller processes per poll
+     */
+    public static Properties committedReadSettings(String bootstrap, int maxPollRecords) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "mtrr-reader");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
         return p;
     }
 }

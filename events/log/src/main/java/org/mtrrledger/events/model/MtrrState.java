@@ -29,7 +29,7 @@ public final class MtrrState {
     /** Valid variable-range indices in KVM's {@code mtrr_state.head} list order. */
     private final int[] order = new int[MtrrMsr.NR_VAR_MTRR];
     private int listLength;
-    /** Bumped by every write: lets read-side caches tell an unchanged state cheaply. Not part of equality. */
+    /** Bumped by every mutation: lets read-side caches tell an unchanged state cheaply. Not part of equality. */
     private long modCount;
 
     /**
@@ -127,7 +127,6 @@ public final class MtrrState {
 
     /** Zeroes every MTRR, as a vCPU's are at creation (and after an INIT under TCG, which resets them). */
     public void clear() {
-        modCount++;
         copyFrom(new MtrrState());
     }
 
@@ -206,7 +205,7 @@ public final class MtrrState {
         return -1;
     }
 
-    /** Number of writes applied to this instance (a copy starts from 0). */
+    /** Number of mutations ({@link #write}, {@link #clear}, {@link #copyFrom}) of this instance; a copy starts at 0. */
     public long modCount() {
         return modCount;
     }
@@ -279,11 +278,20 @@ public final class MtrrState {
 
     public MtrrState copy() {
         MtrrState c = new MtrrState();
-        c.copyFrom(this);
+        c.copyState(this);
         return c;
     }
 
+    /**
+     * Makes this state equal to {@code o}. A mutation like {@link #write}: it bumps {@link #modCount()}, or a cache
+     * keyed on this instance and its modCount would keep serving what it resolved from the contents replaced here.
+     */
     public void copyFrom(MtrrState o) {
+        modCount++;
+        copyState(o);
+    }
+
+    private void copyState(MtrrState o) {
         deftype = o.deftype;
         System.arraycopy(o.fixed, 0, fixed, 0, fixed.length);
         System.arraycopy(o.base, 0, base, 0, base.length);

@@ -28,8 +28,8 @@ import org.mtrrledger.events.model.Hex;
  *       of the VM and in its serialized state, so it must stay short;
  *   <li>DMA device name: the same as a VM id (a PCI address is 12 characters);
  *   <li>an encoded record at most {@value #MAX_RECORD_BYTES} bytes: with the string limits above a valid event
- *       encodes to well under 5 KiB even with a 4096-byte source path (PATH_MAX); a bigger record was not written
- *       by mtrr-ledger;
+ *       encodes to well under 5 KiB even with a 4096-byte source path (PATH_MAX); a bigger record is not one
+ *       mtrr-ledger wrote;
  *   <li>32-bit MSR indices (ECX), MAXPHYADDR 12..52, and which payloads are vCPU-scoped.
  * </ul>
  */

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.engine.store.LedgerStore;
@@ -36,7 +38,29 @@ import org.mtrrledger.projections.zap.PolicyId;
  */
 final class StoreMetrics {
     static final String OTHER = "other";
-    static final List<String> EVENT_KINDS = List.of("msr_write", "cr0_write", "dma", "vcpu", "vm_config");
+    /**
+     * The {@code kind} label values: every JSON event type ({@link EventKind#type()}), in the order their series are
+     * written. The order is fixed here (and any kind added to {@link EventKind} comes after these) so that the text of
+     * a scrape does not depend on the enum's declaration order.
+     */
+    static final List<String> EVENT_KINDS;
+    /** {@link #EVENT_KINDS} index of each {@link EventKind}, by ordinal (both MSR write kinds count as msr_write). */
+    private static final int[] KIND_INDEX = new int[EventKind.values().length];
+
+    static {
+        Set<String> types = new LinkedHashSet<>();
+        for (EventKind k : List.of(EventKind.MSR_WRITE, EventKind.CR0_WRITE, EventKind.DMA_OP,
+                EventKind.VCPU_LIFECYCLE, EventKind.VM_CONFIG)) {
+            types.add(k.type());
+        }
+        for (EventKind k : EventKind.values()) {
+            types.add(k.type());
+        }
+        EVENT_KINDS = List.copyOf(types);
+        for (EventKind k : EventKind.values()) {
+            KIND_INDEX[k.ordinal()] = EVENT_KINDS.indexOf(k.type());
+        }
+    }
 
     private final LedgerStore store;
     private final int vmCap;
@@ -105,7 +129,7 @@ final class StoreMetrics {
             v.policies[p.code] = s.counters(p);
         }
         q.events(v.vm, from, l.lastOffset(), e -> {
-            v.byKind[EVENT_KINDS.indexOf(EventKind.typeOf(e.event()))]++;
+            v.byKind[KIND_INDEX[EventKind.of(e.event()).ordinal()]]++;
             return true;
         });
     }

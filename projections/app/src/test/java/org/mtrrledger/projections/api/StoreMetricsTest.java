@@ -30,6 +30,7 @@ import org.mtrrledger.events.gen.FirmwareChoice;
 import org.mtrrledger.events.gen.GeneratorSpec;
 import org.mtrrledger.events.gen.NoncoherentDma;
 import org.mtrrledger.events.gen.VcpuRange;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.projections.ledger.PoliciesState;
 import org.mtrrledger.projections.ledger.PolicyProjection;
 import org.mtrrledger.projections.query.LedgerQueries;
@@ -104,6 +105,14 @@ class StoreMetricsTest {
         LedgerWriter w = new LedgerWriter(store, new Pipeline(new PolicyProjection()), 100, PoisonPolicy.FAIL);
         for (int i = 0; i < records.size(); i += 50) {
             w.apply(records.subList(i, Math.min(records.size(), i + 50)));
+        }
+    }
+
+    @Test
+    void shouldLabelEveryEventTypeOnceInTheSeriesOrder() {
+        assertEquals(List.of("msr_write", "cr0_write", "dma", "vcpu", "vm_config"), StoreMetrics.EVENT_KINDS);
+        for (EventKind k : EventKind.values()) {
+            assertTrue(StoreMetrics.EVENT_KINDS.contains(k.type()), k.toString());
         }
     }
 

@@ -16,7 +16,7 @@ import org.mtrrledger.projections.zap.PolicyId;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
-/** Hazard records are stored: the encoder must write exactly the bytes of the original DataOutputStream layout. */
+/** Hazard records are stored: the encoder must write exactly the bytes DataOutputStream writes for their layout. */
 class HazardEncodingTest {
     @Test
     void shouldEncodeExactlyAsDataOutputStream() {

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.mtrrledger.engine.fold.Fold;
-import org.mtrrledger.engine.fold.Format2Outcome;
+import org.mtrrledger.engine.fold.WriteUtfOutcome;
 import org.mtrrledger.events.model.EventRef;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.ProjectionRecord;
@@ -153,7 +153,7 @@ class GoldenOutputsTest {
             }
             int partition = Math.floorMod(vm.hashCode(), PARTITIONS);
             Pipeline.Step st = pipeline.step(ledger, new EventRef("mtrr.events", partition, offsets[partition]++), e);
-            byte[] outcome = Format2Outcome.encode(st.fold().outcome()); // content, not the compact labels
+            byte[] outcome = WriteUtfOutcome.encode(st.fold().outcome()); // content, not the compact labels
             head.clear().putInt(i).putInt(st.fold().vcpu()).putInt(outcome.length).putInt(st.records().size());
             sha.update(head.flip());
             sha.update(outcome);

@@ -6,11 +6,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Store format 2's outcome encoder (every string through {@code writeUTF}): the oracle that old stores still
- * decode, and a content-only digest of an outcome that does not change when the compact labels do.
+ * An {@link Outcome} with every string, changed-field labels included, written through {@code writeUTF}: the oracle
+ * for how {@link Outcome#encode()} writes texts, the size its compact field codes must not exceed, and a
+ * content-only digest of an outcome that does not change when the compact codes do.
  */
-public final class Format2Outcome {
-    private Format2Outcome() {}
+public final class WriteUtfOutcome {
+    private WriteUtfOutcome() {}
 
     public static byte[] encode(Outcome o) {
         try {
