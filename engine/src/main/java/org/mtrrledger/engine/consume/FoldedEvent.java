@@ -61,8 +61,8 @@ public record FoldedEvent(int partition, byte[] payload, Outcome outcome) {
     /** The outcome alone, for a reader of the fold's verdicts (skips copying and decoding the payload). */
     public static Outcome outcomeOf(byte[] bytes) {
         try {
-            int at = 8 + ByteBuffer.wrap(bytes, 4, 4).getInt();
-            return Outcome.decode(java.util.Arrays.copyOfRange(bytes, at, bytes.length));
+            int at = 8 + BigEndian.getInt(bytes, 4);
+            return Outcome.decode(Arrays.copyOfRange(bytes, at, bytes.length));
         } catch (CorruptValueException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -1,7 +1,9 @@
 package org.mtrrledger.engine.store;
 
+
 import java.util.OptionalLong;
 import java.util.function.Function;
+import org.mtrrledger.events.codec.BigEndian;
 
 /**
  * The folded log by VM ({@link Column#EVENTS}): every event the engine folded, verbatim, with its outcome, ONE
@@ -92,7 +94,7 @@ public final class EventLog<V> {
 
     /** The offset of a key of this VM's scan: its last 8 bytes (the VM id before them is the scan's bound). */
     private static long offsetOf(byte[] key) {
-        return Keys.getLong(key, key.length - Long.BYTES);
+        return BigEndian.getLong(key, key.length - Long.BYTES);
     }
 
     /**
