@@ -92,7 +92,7 @@ public final class Bench {
             System.err.println("usage: Bench broker|gen|ingest|fold|rebuild|timetravel|append|resume|report --key value ...");
             System.exit(2);
         }
-        Args a = new Args(argv, 1);
+        HarnessArgs a = new HarnessArgs(argv, 1);
         switch (argv[0]) {
             case "broker" -> EmbeddedBroker.runForeground(a.path("data"), System.out);
             case "gen" -> gen(a);
@@ -108,7 +108,7 @@ public final class Bench {
         System.exit(0); // Kafka/RocksDB threads must not keep the JVM alive
     }
 
-    static String bootstrap(Args a) {
+    static String bootstrap(HarnessArgs a) {
         Path data = a.path("broker-data");
         return BrokerInfo.read(data).orElseThrow(() -> new IllegalStateException("no broker running on " + data))
                 .bootstrap();
@@ -121,7 +121,7 @@ public final class Bench {
      * {@code --file}. {@code --layout interleaved} (the default) interleaves the VMs as a host's trace does
      * ({@link Interleave}, drawn with the fleet's seed); {@code vm-after-vm} leaves them as the generator writes them.
      */
-    static void gen(Args a) throws IOException {
+    static void gen(HarnessArgs a) throws IOException {
         long target = a.num("events");
         long seed = a.num("seed", 42);
         Path file = a.path("file");
@@ -167,7 +167,7 @@ public final class Bench {
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    static void ingest(Args a) throws IOException {
+    static void ingest(HarnessArgs a) throws IOException {
         Out out = new Out("ingest", a);
         String bootstrap = bootstrap(a);
         Path file = a.path("file");
@@ -270,7 +270,7 @@ public final class Bench {
      * with the RocksDB kafka-streams was built with, and passes the engine's result file as {@code --engine-runs} so
      * that each Streams run gets its fold / Streams ratio.
      */
-    static void fold(Args a) throws Exception {
+    static void fold(HarnessArgs a) throws Exception {
         Out out = new Out("fold", a);
         String bootstrap = bootstrap(a);
         String topic = a.str("topic", TOPIC);
@@ -509,7 +509,7 @@ public final class Bench {
      * Rebuild (what {@code mtrr rebuild} does: drop the store, refold from offset 0 until caught up), then memory:
      * heap used after System.gc() with the engine still alive, RSS, RocksDB size and the topic's size on disk.
      */
-    static void rebuild(Args a) throws Exception {
+    static void rebuild(HarnessArgs a) throws Exception {
         long launched = a.num("launched-ns");
         long mainEpoch = epochNanos();
         Out out = new Out("rebuild", a);
@@ -565,7 +565,7 @@ public final class Bench {
     // -------------------------------------------------------------------------------------- append/resume
 
     /** Publishes one new VM's boot log (not timed): the records a restarted engine will consume first. */
-    static void append(Args a) {
+    static void append(HarnessArgs a) {
         String bootstrap = bootstrap(a);
         long seed = a.num("seed");
         GeneratorSpec spec = FleetGenerator.typicalFleet(1000 + seed).withVms(1).withVmIdPrefix("late-" + seed + "-");
@@ -584,7 +584,7 @@ public final class Bench {
     }
 
     /** Restart on an existing, caught-up store: process start to first record folded, then to caught up. */
-    static void resume(Args a) throws Exception {
+    static void resume(HarnessArgs a) throws Exception {
         long launched = a.num("launched-ns");
         long mainEpoch = epochNanos();
         Out out = new Out("resume", a);
@@ -623,7 +623,7 @@ public final class Bench {
      * vCPU 0, kvm resolver, v6.4) and zaps-by-GFN (LedgerQueries.zaps over all policies in [0, offset] filtered by
      * a GFN), each for a random VM at a random offset inside that VM's own offsets, interleaved.
      */
-    static void timeTravel(Args a) throws IOException {
+    static void timeTravel(HarnessArgs a) throws IOException {
         Out out = new Out("timetravel", a);
         int queries = (int) a.num("queries", 1000);
         int warmup = (int) a.num("warmup", 300);

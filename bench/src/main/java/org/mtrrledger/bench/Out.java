@@ -18,7 +18,7 @@ final class Out {
     final List<Map<String, Object>> runs = new ArrayList<>();
     final Map<String, Object> extra = new LinkedHashMap<>();
 
-    Out(String kind, Args a) {
+    Out(String kind, HarnessArgs a) {
         root.put("kind", kind);
         root.put("size", a.str("size", "?"));
         root.put("machine", Env.machine());

@@ -17,7 +17,7 @@ final class Report {
     }
 
     @SuppressWarnings("unchecked")
-    static void run(Args a) throws IOException {
+    static void run(HarnessArgs a) throws IOException {
         Path work = a.path("work");
         String[] sizes = a.str("sizes").split(",");
         Map<String, Object> all = new LinkedHashMap<>();

@@ -1,6 +1,6 @@
 package org.mtrrledger.engine.store;
 
-
+import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import org.mtrrledger.events.codec.BigEndian;
@@ -56,7 +56,7 @@ public final class EventLog<V> {
      */
     public void getAll(String vm, long[] offsets, Visitor<V> visitor) {
         long[] wanted = offsets.clone();
-        java.util.Arrays.sort(wanted);
+        Arrays.sort(wanted);
         if (wanted.length == 0 || wanted[wanted.length - 1] < 0) {
             return;
         }

@@ -3,12 +3,19 @@ package org.mtrrledger.projections.query;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.mtrrledger.engine.consume.EngineConfig;
 import org.mtrrledger.engine.consume.FoldedEvent;
 import org.mtrrledger.engine.consume.SkippedRecord;
 import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.engine.consume.TimeTravel;
+import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.pipeline.Pipeline;
+import org.mtrrledger.engine.pipeline.Projection;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.LedgerStore;
@@ -44,7 +51,7 @@ public final class LedgerQueries {
     private final VmStateTable<Integer> partitions;
     private final EventLog<FoldedEvent> events;
     /** The same log read for the fold's outcomes only (payloads not decoded). */
-    private final EventLog<org.mtrrledger.engine.fold.Outcome> outcomes;
+    private final EventLog<Outcome> outcomes;
     private final OutputTable<ZapRecord> zaps;
     private final OutputTable<Hazard> hazards;
     private final SkippedTable<SkippedRecord> skipped;
@@ -53,7 +60,7 @@ public final class LedgerQueries {
     public LedgerQueries(LedgerStore store) {
         this.store = store;
         this.timeTravel = new TimeTravel(store, pipeline);
-        this.foldOnly = new TimeTravel(store, new Pipeline(org.mtrrledger.engine.pipeline.Projection.NONE));
+        this.foldOnly = new TimeTravel(store, new Pipeline(Projection.NONE));
         this.states = new VmStateTable<>(store, TimeTravel.ledgerCodec(pipeline));
         this.lastOffsets = TimeTravel.headOffsets(store);
         this.partitions = TimeTravel.headPartitions(store);
@@ -178,7 +185,7 @@ public final class LedgerQueries {
     }
 
     /** Visits the VM's events with offsets in [from, to] in log order while {@code visitor} returns true. */
-    public void events(String vm, long from, long to, java.util.function.Predicate<StoredEvent> visitor) {
+    public void events(String vm, long from, long to, Predicate<StoredEvent> visitor) {
         requireVm(vm);
         String topic = topic();
         events.scan(vm, from, to, (offset, fe) -> visitor.test(stored(vm, topic, offset, fe)));
@@ -193,7 +200,7 @@ public final class LedgerQueries {
      * How many of the VM's stored events the fold gave {@code status}: one scan of the event log decoding only the
      * outcomes, not the payloads.
      */
-    public long countOutcomes(String vm, org.mtrrledger.engine.fold.Outcome.Status status) {
+    public long countOutcomes(String vm, Outcome.Status status) {
         requireVm(vm);
         long[] n = {0};
         outcomes.scan(vm, 0, Long.MAX_VALUE, (offset, o) -> {
@@ -208,7 +215,7 @@ public final class LedgerQueries {
     /** Offset of the VM's first stored event (its last one is {@link #latest}'s). */
     public long firstOffset(String vm) {
         requireVm(vm);
-        java.util.OptionalLong first = events.firstOffset(vm);
+        OptionalLong first = events.firstOffset(vm);
         return first.isPresent() ? first.getAsLong() : lastOffset(vm);
     }
 
@@ -217,8 +224,8 @@ public final class LedgerQueries {
      * ordered scan of the event log that steps over short gaps and seeks over long ones ({@link EventLog#getAll}),
      * not a point read per offset. An offset without a stored event has no entry; nothing of another VM is read.
      */
-    public java.util.SortedMap<Long, StoredEvent> triggers(String vm, long[] offsets) {
-        java.util.SortedMap<Long, StoredEvent> out = new java.util.TreeMap<>();
+    public SortedMap<Long, StoredEvent> triggers(String vm, long[] offsets) {
+        SortedMap<Long, StoredEvent> out = new TreeMap<>();
         String topic = topic();
         events.getAll(vm, offsets, (offset, fe) -> {
             out.put(offset, stored(vm, topic, offset, fe));
@@ -228,7 +235,7 @@ public final class LedgerQueries {
     }
 
     /** The trigger offsets of {@code records}, for {@link #triggers}. */
-    private static <R> long[] offsetsOf(List<R> records, java.util.function.ToLongFunction<R> offset) {
+    private static <R> long[] offsetsOf(List<R> records, ToLongFunction<R> offset) {
         long[] out = new long[records.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = offset.applyAsLong(records.get(i));
@@ -241,7 +248,7 @@ public final class LedgerQueries {
      * {@link IllegalArgumentException} naming the VM and the offset, as {@link #event} says.
      */
     public <R> Map<Long, StoredEvent> triggersOf(String vm, List<R> records,
-            java.util.function.ToLongFunction<R> offset) {
+            ToLongFunction<R> offset) {
         Map<Long, StoredEvent> found = triggers(vm, offsetsOf(records, offset));
         for (R r : records) {
             if (!found.containsKey(offset.applyAsLong(r))) {
@@ -267,15 +274,15 @@ public final class LedgerQueries {
      * their triggers. A zap whose trigger is not stored is an {@link IllegalArgumentException} as {@link #event} says.
      */
     public void zaps(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
-            java.util.function.Predicate<ZapRecord> keep, TriggeredVisitor<ZapRecord> visitor) {
+            Predicate<ZapRecord> keep, TriggeredVisitor<ZapRecord> visitor) {
         Chunks<ZapRecord> chunks = new Chunks<>(vm, ZapRecord::offset, keep, visitor);
         zaps.scan(vm, policy.code, fromOffset, fromSeq, to, (o, seq, z) -> chunks.add(z));
         chunks.flush();
     }
 
-    /** As {@link #zaps(String, PolicyId, long, int, long, java.util.function.Predicate, TriggeredVisitor)}, hazards. */
+    /** As {@link #zaps(String, PolicyId, long, int, long, Predicate, TriggeredVisitor)}, hazards. */
     public void hazards(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
-            java.util.function.Predicate<Hazard> keep, TriggeredVisitor<Hazard> visitor) {
+            Predicate<Hazard> keep, TriggeredVisitor<Hazard> visitor) {
         Chunks<Hazard> chunks = new Chunks<>(vm, Hazard::offset, keep, visitor);
         hazards.scan(vm, policy.code, fromOffset, fromSeq, to, (o, seq, h) -> chunks.add(h));
         chunks.flush();
@@ -284,13 +291,13 @@ public final class LedgerQueries {
     /** Kept records gathered up to {@link #TRIGGER_CHUNK}, then handed out with their triggers. */
     private final class Chunks<R> {
         private final String vm;
-        private final java.util.function.ToLongFunction<R> offset;
-        private final java.util.function.Predicate<R> keep;
+        private final ToLongFunction<R> offset;
+        private final Predicate<R> keep;
         private final TriggeredVisitor<R> visitor;
         private final List<R> pending = new ArrayList<>(TRIGGER_CHUNK);
         private boolean stopped;
 
-        Chunks(String vm, java.util.function.ToLongFunction<R> offset, java.util.function.Predicate<R> keep,
+        Chunks(String vm, ToLongFunction<R> offset, Predicate<R> keep,
                 TriggeredVisitor<R> visitor) {
             this.vm = vm;
             this.offset = offset;
@@ -337,7 +344,7 @@ public final class LedgerQueries {
      * paged zap listings.
      */
     public void zaps(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
-            java.util.function.Predicate<ZapRecord> visitor) {
+            Predicate<ZapRecord> visitor) {
         zaps.scan(vm, policy.code, fromOffset, fromSeq, to, (o, seq, z) -> visitor.test(z));
     }
 
@@ -356,7 +363,7 @@ public final class LedgerQueries {
      * {@code fromOffset}) on, only those of {@code onlyPartition} unless it is null, while {@code visitor} returns true.
      */
     public void skipped(Integer onlyPartition, int fromPartition, long fromOffset,
-            java.util.function.Predicate<Skipped> visitor) {
+            Predicate<Skipped> visitor) {
         skipped.scan(onlyPartition, fromPartition, fromOffset, (p, o, r) -> visitor.test(new Skipped(p, o, r)));
     }
 

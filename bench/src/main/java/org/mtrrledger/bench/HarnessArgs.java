@@ -9,10 +9,10 @@ import org.mtrrledger.events.model.Hex;
  * {@code --key value} pairs of the bench harness's subcommands, driven by {@code bench/run} (the CLI's picocli
  * options are {@code projections.cli}; numbers parse the same way, through {@link Hex#parse}).
  */
-final class Args {
+final class HarnessArgs {
     private final Map<String, String> values = new HashMap<>();
 
-    Args(String[] argv, int from) {
+    HarnessArgs(String[] argv, int from) {
         for (int i = from; i < argv.length; i++) {
             if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
                 throw new IllegalArgumentException("expected --key value, got '" + argv[i] + "'");
