@@ -31,8 +31,9 @@ import org.mtrrledger.events.gen.VcpuRange;
 import org.mtrrledger.projections.RandomLogs;
 
 /**
- * Golden outputs: the SHA-256 of every byte the pipeline hands the store (each step's outcome, in store format 2's
- * layout so that its compact labels do not show, and every zap/hazard record with its kind, policy and seq; every VM's
+ * Golden outputs: the SHA-256 of every byte the pipeline hands the store (each step's outcome with every string
+ * through {@code writeUTF} ({@link WriteUtfOutcome}), the layout the constants were recorded in, so that the stored
+ * layout's compact labels do not show, and every zap/hazard record with its kind, policy and seq; every VM's
  * encoded ledger every 997 events and at the end, in the layout of {@link #recordedLayout}) for a few
  * generated fleets. The constants were recorded from the projection before its hot path was tuned: any change of
  * an output bit, intended or not, fails here. Caches must not show either: a run whose ledgers all go through
