@@ -178,7 +178,8 @@ class InterleaveTest {
     void shouldGenerateTheFleetInterleavedWithItsSeedAndLeaveNoTemporaryFile() throws Exception {
         Path plain = dir.resolve("plain.jsonl");
         Path il = dir.resolve("il.jsonl");
-        Bench.gen(new HarnessArgs(new String[] {"--events", "5000", "--layout", "vm-after-vm", "--file", plain.toString()}, 0));
+        Bench.gen(new HarnessArgs(
+                new String[] {"--events", "5000", "--layout", "vm-after-vm", "--file", plain.toString()}, 0));
         Bench.gen(new HarnessArgs(new String[] {"--events", "5000", "--file", il.toString()}, 0));
         assertEquals(inMemoryDraw(lines(plain), 42), lines(il));
         try (Stream<Path> files = Files.list(dir)) {

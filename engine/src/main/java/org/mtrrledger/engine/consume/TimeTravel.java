@@ -2,6 +2,7 @@ package org.mtrrledger.engine.consume;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.engine.store.CheckpointTable;
@@ -54,7 +55,7 @@ public final class TimeTravel {
         return headHeaders(store, VmLedger::partitionOf);
     }
 
-    private static <T> VmStateTable<T> headHeaders(LedgerStore store, java.util.function.Function<byte[], T> header) {
+    private static <T> VmStateTable<T> headHeaders(LedgerStore store, Function<byte[], T> header) {
         return new VmStateTable<>(store, ValueCodec.of(o -> {
             throw new UnsupportedOperationException("heads are put as ledgers");
         }, header));

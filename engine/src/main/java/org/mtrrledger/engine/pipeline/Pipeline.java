@@ -3,7 +3,6 @@ package org.mtrrledger.engine.pipeline;
 import java.util.List;
 import org.mtrrledger.engine.fold.Fold;
 import org.mtrrledger.engine.fold.FoldStep;
-import org.mtrrledger.engine.fold.VmState;
 import org.mtrrledger.engine.pervm.PerVmCopy;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.model.EventRef;

@@ -106,7 +106,10 @@ public final class VmLedger {
         return perVm;
     }
 
-    /** The projection state, settled ({@link Projection#settle}). */
+    /**
+     * The projection state, settled ({@link Projection#settle}). Live, not a copy: valid until the ledger's next step,
+     * which may defer work into the memo again; read it again after stepping.
+     */
     public ProjectionState<?> projection() {
         return projection.settled();
     }

@@ -11,8 +11,9 @@ interface CloseableIterator<T> extends Iterator<T>, AutoCloseable {
 
     /**
      * Moves to the first entry at or after {@code key} within the scan's bounds: a native seek, for a reader that
-     * skips far ahead (a short skip is cheaper as a few {@link #skip()} steps). Forward scans only; once the scan is
-     * exhausted it stays so.
+     * skips far ahead (a short skip is cheaper as a few {@link #skip()} steps). A key before the current entry moves
+     * back, one before the scan's lower bound lands on the bound. Forward scans only (a reverse scan refuses it);
+     * once the scan is exhausted it stays so.
      */
     void seek(byte[] key);
 

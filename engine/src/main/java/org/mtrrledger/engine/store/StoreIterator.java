@@ -56,7 +56,7 @@ final class StoreIterator implements CloseableIterator<Entry> {
     @Override
     public Entry next() {
         if (!hasNext()) {
-            throw new NoSuchElementException("scan of " + column + " in " + store.path() + " is exhausted");
+            throw exhaustedError();
         }
         return store.guarded("iterate", column, () -> {
             requireLive();
@@ -80,7 +80,7 @@ final class StoreIterator implements CloseableIterator<Entry> {
     @Override
     public byte[] peekValue() {
         if (!hasNext()) {
-            throw new NoSuchElementException("scan of " + column + " in " + store.path() + " is exhausted");
+            throw exhaustedError();
         }
         return store.guarded("iterate", column, () -> {
             requireLive();
@@ -91,13 +91,17 @@ final class StoreIterator implements CloseableIterator<Entry> {
     @Override
     public void skip() {
         if (!hasNext()) {
-            throw new NoSuchElementException("scan of " + column + " in " + store.path() + " is exhausted");
+            throw exhaustedError();
         }
         store.guarded("iterate", column, () -> {
             requireLive();
             advance();
             return null;
         });
+    }
+
+    private NoSuchElementException exhaustedError() {
+        return new NoSuchElementException("scan of " + column + " in " + store.path() + " is exhausted");
     }
 
     /** One native step in the scan's direction; under the guard, on a live iterator. */

@@ -192,6 +192,44 @@ class LedgerStoreTest {
     }
 
     @Test
+    void shouldPeekSkipAndSeekWithinTheScansBoundsCountingEveryNativeRead() {
+        try (LedgerStore store = LedgerStore.open(dir(), OpenMode.PRIMARY);
+                Batch batch = store.newBatch()) {
+            for (long o = 0; o < 10; o++) {
+                batch.put(Column.SKIPPED, Keys.partitionOffsetKey(1, o), Values.ofLong(o));
+            }
+            store.write(batch);
+            StoreReads.Snapshot before = store.reads().snapshot();
+            try (CloseableIterator<Entry> it = store.scan(Column.SKIPPED, Keys.partitionOffsetKey(1, 2),
+                    Keys.partitionOffsetKey(1, 9))) {
+                assertArrayEquals(Keys.partitionOffsetKey(1, 2), it.peekKey(), "peek does not move");
+                assertArrayEquals(Keys.partitionOffsetKey(1, 2), it.peekKey());
+                assertArrayEquals(Values.ofLong(2), it.peekValue());
+                it.skip();
+                assertArrayEquals(Keys.partitionOffsetKey(1, 3), it.peekKey());
+                it.seek(Keys.partitionOffsetKey(1, 6));
+                assertArrayEquals(Keys.partitionOffsetKey(1, 6), it.peekKey(), "forward seek");
+                it.seek(Keys.partitionOffsetKey(1, 4));
+                assertArrayEquals(Keys.partitionOffsetKey(1, 4), it.peekKey(), "a seek back moves back");
+                it.seek(Keys.partitionOffsetKey(1, 0));
+                assertArrayEquals(Keys.partitionOffsetKey(1, 2), it.peekKey(), "lands on the lower bound");
+                it.seek(Keys.partitionOffsetKey(1, 9));
+                assertNull(it.peekKey(), "the upper bound is exclusive");
+                assertThrows(NoSuchElementException.class, it::peekValue);
+                assertThrows(NoSuchElementException.class, it::skip);
+                it.seek(Keys.partitionOffsetKey(1, 3));
+                assertNull(it.peekKey(), "an exhausted scan stays exhausted");
+            }
+            StoreReads.Snapshot used = store.reads().snapshot().since(before);
+            assertEquals(new StoreReads.Snapshot(0, 5, 1), used, "the scan's positioning, four seeks, one step");
+            try (CloseableIterator<Entry> reverse = store.scanReverse(Column.SKIPPED, Keys.partitionOffsetKey(1, 0),
+                    Keys.partitionOffsetKey(1, 9))) {
+                assertThrows(UnsupportedOperationException.class, () -> reverse.seek(Keys.partitionOffsetKey(1, 3)));
+            }
+        }
+    }
+
+    @Test
     void shouldNotBleedAPrefixScanIntoAVmWhoseIdExtendsIt() {
         try (LedgerStore store = LedgerStore.open(dir(), OpenMode.PRIMARY)) {
             writeCheckpoints(store, "vm-1", 1, 2);

@@ -45,7 +45,7 @@ final class StoreMetrics {
      */
     static final List<String> EVENT_KINDS;
     /** {@link #EVENT_KINDS} index of each {@link EventKind}, by ordinal (both MSR write kinds count as msr_write). */
-    private static final int[] KIND_INDEX = new int[EventKind.values().length];
+    static final int[] KIND_INDEX = new int[EventKind.values().length];
 
     static {
         Set<String> types = new LinkedHashSet<>();

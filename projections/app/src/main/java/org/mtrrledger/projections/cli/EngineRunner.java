@@ -23,9 +23,8 @@ final class EngineRunner {
      * and its summary to stdout.
      */
     @SuppressWarnings("try") // the Termination resource only has to be open while the engine runs
-    static LedgerEngine.RunSummary run(KafkaEndpoint endpoint, KafkaOptions kafka, DataOptions data,
-            EngineOptions engine, StopCondition until) {
-        PrintStream out = System.out;
+    static void run(KafkaEndpoint endpoint, KafkaOptions kafka, DataOptions data, EngineOptions engine,
+            StopCondition until) {
         TopicAdmin.ensureTopic(endpoint.bootstrap(), kafka.topic(), kafka.partitions);
         LedgerEngine.RunSummary summary;
         PolicyProjection projection = new PolicyProjection();
@@ -36,9 +35,8 @@ final class EngineRunner {
                 Termination signals = Termination.onSignal(running::stop)) {
             summary = running.run(until, progress(System.err));
         }
-        printSummary(summary, out);
-        out.flush();
-        return summary;
+        printSummary(summary, System.out);
+        System.out.flush();
     }
 
     /** Events/s and lag per partition, redrawn in place on a terminal, silent otherwise. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -121,20 +120,20 @@ final class ExportCommand implements Callable<Integer> {
             int tid = POLICY_TID + p.code;
             meta(g, "thread_name", pid, tid, "policy " + p.label);
             try {
-                q.zaps(vm, p, from, 0, to, z -> true, (z, trigger) -> {
+                q.zapsWithTriggers(vm, p, from, 0, to, z -> true, (z, trigger) -> {
                     instant(g, z.degenerate() ? "zap (degenerate)" : "zap", "zap", pid, tid, tsOf.get(z.offset()),
                             PolicyJson.zap(vm, topic, z, trigger));
                     counts[0]++;
                     return true;
                 });
-                q.hazards(vm, p, from, 0, to, h -> true, (h, trigger) -> {
+                q.hazardsWithTriggers(vm, p, from, 0, to, h -> true, (h, trigger) -> {
                     instant(g, "hazard " + h.kind().label(), "hazard", pid, tid, tsOf.get(h.offset()),
                             PolicyJson.hazard(vm, topic, h, trigger));
                     counts[1]++;
                     return true;
                 });
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
+            } catch (WriteFailed e) {
+                throw e.io();
             }
         }
     }
@@ -171,7 +170,7 @@ final class ExportCommand implements Callable<Integer> {
         try {
             writeInstant(g, name, cat, pid, tid, ts, args);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new WriteFailed(e);
         }
     }
 
@@ -190,5 +189,16 @@ final class ExportCommand implements Callable<Integer> {
         g.writeNumberField("ts", ts);
         g.writeObjectField("args", args);
         g.writeEndObject();
+    }
+
+    /** The output's own write failure, carried out of a query's visitor and unwrapped around it (only this one). */
+    private static final class WriteFailed extends RuntimeException {
+        WriteFailed(IOException cause) {
+            super(cause);
+        }
+
+        IOException io() {
+            return (IOException) getCause();
+        }
     }
 }

@@ -53,7 +53,7 @@ final class ZapsCommand extends QueryCommand {
         for (String vm : vms.resolve(q, false)) {
             long[] r = range.resolve(q, vm, output.json);
             for (PolicyId p : ps) {
-                q.zaps(vm, p, r[0], 0, r[1], z -> g == null || z.range().contains(g), (z, trigger) -> {
+                q.zapsWithTriggers(vm, p, r[0], 0, r[1], z -> g == null || z.range().contains(g), (z, trigger) -> {
                     Map<String, Object> zj = PolicyJson.zap(vm, topic, z, trigger);
                     if (output.json) {
                         JsonLinesOut.print(out, zj);

@@ -146,7 +146,10 @@ public final class PossibleSets {
         return lo;
     }
 
-    /** A zap: the range's sets become empty. Applied at once, into arrays of its own (no {@link Work} at hand). */
+    /**
+     * A zap: the range's sets become empty. Applied at once, into arrays of its own (no {@link Work} at hand): the
+     * plain path the reference test (PolicyProjectionReferenceTest) checks the projection's queued one against.
+     */
     public void clear(GfnRange r) {
         clear(r, new Work());
     }

@@ -131,7 +131,8 @@ public final class PolicyProjection implements Projection<PoliciesState, PolicyM
                     }
                 }
             }
-            addOnlineVcpus(p, s.possible[i], memo.sets[i], memo.added[i], folded, cleared, vcpuChanged, changed, ref.offset(), guestMaps);
+            addOnlineVcpus(p, s.possible[i], memo.sets[i], memo.added[i], folded, cleared, vcpuChanged, changed,
+                    ref.offset(), guestMaps);
         }
         zaps.clear();
         return out == null ? List.of() : out;

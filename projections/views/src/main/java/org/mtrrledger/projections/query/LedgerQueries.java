@@ -171,10 +171,15 @@ public final class LedgerQueries {
     public StoredEvent event(String vm, long offset) {
         FoldedEvent fe = events.get(vm, offset);
         if (fe == null) {
-            requireVm(vm);
-            throw new IllegalArgumentException("VM '" + vm + "' has no event at offset " + offset);
+            throw noEvent(vm, offset);
         }
         return stored(vm, topic(), offset, fe);
+    }
+
+    /** The error for a missing event: the unknown VM's ({@link #requireVm}) if there is no such VM. */
+    private IllegalArgumentException noEvent(String vm, long offset) {
+        requireVm(vm);
+        return new IllegalArgumentException("VM '" + vm + "' has no event at offset " + offset);
     }
 
     /** The VM's events with offsets in [from, to]. */
@@ -252,7 +257,7 @@ public final class LedgerQueries {
         Map<Long, StoredEvent> found = triggers(vm, offsetsOf(records, offset));
         for (R r : records) {
             if (!found.containsKey(offset.applyAsLong(r))) {
-                event(vm, offset.applyAsLong(r));
+                throw noEvent(vm, offset.applyAsLong(r));
             }
         }
         return found;
@@ -265,7 +270,7 @@ public final class LedgerQueries {
     }
 
     /** How many records a triggered listing gathers before resolving their triggers with one {@link #triggers}. */
-    public static final int TRIGGER_CHUNK = 256;
+    static final int TRIGGER_CHUNK = 256;
 
     /**
      * Visits the zaps of a policy for a VM from position ({@code fromOffset}, {@code fromSeq}) up to trigger offset
@@ -273,15 +278,15 @@ public final class LedgerQueries {
      * true: one scan of the zaps, and per {@link #TRIGGER_CHUNK} kept zaps one ordered scan of the event log for
      * their triggers. A zap whose trigger is not stored is an {@link IllegalArgumentException} as {@link #event} says.
      */
-    public void zaps(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
+    public void zapsWithTriggers(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
             Predicate<ZapRecord> keep, TriggeredVisitor<ZapRecord> visitor) {
         Chunks<ZapRecord> chunks = new Chunks<>(vm, ZapRecord::offset, keep, visitor);
         zaps.scan(vm, policy.code, fromOffset, fromSeq, to, (o, seq, z) -> chunks.add(z));
         chunks.flush();
     }
 
-    /** As {@link #zaps(String, PolicyId, long, int, long, Predicate, TriggeredVisitor)}, hazards. */
-    public void hazards(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
+    /** As {@link #zapsWithTriggers}, hazards. */
+    public void hazardsWithTriggers(String vm, PolicyId policy, long fromOffset, int fromSeq, long to,
             Predicate<Hazard> keep, TriggeredVisitor<Hazard> visitor) {
         Chunks<Hazard> chunks = new Chunks<>(vm, Hazard::offset, keep, visitor);
         hazards.scan(vm, policy.code, fromOffset, fromSeq, to, (o, seq, h) -> chunks.add(h));

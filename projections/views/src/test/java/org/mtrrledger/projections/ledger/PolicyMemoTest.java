@@ -43,6 +43,23 @@ class PolicyMemoTest {
     }
 
     @Test
+    void shouldCopyALedgerWithWhatItsMemoDeferredApplied() {
+        List<MtrrEvent> log = RandomLogs.of(VM, 78, 1500, 4);
+        PolicyProjection p = new PolicyProjection();
+        Pipeline pipeline = new Pipeline(p);
+        VmLedger a = pipeline.newLedger(VM);
+        for (int i = 0; i < log.size(); i++) {
+            pipeline.step(a, new EventRef("t", 0, i), log.get(i));
+            if (i % 97 == 0) {
+                // copy first: the copy must not depend on an encode having settled the original
+                VmLedger copy = a.copy();
+                assertEquals(PolicyProjection.stateOf(VmLedger.decode(a.encode(), p)), PolicyProjection.stateOf(copy),
+                        "copy after offset " + i);
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseTheStateOfALedgerAnotherProjectionMade() {
         VmLedger foldOnly = new Pipeline(Projection.NONE).newLedger(VM);
         assertThrows(ClassCastException.class, () -> PolicyProjection.stateOf(foldOnly));

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,14 +107,14 @@ class LedgerQueriesTriggersTest {
     void shouldResolveSparseOffsetsInOrderWithOneSeekPerFarOffset() {
         List<Long> all = OFFSETS.get(A);
         List<Long> wanted = new ArrayList<>();
-        for (int i = all.size() - 1; i >= 0; i -= 97) { // descending, so the answer's order is the scan's
+        for (int i = all.size() - 1; i >= 0; i -= 97) { // asked in descending order: the scan must sort them
             wanted.add(all.get(i));
             wanted.add(all.get(i)); // repeated: one entry
         }
         SortedMap<Long, StoredEvent>[] got = new SortedMap[1];
         StoreReads.Snapshot cost = readsOf(() -> got[0] = q.triggers(A, array(wanted)));
         assertEquals(pointReads(A, wanted), got[0]);
-        assertEquals(new ArrayList<>(new java.util.TreeSet<>(wanted)), new ArrayList<>(got[0].keySet()));
+        assertEquals(new ArrayList<>(new TreeSet<>(wanted)), new ArrayList<>(got[0].keySet()));
         int distinct = got[0].size();
         // the scan's positioning, then one seek per offset more than MAX_STEPS offsets past the previous one
         assertEquals(distinct, cost.seeks(), "seeks");
@@ -167,7 +170,7 @@ class LedgerQueriesTriggersTest {
                 List<ZapRecord> zaps = q.zaps(vm, p, 0, Long.MAX_VALUE);
                 most = Math.max(most, zaps.size());
                 List<ZapRecord> visited = new ArrayList<>();
-                q.zaps(vm, p, 0, 0, Long.MAX_VALUE, z -> true, (z, trigger) -> {
+                q.zapsWithTriggers(vm, p, 0, 0, Long.MAX_VALUE, z -> true, (z, trigger) -> {
                     assertEquals(q.event(vm, z.offset()), trigger);
                     return visited.add(z);
                 });
@@ -175,7 +178,7 @@ class LedgerQueriesTriggersTest {
 
                 List<Hazard> hazards = q.hazards(vm, p, 0, Long.MAX_VALUE);
                 List<Hazard> visitedHazards = new ArrayList<>();
-                q.hazards(vm, p, 0, 0, Long.MAX_VALUE, h -> true, (h, trigger) -> {
+                q.hazardsWithTriggers(vm, p, 0, 0, Long.MAX_VALUE, h -> true, (h, trigger) -> {
                     assertEquals(q.event(vm, h.offset()), trigger);
                     return visitedHazards.add(h);
                 });
@@ -187,17 +190,17 @@ class LedgerQueriesTriggersTest {
 
     @Test
     void shouldStopAndFilterTheChunkedListingAsTheCallerSays() {
-        PolicyId p = java.util.Arrays.stream(PolicyId.values())
-                .max(java.util.Comparator.comparingInt(id -> q.zaps(A, id, 0, Long.MAX_VALUE).size())).orElseThrow();
+        PolicyId p = Arrays.stream(PolicyId.values())
+                .max(Comparator.comparingInt(id -> q.zaps(A, id, 0, Long.MAX_VALUE).size())).orElseThrow();
         List<ZapRecord> all = q.zaps(A, p, 0, Long.MAX_VALUE);
         int stopAt = LedgerQueries.TRIGGER_CHUNK + 3;
         assertTrue(all.size() > stopAt, "zaps " + all.size());
         List<ZapRecord> visited = new ArrayList<>();
-        q.zaps(A, p, 0, 0, Long.MAX_VALUE, z -> true, (z, trigger) -> visited.add(z) && visited.size() < stopAt);
+        q.zapsWithTriggers(A, p, 0, 0, Long.MAX_VALUE, z -> true, (z, trigger) -> visited.add(z) && visited.size() < stopAt);
         assertEquals(all.subList(0, stopAt), visited);
 
         List<ZapRecord> odd = new ArrayList<>();
-        q.zaps(A, p, 0, 0, Long.MAX_VALUE, z -> z.offset() % 2 == 1, (z, trigger) -> odd.add(z));
+        q.zapsWithTriggers(A, p, 0, 0, Long.MAX_VALUE, z -> z.offset() % 2 == 1, (z, trigger) -> odd.add(z));
         assertEquals(all.stream().filter(z -> z.offset() % 2 == 1).toList(), odd);
     }
 
