@@ -32,10 +32,11 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.RocksDB;
 
 /**
- * The VM overviews the writer stores with the heads ({@link VmOverviewTable}), caught up by {@link VmOverviewFold#read},
- * against the answer of a scan of every event the event log holds: three interleaved VMs (one with neither trace
- * timestamps nor files), folded in small polls that leave the heads behind, with poison records skipped among them,
- * across a resume, an adoption of stale heads, and a store folded without the overview family.
+ * The VM overviews the writer stores with the heads ({@link VmOverviewTable}), caught up by
+ * {@link VmOverviewFold#read}, against the answer of a scan of every event the event log holds: three interleaved VMs
+ * (one with neither trace timestamps nor files), folded in small polls that leave the heads behind, with poison records
+ * skipped among them, across a resume, an adoption of stale heads, dropped cached ledgers, and a store folded without
+ * the overview family.
  */
 class VmOverviewFoldTest {
     private static final String TOPIC = "t";

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtrrledger.engine.consume.LedgerWriter;
@@ -33,12 +31,10 @@ class VmOverviewTest {
     private static final String B = "vm-b";
 
     @TempDir
-    static Path tmp;
-    private static LedgerStore store;
-    private static LedgerQueries q;
+    Path tmp;
 
-    @BeforeAll
-    static void fold() {
+    /** The store the fixture's writer folds the interleaved log into, opened read-only as the CLI opens it. */
+    private LedgerStore folded() {
         List<MtrrEvent> a = RandomLogs.of(A, 21, 6000, 3);
         for (int i = 0; i < a.size(); i++) {
             a.get(i).setSource(i % 11 == 0 ? null : new FilePosition("host-" + (i / 1500) + ".trace", (long) i));
@@ -54,19 +50,12 @@ class VmOverviewTest {
                 log.add(b.get(ib++));
             }
         }
-        Path dir = tmp.resolve("store");
-        StoreFixture.fold(dir, log, 64, 37);
-        store = LedgerStore.open(dir, OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
-        q = new LedgerQueries(store);
-    }
-
-    @AfterAll
-    static void close() {
-        store.close();
+        StoreFixture.fold(tmp.resolve("store"), log, 64, 37);
+        return LedgerStore.open(tmp.resolve("store"), OpenMode.READ_ONLY, PolicyProjection.OUTPUTS);
     }
 
     /** The overview as a scan of every stored event of the VM answers it. */
-    private static VmOverview fullScan(String vm) {
+    private static VmOverview fullScan(LedgerQueries q, String vm) {
         VmLedger l = q.foldAt(vm, null);
         TreeSet<String> files = new TreeSet<>();
         long[] count = {0};
@@ -91,27 +80,33 @@ class VmOverviewTest {
 
     @Test
     void shouldEqualTheFullScanOfEveryVmWhileHeadsLag() {
-        assertTrue(new VmOverviewTable(store).get(A).asOf() < q.lastOffset(A), "A's head lags: the polls' events");
-        for (String vm : q.vms()) {
-            assertEquals(fullScan(vm), VmOverview.of(q, vm), vm);
+        try (LedgerStore store = folded()) {
+            LedgerQueries q = new LedgerQueries(store);
+            assertTrue(new VmOverviewTable(store).get(A).asOf() < q.lastOffset(A), "A's head lags its events");
+            for (String vm : q.vms()) {
+                assertEquals(fullScan(q, vm), VmOverview.of(q, vm), vm);
+            }
+            VmOverview a = VmOverview.of(q, A);
+            assertEquals(List.of("host-0.trace", "host-1.trace", "host-2.trace", "host-3.trace"), a.sources());
+            assertEquals(6000, a.events());
+            VmOverview b = VmOverview.of(q, B);
+            assertEquals(List.of(), b.sources());
+            assertEquals(null, b.firstTsNs());
+            assertEquals(700, b.events());
         }
-        VmOverview a = VmOverview.of(q, A);
-        assertEquals(List.of("host-0.trace", "host-1.trace", "host-2.trace", "host-3.trace"), a.sources());
-        assertEquals(6000, a.events());
-        VmOverview b = VmOverview.of(q, B);
-        assertEquals(List.of(), b.sources());
-        assertEquals(null, b.firstTsNs());
-        assertEquals(700, b.events());
     }
 
     @Test
     void shouldReadTheEventsAfterTheHeadOnlyNotTheVmsWholeLog() {
-        StoreReads.Snapshot before = store.reads().snapshot();
-        VmOverview a = VmOverview.of(q, A);
-        StoreReads.Snapshot cost = store.reads().snapshot().since(before);
-        assertEquals(6000, a.events());
-        // two bounded scans after the head (the fold state's and the overview's), a few gets and seeks
-        assertTrue(cost.steps() <= 2 * LedgerWriter.MAX_HEAD_LAG, "steps " + cost);
-        assertTrue(cost.gets() + cost.seeks() <= 10, "gets and seeks " + cost);
+        try (LedgerStore store = folded()) {
+            LedgerQueries q = new LedgerQueries(store);
+            StoreReads.Snapshot before = store.reads().snapshot();
+            VmOverview a = VmOverview.of(q, A);
+            StoreReads.Snapshot cost = store.reads().snapshot().since(before);
+            assertEquals(6000, a.events());
+            // two bounded scans after the head (the fold state's and the overview's), a few gets and seeks
+            assertTrue(cost.steps() <= 2 * LedgerWriter.MAX_HEAD_LAG, "steps " + cost);
+            assertTrue(cost.gets() + cost.seeks() <= 10, "gets and seeks " + cost);
+        }
     }
 }
