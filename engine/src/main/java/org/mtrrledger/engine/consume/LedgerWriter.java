@@ -23,6 +23,7 @@ import org.mtrrledger.engine.store.OutputTable;
 import org.mtrrledger.engine.store.SkippedTable;
 import org.mtrrledger.engine.store.ValueCodec;
 import org.mtrrledger.engine.store.VmKeys;
+import org.mtrrledger.engine.store.VmOverviewTable;
 import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
@@ -32,9 +33,9 @@ import org.mtrrledger.events.parse.Printable;
 
 /**
  * Folds log records into the store. Everything one {@link #apply} call produces (event index entries, zaps, hazards,
- * checkpoints, the heads of VMs whose stored head fell behind, and the next offset of each partition) goes into ONE
- * {@link Batch}: after a crash the store holds either all of it or none of it, and the stored offsets say exactly
- * where to resume (exactly-once effect without Kafka transactions on the read side).
+ * checkpoints, the heads of VMs whose stored head fell behind with their overviews, and the next offset of each
+ * partition) goes into ONE {@link Batch}: after a crash the store holds either all of it or none of it, and the
+ * stored offsets say exactly where to resume (exactly-once effect without Kafka transactions on the read side).
  *
  * <p>Whatever bytes a record holds, it is either folded or poison: too big, undecodable, breaking {@link EventRules}
  * (the limits ingest enforces, so only another producer writes such records), or a VM's record on a partition other
@@ -48,8 +49,10 @@ import org.mtrrledger.events.parse.Printable;
  * the VM a checkpoint. The VM's head in the {@link VmStateTable} is written when a poll leaves it {@link #MAX_HEAD_LAG}
  * or more events behind the VM's ledger (and at the VM's first poll, so that the table lists every folded VM), and
  * every stale head at {@link #drain}: readers catch a head up from the event log, as time travel does from a
- * checkpoint. A host's trace interleaves its VMs, so a poll touches most of them; writing every touched VM's ledger
- * (kilobytes each) per poll cost more than the poll's events themselves (bench/README.md, "Interleaved logs").
+ * checkpoint. Each head goes with the VM's overview as of the same offset ({@link VmOverviewTable}), which the
+ * writer folds per event beside the VM's ledger. A host's trace interleaves its VMs, so a poll touches most of them;
+ * writing every touched VM's ledger (kilobytes each) per poll cost more than the poll's events themselves
+ * (bench/README.md, "Interleaved logs").
  *
  * <p>A poll is taken in two passes. The first, in log order, decodes and checks every record, so that poison is met
  * (and, under {@link PoisonPolicy#FAIL}, reported) in log order. The second folds VM by VM, in VM id order, each VM's
@@ -76,6 +79,9 @@ public final class LedgerWriter {
     /** The heads read for their last offsets only (their headers). */
     private final VmStateTable<Long> lastOffsets;
     private final EventLog<FoldedEvent> events;
+    /** The same log read for payloads only: a stored VM overview's catch-up up to its head. */
+    private final EventLog<byte[]> payloads;
+    private final VmOverviewTable overviews;
     /** The projection's declared outputs, by {@link ProjectionRecord#output()}. */
     private final List<OutputTable<byte[]>> outputs = new ArrayList<>();
     private final SkippedTable<SkippedRecord> skipped;
@@ -100,13 +106,16 @@ public final class LedgerWriter {
         final VmLedger ledger;
         final VmKeys keys;
         final int home;
+        /** The VM's overview as of the ledger's last offset, put with each head. */
+        final VmOverviewFold overview;
         /** The ledger's event count when its head was last put in a batch; -1 while the store has no head. */
         long headCount;
 
-        Slot(VmLedger ledger, VmKeys keys, int home, long headCount) {
+        Slot(VmLedger ledger, VmKeys keys, int home, long headCount, VmOverviewFold overview) {
             this.ledger = ledger;
             this.keys = keys;
             this.home = home;
+            this.overview = overview;
             this.headCount = headCount;
         }
 
@@ -154,6 +163,8 @@ public final class LedgerWriter {
         this.catchUp = new TimeTravel(store, pipeline);
         this.lastOffsets = TimeTravel.headOffsets(store);
         this.events = new EventLog<>(store, FoldedEvent::decode);
+        this.payloads = VmOverviewFold.payloads(store);
+        this.overviews = new VmOverviewTable(store);
         for (OutputSpec<?> o : pipeline.projection().outputs()) {
             outputs.add(OutputTable.raw(store, o));
         }
@@ -209,8 +220,10 @@ public final class LedgerWriter {
         });
     }
 
+    /** Puts the VM's head and, as of the same offset, its overview. */
     private void putHead(Batch batch, Slot s) {
         states.put(batch, s.keys, s.ledger);
+        overviews.put(batch, s.keys, s.overview.overview());
         s.headCount = s.ledger.vm().eventCount();
     }
 
@@ -337,6 +350,7 @@ public final class LedgerWriter {
         FoldedEvent.put(events, batch, slot.keys, ref.offset(), ref.partition(), r.value(),
                 step.fold().outcome());
         putOutputs(batch, slot.keys, ref.offset(), step.records());
+        slot.overview.add(ref.offset(), e);
         if (ledger.vm().eventCount() % checkpointEvery == 0) {
             checkpoints.put(batch, slot.keys, ref.offset(), ledger);
         }
@@ -423,14 +437,22 @@ public final class LedgerWriter {
                 vm.getBytes(java.nio.charset.StandardCharsets.UTF_8), partitionCount) : -1;
     }
 
-    /** The VM's stored head caught up with its stored events, or a new ledger if the store has none. */
+    /**
+     * The VM's stored head caught up with its stored events, or a new ledger if the store has none; with the VM's
+     * overview as of the head (stored with it, or folded from the event log up to it when a build without overviews
+     * folded the store) caught up over the same events.
+     */
     private Slot load(String vm, VmKeys keys, int home) {
         VmLedger stored = states.get(vm);
         if (stored == null) {
-            return new Slot(pipeline.newLedger(vm), keys, home, -1);
+            return new Slot(pipeline.newLedger(vm), keys, home, -1, VmOverviewFold.empty());
         }
-        Slot l = new Slot(stored, keys, home, stored.vm().eventCount());
-        catchUp.replay(stored, vm, stored.lastOffset() + 1, Long.MAX_VALUE, (TimeTravel.ReplayVisitor) null);
+        VmOverviewFold overview = VmOverviewFold.read(overviews, payloads, codec, vm, stored.lastOffset());
+        Slot l = new Slot(stored, keys, home, stored.vm().eventCount(), overview);
+        catchUp.replay(stored, vm, stored.lastOffset() + 1, Long.MAX_VALUE, r -> {
+            overview.add(r.offset(), r.event());
+            return true;
+        });
         return l;
     }
 

@@ -5,14 +5,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * A column family of a {@link LedgerStore}: the on-disk layout of the ledger.
  *
- * <p>The engine owns five families, the constants below ({@link #ENGINE}): its bookkeeping, the VM states and
- * checkpoints, the folded log and the skipped records. A projection declares the families of its outputs
- * ({@link OutputSpec}, one {@link OutputTable} each, named by the projection: the engine knows no projection's
+ * <p>The engine owns six families, the constants below ({@link #ENGINE}): its bookkeeping, the VM states and
+ * checkpoints, the folded log, the skipped records and the VM overviews. A projection declares the families of its
+ * outputs ({@link OutputSpec}, one {@link OutputTable} each, named by the projection: the engine knows no projection's
  * words); a store opens the engine's families plus the ones declared to it. Each family is read and written through
  * its typed table (named on each constant, and {@link OutputTable} for the declared ones), which documents its key
  * layout, ordering and retention. Conventions shared by every family (see {@link Keys} for the encoders):
@@ -65,8 +66,18 @@ public final class Column {
     /** {@link SkippedTable}: records the fold skipped, by (partition, offset). */
     public static final Column SKIPPED = engine("SKIPPED", "skipped-records", false, Layout.PARTITION_OFFSET);
 
-    /** The engine's own families, which every store has, in the order a store opens them. */
-    public static final List<Column> ENGINE = List.of(META, VM_STATE, CHECKPOINTS, EVENTS, SKIPPED);
+    /** {@link VmOverviewTable}: each VM's overview (event count, offsets, trace times, source files), by VM id. */
+    public static final Column VM_OVERVIEW = engine("VM_OVERVIEW", "vm-overview", true, Layout.VM);
+
+    /** The engine's own families, which every store of this build has, in the order a store opens them. */
+    public static final List<Column> ENGINE = List.of(META, VM_STATE, CHECKPOINTS, EVENTS, SKIPPED, VM_OVERVIEW);
+
+    /**
+     * Engine families that a store of the current format may lack, because a build without them folded it; their
+     * readers answer without them ({@link VmOverviewTable} falls back to the event log). A primary creates them; a
+     * read-only or secondary opener opens the store without them.
+     */
+    static final Set<Column> OPTIONAL = Set.of(VM_OVERVIEW);
 
     private final String name;
     private final String familyName;

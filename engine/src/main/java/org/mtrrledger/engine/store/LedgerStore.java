@@ -30,14 +30,16 @@ import org.rocksdb.WriteBatch;
  * The engine folds the per-VM event log (Kafka, keyed by VM id) into state. Kafka stays the source
  * of truth; this store is a derived, rebuildable index of it ({@link #destroy} + refold is always a
  * valid repair). It holds one column family per typed table ({@link Column}); the tables own their
- * key layouts, value codecs and retention, and are all that the layers above use. The engine owns five of them:
+ * key layouts, value codecs and retention, and are all that the layers above use. The engine owns six of them:
  * <ul>
  *   <li>{@link MetaTable} ({@link #meta()}): consumer offsets and the topic;
  *   <li>{@link VmStateTable}: each VM's head, a recent state the event log catches up;
  *   <li>{@link CheckpointTable}: a full VM state every K events of that VM, thinned with age, so the
  *       state at any offset is the nearest checkpoint plus a short refold;
  *   <li>{@link EventLog}: the folded log, one record per event by (VM, offset), so a VM's replay or
- *       audit is one scan; {@link SkippedTable}: records the fold skipped (poison), by (partition, offset).
+ *       audit is one scan; {@link SkippedTable}: records the fold skipped (poison), by (partition, offset);
+ *   <li>{@link VmOverviewTable}: per VM, what a listing of the VMs shows (event count, first offset, trace times,
+ *       source files), written with its head, so that listing needs no scan of the event log.
  * </ul>
  * The projection declares the others, one {@link OutputTable} per output ({@link OutputSpec}: the family name and
  * the record codec are the projection's, the layout, one value per (VM, policy, event), is the store's). Whoever
@@ -90,7 +92,7 @@ public final class LedgerStore implements AutoCloseable {
     private final Path path;
     private final OpenMode mode;
     private final Durability durability;
-    /** The engine's families, then the declared outputs', in the order they were opened. */
+    /** The engine's families (those a read-only store has), then the declared outputs', in the order opened. */
     private final List<Column> columns;
     /** Iterators and batches handed out and not yet closed. */
     private final Set<AutoCloseable> openResources = ConcurrentHashMap.newKeySet();
@@ -106,8 +108,8 @@ public final class LedgerStore implements AutoCloseable {
         this.path = path;
         this.mode = mode;
         this.durability = durability;
-        this.columns = columns;
         this.rocks = new RocksHandle(path, mode, durability, columns);
+        this.columns = rocks.columns();
     }
 
     /**
@@ -164,9 +166,17 @@ public final class LedgerStore implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ reads
 
-    /** Every family this store opened: {@link Column#ENGINE}, then the declared outputs' in their order. */
+    /**
+     * Every family this store opened: {@link Column#ENGINE} (less an {@link Column#OPTIONAL} one a read-only store
+     * lacks), then the declared outputs' in their order.
+     */
     public List<Column> columns() {
         return columns;
+    }
+
+    /** Whether this store opened {@code c} (a read-only store may lack an {@link Column#OPTIONAL} family). */
+    boolean has(Column c) {
+        return columns.contains(c);
     }
 
     /** The store's bookkeeping table (offsets, topic). */

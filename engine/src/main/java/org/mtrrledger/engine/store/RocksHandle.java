@@ -49,7 +49,9 @@ import org.rocksdb.WriteOptions;
  * opening a subset read-only would hide that the store was folded by another projection): one of
  * {@link Column#RETIRED} means an older format (the message asks for {@code mtrr rebuild}), any other a store
  * folded with a projection declaring outputs the opener did not, or by a newer build. A primary creates the
- * families it opens that a store lacks (a new store, or a projection with a new output). After opening, META's
+ * families it opens that a store lacks (a new store, a projection with a new output, or an engine family of
+ * {@link Column#OPTIONAL} that the build which folded the store did not have); a read-only opener opens a store
+ * lacking an optional family without it. After opening, META's
  * {@code format-version} must be {@link LedgerStore#FORMAT_VERSION} (a new primary store is stamped with it).
  *
  * <h2>Memory and tuning</h2>
@@ -128,7 +130,6 @@ final class RocksHandle {
     RocksHandle(Path path, OpenMode mode, Durability durability, List<Column> columns) {
         this.path = path;
         this.mode = mode;
-        this.columns = columns;
         String op = "open " + mode;
         try {
             prepareDirectories(op);
@@ -140,13 +141,13 @@ final class RocksHandle {
             ColumnFamilyOptions smallFamilies = own(familyOptions(cache, bloom, META_WRITE_BUFFER_BYTES));
             DBOptions dbOptions = own(dbOptions(writeBuffers));
 
+            this.columns = checkFamilies(op, columns);
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, smallFamilies));
-            for (Column c : columns) {
+            for (Column c : this.columns) {
                 ColumnFamilyOptions o = c == Column.META ? smallFamilies : c.pointReads() ? pointFamilies : scanFamilies;
                 descriptors.add(new ColumnFamilyDescriptor(c.familyNameBytes(), o));
             }
-            checkFamilies(op);
 
             List<ColumnFamilyHandle> opened = new ArrayList<>();
             String dir = path.toString();
@@ -165,16 +166,16 @@ final class RocksHandle {
                 natives.push(h);
             }
             int slots = 0;
-            for (Column c : columns) {
+            for (Column c : this.columns) {
                 slots = Math.max(slots, c.slot() + 1);
             }
             this.handles = new ColumnFamilyHandle[slots];
             this.familyIds = new int[slots];
             Arrays.fill(familyIds, -1);
-            for (int i = 0; i < columns.size(); i++) {
+            for (int i = 0; i < this.columns.size(); i++) {
                 ColumnFamilyHandle h = opened.get(i + 1);
-                handles[columns.get(i).slot()] = h;
-                familyIds[columns.get(i).slot()] = h.getID();
+                handles[this.columns.get(i).slot()] = h;
+                familyIds[this.columns.get(i).slot()] = h.getID();
             }
             this.familyHandles = List.copyOf(opened.subList(1, opened.size()));
             this.writeOptions = own(new WriteOptions()
@@ -226,6 +227,11 @@ final class RocksHandle {
 
     RocksDB db() {
         return db;
+    }
+
+    /** The families opened, in order: those asked for, less {@link Column#OPTIONAL} ones a read-only store lacks. */
+    List<Column> columns() {
+        return columns;
     }
 
     /** @throws StoreException if the store was not opened with {@code c} */
@@ -321,13 +327,14 @@ final class RocksHandle {
     }
 
     /**
-     * Refuses stores with column families neither the engine nor the opener's outputs name (another projection's, or
-     * a newer layout; RocksDB would fail with a terse message) and, in the read-only modes, stores lacking some of
-     * the families opened.
+     * The families to open of {@code wanted}: refuses stores with column families neither the engine nor the opener's
+     * outputs name (another projection's, or a newer layout; RocksDB would fail with a terse message) and, in the
+     * read-only modes, stores lacking some of the families wanted, except {@link Column#OPTIONAL} ones, which are
+     * then not opened.
      */
-    private void checkFamilies(String op) throws RocksDBException {
+    private List<Column> checkFamilies(String op, List<Column> wanted) throws RocksDBException {
         if (!Files.exists(path.resolve("CURRENT"))) {
-            return; // new store, families get created
+            return wanted; // new store, families get created
         }
         Set<String> onDisk = new TreeSet<>();
         try (Options options = new Options()) {
@@ -337,7 +344,7 @@ final class RocksHandle {
         }
         Set<String> known = new TreeSet<>();
         known.add(Column.DEFAULT_FAMILY);
-        for (Column c : columns) {
+        for (Column c : wanted) {
             known.add(c.familyName());
         }
         Set<String> unknown = new TreeSet<>(onDisk);
@@ -351,15 +358,26 @@ final class RocksHandle {
         }
         if (!unknown.isEmpty()) {
             throw new StoreException(path, op, "store has column families " + unknown + " that neither the engine "
-                    + "nor the projection opening it declares (opened with " + columns + "): folded by another "
+                    + "nor the projection opening it declares (opened with " + wanted + "): folded by another "
                     + "projection or a newer version; open it with that projection, or rebuild it");
         }
-        Set<String> missing = new TreeSet<>(known);
-        missing.removeAll(onDisk);
-        if (!missing.isEmpty() && !mode.writable()) {
+        if (mode.writable()) {
+            return wanted;
+        }
+        List<Column> present = new ArrayList<>();
+        Set<String> missing = new TreeSet<>();
+        for (Column c : wanted) {
+            if (onDisk.contains(c.familyName())) {
+                present.add(c);
+            } else if (!Column.OPTIONAL.contains(c)) {
+                missing.add(c.familyName());
+            }
+        }
+        if (!missing.isEmpty()) {
             throw new StoreException(path, op, "store lacks column families " + missing
                     + " and cannot create them when opened " + mode);
         }
+        return List.copyOf(present);
     }
 
     private void checkFormatVersion(String op) throws RocksDBException {

@@ -47,8 +47,8 @@ public final class StoreDigest {
 
     /**
      * As {@link #firstDifference(LedgerStore, LedgerStore, Column)} for {@code vm}'s records only, in the VM-keyed
-     * table {@code c} ({@link Column#VM_STATE}, {@link Column#CHECKPOINTS}, {@link Column#EVENTS} and every
-     * {@link OutputTable}).
+     * table {@code c} ({@link Column#VM_STATE}, {@link Column#VM_OVERVIEW}, {@link Column#CHECKPOINTS},
+     * {@link Column#EVENTS} and every {@link OutputTable}).
      */
     public static String firstDifference(LedgerStore a, LedgerStore b, Column c, String vm) {
         byte[][] r = vmRange(c, vm);

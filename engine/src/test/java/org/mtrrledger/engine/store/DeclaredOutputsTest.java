@@ -57,8 +57,8 @@ class DeclaredOutputsTest {
             expected.add(TestOutputs.HAZARDS.column());
             assertEquals(expected, store.columns());
         }
-        assertEquals(Set.of("default", "meta", "vm-state", "checkpoints", "events-by-vm", "skipped-records", "zaps",
-                "hazards"), familiesOnDisk());
+        assertEquals(Set.of("default", "meta", "vm-state", "checkpoints", "events-by-vm", "skipped-records",
+                "vm-overview", "zaps", "hazards"), familiesOnDisk());
     }
 
     @Test

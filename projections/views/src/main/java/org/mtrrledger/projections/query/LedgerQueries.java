@@ -13,6 +13,7 @@ import org.mtrrledger.engine.consume.FoldedEvent;
 import org.mtrrledger.engine.consume.SkippedRecord;
 import org.mtrrledger.engine.consume.StoredEvent;
 import org.mtrrledger.engine.consume.TimeTravel;
+import org.mtrrledger.engine.consume.VmOverviewFold;
 import org.mtrrledger.engine.fold.Outcome;
 import org.mtrrledger.engine.pipeline.Pipeline;
 import org.mtrrledger.engine.pipeline.Projection;
@@ -21,6 +22,7 @@ import org.mtrrledger.engine.store.EventLog;
 import org.mtrrledger.engine.store.LedgerStore;
 import org.mtrrledger.engine.store.OutputTable;
 import org.mtrrledger.engine.store.SkippedTable;
+import org.mtrrledger.engine.store.VmOverviewTable;
 import org.mtrrledger.engine.store.VmStateTable;
 import org.mtrrledger.events.codec.EventCodec;
 import org.mtrrledger.events.model.EventRef;
@@ -52,6 +54,9 @@ public final class LedgerQueries {
     private final EventLog<FoldedEvent> events;
     /** The same log read for the fold's outcomes only (payloads not decoded). */
     private final EventLog<Outcome> outcomes;
+    /** The same log read for the payloads only (events folded into a VM's overview). */
+    private final EventLog<byte[]> payloads;
+    private final VmOverviewTable overviews;
     private final OutputTable<ZapRecord> zaps;
     private final OutputTable<Hazard> hazards;
     private final SkippedTable<SkippedRecord> skipped;
@@ -66,6 +71,8 @@ public final class LedgerQueries {
         this.partitions = TimeTravel.headPartitions(store);
         this.events = new EventLog<>(store, FoldedEvent::decode);
         this.outcomes = new EventLog<>(store, FoldedEvent::outcomeOf);
+        this.payloads = VmOverviewFold.payloads(store);
+        this.overviews = new VmOverviewTable(store);
         this.zaps = OutputTable.of(store, PolicyProjection.ZAPS);
         this.hazards = OutputTable.of(store, PolicyProjection.HAZARDS);
         this.skipped = new SkippedTable<>(store, SkippedRecord.CODEC);
@@ -215,6 +222,17 @@ public final class LedgerQueries {
             return true;
         });
         return n[0];
+    }
+
+    /**
+     * The VM's overview over all its stored events (count, first offset, trace times, source files): its stored
+     * overview, as of its head, plus the events stored after it (at most {@code LedgerWriter.MAX_HEAD_LAG} while the
+     * engine folds, none once it has drained), one bounded scan. A VM of a store folded by a build without overviews
+     * has none stored: then the scan is of all its events. An unknown VM is an {@link UnknownVmException}.
+     */
+    public VmOverviewTable.Overview overview(String vm) {
+        requireVm(vm);
+        return VmOverviewFold.read(overviews, payloads, codec, vm, Long.MAX_VALUE).overview();
     }
 
     /** Offset of the VM's first stored event (its last one is {@link #latest}'s). */

@@ -1,9 +1,8 @@
 package org.mtrrledger.projections.query;
 
 import java.util.List;
-import java.util.TreeSet;
 import org.mtrrledger.engine.pipeline.VmLedger;
-import org.mtrrledger.events.avro.FilePosition;
+import org.mtrrledger.engine.store.VmOverviewTable;
 
 /**
  * What a user needs to find their way in one VM's log: where it is, how long, from which files and when.
@@ -14,29 +13,14 @@ import org.mtrrledger.events.avro.FilePosition;
 public record VmOverview(String vm, int partition, long firstOffset, long lastOffset, int vcpus, long events,
         List<String> sources, Long firstTsNs, Long lastTsNs) {
 
-    /** One scan of the VM's stored events (their source files and first and last trace timestamps). */
+    /**
+     * The VM's latest fold state (its head caught up) and its overview ({@link LedgerQueries#overview}): each reads
+     * the events after the VM's head, not the VM's whole log (unless the store has no overview of it).
+     */
     public static VmOverview of(LedgerQueries q, String vm) {
         VmLedger l = q.foldAt(vm, null);
-        TreeSet<String> files = new TreeSet<>();
-        long[] count = {0};
-        Long[] ts = {null, null};
-        long[] first = {-1};
-        q.events(vm, 0, Long.MAX_VALUE, e -> {
-            if (first[0] < 0) {
-                first[0] = e.offset();
-            }
-            count[0]++;
-            if (e.event().getSource() instanceof FilePosition f) {
-                files.add(f.getFile());
-            }
-            Long t = e.event().getTimestampNs();
-            if (t != null) {
-                ts[0] = ts[0] == null ? t : Math.min(ts[0], t);
-                ts[1] = ts[1] == null ? t : Math.max(ts[1], t);
-            }
-            return true;
-        });
-        return new VmOverview(vm, l.partition(), first[0] < 0 ? l.lastOffset() : first[0], l.lastOffset(),
-                l.vm().vcpus().size(), count[0], List.copyOf(files), ts[0], ts[1]);
+        VmOverviewTable.Overview o = q.overview(vm);
+        return new VmOverview(vm, l.partition(), o.events() == 0 ? l.lastOffset() : o.firstOffset(), l.lastOffset(),
+                l.vm().vcpus().size(), o.events(), o.sources(), o.firstTsNs(), o.lastTsNs());
     }
 }
