@@ -1,5 +1,7 @@
 package org.mtrrledger.engine.consume;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
 import org.mtrrledger.engine.store.EventLog;
@@ -8,13 +10,15 @@ import org.mtrrledger.engine.store.VmOverviewTable;
 import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.model.EventKind;
 
 /**
  * A VM's {@link VmOverviewTable.Overview} being folded, one event at a time: the writer keeps one per cached VM and
  * stores it with the VM's head; a reader starts from the stored one and folds in the events after it. Per event it
- * compares numbers and, for an event read from a file, the file's name with the previous event's (a VM's events come
- * from a file at a time), touching the set of names only when the file changes. Events at or before the offset it
- * is as of are passed over, so folding a range twice counts it once. Not thread-safe.
+ * counts the event under its kind, compares numbers and, for an event read from a file, the file's name with the
+ * previous event's (a VM's events come from a file at a time), touching the set of names only when the file
+ * changes. Events at or before the offset it is as of are passed over, so folding a range twice counts it once. Not
+ * thread-safe.
  */
 public final class VmOverviewFold {
     private long asOf;
@@ -26,6 +30,7 @@ public final class VmOverviewFold {
     private final TreeSet<String> sources = new TreeSet<>();
     /** The file of the last event folded that had one, or null. */
     private String lastSource;
+    private final long[] byKind = new long[VmOverviewTable.KINDS];
 
     private VmOverviewFold(VmOverviewTable.Overview o) {
         asOf = o.asOf();
@@ -35,11 +40,15 @@ public final class VmOverviewFold {
         firstTs = timed ? o.firstTsNs() : 0;
         lastTs = timed ? o.lastTsNs() : 0;
         sources.addAll(o.sources());
+        for (int k = 0; k < byKind.length; k++) {
+            byKind[k] = o.byKind().get(k);
+        }
     }
 
     /** An overview of no events. */
     public static VmOverviewFold empty() {
-        return new VmOverviewFold(new VmOverviewTable.Overview(-1, 0, -1, null, null, List.of()));
+        return new VmOverviewFold(new VmOverviewTable.Overview(-1, 0, -1, null, null, List.of(),
+                Collections.nCopies(VmOverviewTable.KINDS, 0L)));
     }
 
     /** Continues from {@code stored}. */
@@ -78,6 +87,7 @@ public final class VmOverviewFold {
             firstOffset = offset;
         }
         events++;
+        byKind[EventKind.of(e).ordinal()]++;
         if (e.getSource() instanceof FilePosition f) {
             String file = f.getFile();
             if (!file.equals(lastSource)) {
@@ -106,7 +116,11 @@ public final class VmOverviewFold {
     }
 
     public VmOverviewTable.Overview overview() {
+        List<Long> kinds = new ArrayList<>(byKind.length);
+        for (long n : byKind) {
+            kinds.add(n);
+        }
         return new VmOverviewTable.Overview(asOf, events, firstOffset, timed ? firstTs : null, timed ? lastTs : null,
-                List.copyOf(sources));
+                List.copyOf(sources), kinds);
     }
 }

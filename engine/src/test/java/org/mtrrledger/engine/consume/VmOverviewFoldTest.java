@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -26,6 +27,7 @@ import org.mtrrledger.events.avro.FilePosition;
 import org.mtrrledger.events.avro.GeneratorPosition;
 import org.mtrrledger.events.avro.MtrrEvent;
 import org.mtrrledger.events.codec.EventCodec;
+import org.mtrrledger.events.model.EventKind;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptions;
@@ -93,6 +95,7 @@ class VmOverviewFoldTest {
     /** The overview of every event the event log holds of {@code vm}, computed from a scan of them all. */
     private static VmOverviewTable.Overview fullScan(LedgerStore store, String vm) {
         long[] n = {0, -1, -1};
+        long[] kinds = new long[VmOverviewTable.KINDS];
         Long[] ts = {null, null};
         TreeSet<String> files = new TreeSet<>();
         new EventLog<>(store, FoldedEvent::payloadOf).scan(vm, 0, Long.MAX_VALUE, (offset, payload) -> {
@@ -100,6 +103,7 @@ class VmOverviewFoldTest {
             n[0]++;
             n[1] = n[1] < 0 ? offset : n[1];
             n[2] = offset;
+            kinds[EventKind.of(e).ordinal()]++;
             if (e.getSource() instanceof FilePosition f) {
                 files.add(f.getFile());
             }
@@ -110,7 +114,8 @@ class VmOverviewFoldTest {
             }
             return true;
         });
-        return new VmOverviewTable.Overview(n[2], n[0], n[1], ts[0], ts[1], List.copyOf(files));
+        return new VmOverviewTable.Overview(n[2], n[0], n[1], ts[0], ts[1], List.copyOf(files),
+                Arrays.stream(kinds).boxed().toList());
     }
 
     private static VmOverviewTable.Overview caughtUp(LedgerStore store, String vm) {

@@ -17,9 +17,9 @@ class VmOverviewTableTest {
     Path tmp;
 
     private static final VmOverviewTable.Overview TIMED = new VmOverviewTable.Overview(4711, 812, 3, -5L,
-            Long.MAX_VALUE, List.of("a.log", "b/ü.trace", ""));
+            Long.MAX_VALUE, List.of("a.log", "b/ü.trace", ""), List.of(700L, 100L, 10L, 1L, 0L, Long.MAX_VALUE));
     private static final VmOverviewTable.Overview UNTIMED = new VmOverviewTable.Overview(-1, 0, -1, null, null,
-            List.of());
+            List.of(), List.of(0L, 0L, 0L, 0L, 0L, 0L));
 
     @Test
     void shouldRoundTripEachVmsOverviewIncludingNoTimestampsAndNoFiles() {
@@ -48,7 +48,19 @@ class VmOverviewTableTest {
     }
 
     @Test
+    void shouldRefuseAnotherNumberOfEventKinds() {
+        assertThrows(IllegalArgumentException.class, () -> new VmOverviewTable.Overview(-1, 0, -1, null, null,
+                List.of(), List.of(0L, 0L)));
+        byte[] good = VmOverviewTable.encode(UNTIMED);
+        byte[] fewer = Arrays.copyOf(good, good.length - Long.BYTES);
+        fewer[good.length - 1 - VmOverviewTable.KINDS * Long.BYTES] = (byte) (VmOverviewTable.KINDS - 1);
+        CorruptValueException e = assertThrows(CorruptValueException.class, () -> VmOverviewTable.decode(fewer));
+        assertTrue(e.getMessage().contains("VM overview"), e.getMessage());
+    }
+
+    @Test
     void shouldRefuseOneTimestampWithoutTheOther() {
-        assertThrows(IllegalArgumentException.class, () -> new VmOverviewTable.Overview(0, 1, 0, 5L, null, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new VmOverviewTable.Overview(0, 1, 0, 5L, null, List.of(),
+                UNTIMED.byKind()));
     }
 }

@@ -1,6 +1,7 @@
 package org.mtrrledger.projections.api;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,10 +12,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.mtrrledger.engine.pipeline.VmLedger;
 import org.mtrrledger.engine.store.LedgerStore;
+import org.mtrrledger.engine.store.VmOverviewTable;
+import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.projections.hazard.HazardKind;
 import org.mtrrledger.projections.ledger.PoliciesState;
 import org.mtrrledger.projections.ledger.PolicyCounters;
-import org.mtrrledger.events.model.EventKind;
 import org.mtrrledger.projections.query.LedgerQueries;
 import org.mtrrledger.projections.zap.PolicyId;
 
@@ -115,11 +117,6 @@ final class StoreMetrics {
     }
 
     private static void update(LedgerQueries q, VmTotals v, VmLedger l) {
-        if (l.lastOffset() < v.lastOffset) { // the store was rebuilt under this process: count again
-            java.util.Arrays.fill(v.byKind, 0);
-            v.lastOffset = -1;
-        }
-        long from = v.lastOffset + 1;
         v.lastOffset = l.lastOffset();
         v.partition = l.partition();
         v.events = l.vm().eventCount();
@@ -128,10 +125,12 @@ final class StoreMetrics {
         for (PolicyId p : PolicyId.values()) {
             v.policies[p.code] = s.counters(p);
         }
-        q.events(v.vm, from, l.lastOffset(), e -> {
-            v.byKind[KIND_INDEX[EventKind.of(e.event()).ordinal()]]++;
-            return true;
-        });
+        // The VM's overview counts its events by kind as of its head; only the events after it are read.
+        VmOverviewTable.Overview o = q.overview(v.vm);
+        Arrays.fill(v.byKind, 0);
+        for (EventKind k : EventKind.values()) {
+            v.byKind[KIND_INDEX[k.ordinal()]] += o.count(k);
+        }
     }
 
     /** The VMs that get their own series: most events first, ties by id, at most {@code vmCap}. */
