@@ -1,5 +1,6 @@
 package org.mtrrledger.projections.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.mtrrledger.broker.KafkaEndpoint;
 import org.mtrrledger.engine.consume.StopCondition;
@@ -42,22 +43,25 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    /** How many VMs the summary lists. */
+    private static final int SHOWN = 20;
+
     private static void summarize(DataOptions data, Ingester.Totals t) {
         try (LedgerStore store = StoreAccess.openForQuery(data.storeDir())) {
             LedgerQueries q = new LedgerQueries(store);
             TextTable table = new TextTable("vm", "partition", "last offset", "vCPUs", "events", "rejected writes")
                     .right(1, 2, 3, 4, 5);
-            long vms = 0;
-            for (String vm : t.byVm.isEmpty() ? q.vms() : t.byVm.keySet()) {
+            List<String> vms = List.copyOf(t.byVm.isEmpty() ? q.vms() : t.byVm.keySet());
+            // Only the rows shown are read: a VM's rejected writes are a scan of its whole event log.
+            for (String vm : vms.subList(0, Math.min(SHOWN, vms.size()))) {
                 VmLedger l = q.foldAt(vm, null);
                 long rejected = q.countOutcomes(vm, Outcome.Status.REJECTED);
-                if (vms++ < 20) {
-                    table.row(vm, l.partition(), l.lastOffset(), l.vm().vcpus().size(), l.vm().eventCount(), rejected);
-                }
+                table.row(vm, l.partition(), l.lastOffset(), l.vm().vcpus().size(), l.vm().eventCount(), rejected);
             }
             table.print(System.out);
-            if (vms > 20) {
-                System.out.printf("... and %d more VMs (mtrr policies --per-vm, mtrr state --vm ID)%n", vms - 20);
+            if (vms.size() > SHOWN) {
+                System.out.printf("... and %d more VMs (mtrr policies --per-vm, mtrr state --vm ID)%n",
+                        vms.size() - SHOWN);
             }
         }
     }
