@@ -281,7 +281,13 @@ public final class LedgerWriter {
         }
         folded = foldedWork;
         rejected = rejectedWork;
-        writes.submit(batch);
+        try {
+            writes.submit(batch);
+        } catch (RuntimeException | Error e) {
+            // The cached ledgers already hold this batch's events: a caller that carries on must not skip them.
+            ledgers.clear();
+            throw e;
+        }
     }
 
     private static void noteNext(Map<String, long[]> nextOffsets, LogRecord r) {

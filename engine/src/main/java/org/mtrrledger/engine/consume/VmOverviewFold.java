@@ -1,6 +1,6 @@
 package org.mtrrledger.engine.consume;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
@@ -116,11 +116,7 @@ public final class VmOverviewFold {
     }
 
     public VmOverviewTable.Overview overview() {
-        List<Long> kinds = new ArrayList<>(byKind.length);
-        for (long n : byKind) {
-            kinds.add(n);
-        }
         return new VmOverviewTable.Overview(asOf, events, firstOffset, timed ? firstTs : null, timed ? lastTs : null,
-                List.copyOf(sources), kinds);
+                List.copyOf(sources), Arrays.stream(byKind).boxed().toList());
     }
 }

@@ -56,6 +56,8 @@ class VmOverviewTableTest {
         fewer[good.length - 1 - VmOverviewTable.KINDS * Long.BYTES] = (byte) (VmOverviewTable.KINDS - 1);
         CorruptValueException e = assertThrows(CorruptValueException.class, () -> VmOverviewTable.decode(fewer));
         assertTrue(e.getMessage().contains("VM overview"), e.getMessage());
+        assertTrue(e.getCause().getMessage().contains("counts " + (VmOverviewTable.KINDS - 1) + " event kinds"),
+                e.getCause().getMessage());
     }
 
     @Test

@@ -29,14 +29,14 @@ import org.mtrrledger.projections.zap.PolicyId;
  * events folded (ties by VM id); every other VM is summed into {@code vm="other"}. Fleet totals (no {@code vm}
  * label) count every VM. So a scrape has O(vmCap x (policies + event kinds)) series however large the fleet.
  *
- * <p><b>Cost.</b> Nothing is persisted for metrics. A scrape first reads the committed offsets (a short META scan);
+ * <p><b>Cost.</b> Nothing is persisted for metrics alone. A scrape first reads the committed offsets (a short META scan);
  * when they equal the last scrape's, the store has not changed (the engine commits offsets in the same atomic batch
  * as the state) and the rendered text is reused. Otherwise it reads each VM's last offset
  * ({@link LedgerQueries#lastOffsets()}: one scan reading only the heads' headers, then the keys of any events stored
- * after each head), decodes only the VMs whose last
- * offset moved and counts only their stored events since the last scrape, so a scrape costs what was
- * folded since the previous one (the first scrape of a process reads every stored event once). The cache lives in
- * this object only.
+ * after each head), and for the VMs whose last offset moved reads their latest ledgers (policy counters) and their
+ * overviews ({@link LedgerQueries#overview(String, long)}: events by kind as of the VM's head plus the at most
+ * {@code LedgerWriter.MAX_HEAD_LAG} events after it), so no scrape reads a VM's whole event log unless the store was
+ * folded by a build without overviews. The cache lives in this object only.
  */
 final class StoreMetrics {
     static final String OTHER = "other";
@@ -126,7 +126,7 @@ final class StoreMetrics {
             v.policies[p.code] = s.counters(p);
         }
         // The VM's overview counts its events by kind as of its head; only the events after it are read.
-        VmOverviewTable.Overview o = q.overview(v.vm);
+        VmOverviewTable.Overview o = q.overview(v.vm, l.lastOffset());
         Arrays.fill(v.byKind, 0);
         for (EventKind k : EventKind.values()) {
             v.byKind[KIND_INDEX[k.ordinal()]] += o.count(k);

@@ -231,8 +231,16 @@ public final class LedgerQueries {
      * has none stored: then the scan is of all its events. An unknown VM is an {@link UnknownVmException}.
      */
     public VmOverviewTable.Overview overview(String vm) {
+        return overview(vm, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #overview(String)} of the VM's events up to offset {@code to}: bounded by a ledger read just before
+     * ({@code latest(vm).lastOffset()}), the two agree even while an engine commits more events in between.
+     */
+    public VmOverviewTable.Overview overview(String vm, long to) {
         requireVm(vm);
-        return VmOverviewFold.read(overviews, payloads, codec, vm, Long.MAX_VALUE).overview();
+        return VmOverviewFold.read(overviews, payloads, codec, vm, to).overview();
     }
 
     /** Offset of the VM's first stored event (its last one is {@link #latest}'s). */

@@ -19,7 +19,7 @@ public record VmOverview(String vm, int partition, long firstOffset, long lastOf
      */
     public static VmOverview of(LedgerQueries q, String vm) {
         VmLedger l = q.foldAt(vm, null);
-        VmOverviewTable.Overview o = q.overview(vm);
+        VmOverviewTable.Overview o = q.overview(vm, l.lastOffset());
         return new VmOverview(vm, l.partition(), o.events() == 0 ? l.lastOffset() : o.firstOffset(), l.lastOffset(),
                 l.vm().vcpus().size(), o.events(), o.sources(), o.firstTsNs(), o.lastTsNs());
     }
